@@ -1,0 +1,245 @@
+"""The playbook data model: one pydantic class per thing a team writes in YAML.
+
+Every field carries a description: the JSON Schemas for editors are generated from these classes,
+so this file is the single source of truth for the format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+LANGUAGES = ("pl", "en")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Text = Annotated[str, Field(strict=True), AfterValidator(_not_blank)]
+Markdown = Annotated[str, Field(strict=True, json_schema_extra={"format": "markdown"})]
+Id = Annotated[str, Field(strict=True, pattern=ID_PATTERN)]
+TextList = Annotated[list[Text], Field(default_factory=list)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (a typo must never be silently ignored); no type coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class OnboardingPlan(Strict):
+    first_day: TextList = Field(description="What a new rep should know or have done after the first day.")
+    first_week: TextList = Field(description="What a new rep should know or have done after the first week.")
+
+
+class Playbook(Strict):
+    """playbook/playbook.yml: the playbook as a whole."""
+
+    title: Text = Field(description="The playbook's title: site name and checklist header.")
+    language: Literal["pl", "en"] = Field(
+        description="Language of generated headings, labels and of the site's interface: pl or en."
+    )
+    summary: Text | None = Field(
+        default=None, description="One plain sentence about the playbook, used as the site's meta description."
+    )
+    description: Markdown | None = Field(
+        default=None, description="Markdown shown on the home page: what the pipeline is and how to use it."
+    )
+    stages: list[Id] = Field(
+        min_length=1, description="Stage ids in pipeline order, each once; each has one file in stages/."
+    )
+    onboarding: OnboardingPlan | None = Field(
+        default=None, description="The 'start here' plan for new reps: goals for the first day and week."
+    )
+
+
+class Technique(Strict):
+    id: Id = Field(description="Unique id (lowercase letters, digits, hyphens); stages refer to it.")
+    name: Text = Field(description="Display name of the technique.")
+    summary: Text = Field(description="One or two plain sentences: what the technique is.")
+    description: Markdown | None = Field(default=None, description="Markdown: how and when to use it.")
+    steps: TextList = Field(description="Steps to apply the technique, in order.")
+
+
+class TechniquesFile(Strict):
+    """playbook/techniques.yml: the technique library that stages draw on."""
+
+    techniques: list[Technique] = Field(description="Every technique the playbook names.")
+
+
+def _criterion_from_text(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+class ExitCriterion(Strict):
+    text: Text = Field(description="What must be true before a deal leaves the stage.")
+    evidence: Text | None = Field(default=None, description="How to check it: what counts as proof.")
+
+
+ExitCriterionEntry = Annotated[
+    ExitCriterion,
+    BeforeValidator(_criterion_from_text, json_schema_input_type=str | ExitCriterion),
+]
+
+
+class Challenge(Strict):
+    name: Text = Field(description="The challenge, in a few words.")
+    description: Markdown | None = Field(default=None, description="Markdown: why it happens here.")
+    remedy: Text = Field(description="What to do about it.")
+
+
+class Bottleneck(Strict):
+    description: Text = Field(description="How a deal gets stuck in this stage.")
+    how_to_spot: Text | None = Field(
+        default=None, description="The sign to watch for (for example: deals older than max_days)."
+    )
+    remedy: Text | None = Field(default=None, description="What to do when you see it.")
+
+
+class Stage(Strict):
+    """stages/*.yml: one stage of the pipeline."""
+
+    id: Id = Field(description="Unique id (lowercase letters, digits, hyphens), listed in playbook.yml stages.")
+    name: Text = Field(description="Display name of the stage.")
+    summary: Text = Field(description="One or two plain sentences: what happens in this stage.")
+    description: Markdown | None = Field(default=None, description="Markdown: the stage in more depth.")
+    probability: int | None = Field(
+        default=None, ge=0, le=100, description="Chance (0-100, whole number) of winning a deal that reached this stage."
+    )
+    max_days: int | None = Field(
+        default=None, gt=0, description="A deal longer than this many days in the stage counts as stalled."
+    )
+    closed: Literal["won", "lost"] | None = Field(
+        default=None, description="Marks a closed stage for CRM export: won (probability 100) or lost (probability 0)."
+    )
+    exit_criteria: list[ExitCriterionEntry] = Field(
+        min_length=1, description="What must be true before a deal leaves this stage: a text, or text with evidence."
+    )
+    settles: dict[Id, list[Id]] = Field(
+        default_factory=dict,
+        description="Qualification framework elements that must be settled by this stage's exit: framework id -> element ids.",
+    )
+    techniques: list[Id] = Field(default_factory=list, description="Ids of techniques (techniques.yml) used here.")
+    challenges: list[Challenge] = Field(default_factory=list, description="Typical challenges and their remedies.")
+    bottleneck: Bottleneck | None = Field(default=None, description="How deals stall in this stage and how to spot it.")
+    disqualify_when: TextList = Field(description="When to drop the lead at this stage (red flags).")
+    signals: TextList = Field(description="Signs that the deal is ready to move on.")
+    tools: TextList = Field(description="Tools that help in this stage.")
+    questions: TextList = Field(description="Questions to ask the prospect in this stage.")
+
+
+class FrameworkElement(Strict):
+    id: Id = Field(description="Unique id within the framework (for example: budget).")
+    name: Text = Field(description="Display name (for example: Budget).")
+    question: Text = Field(description="The question to ask to settle this element.")
+    evidence: Text = Field(description="What counts as evidence that it is settled.")
+    description: Markdown | None = Field(default=None, description="Markdown: more about the element.")
+
+
+class Framework(Strict):
+    id: Id = Field(description="Unique id (for example: bant); stages refer to it in settles.")
+    name: Text = Field(description="Display name (for example: BANT).")
+    summary: Text = Field(description="What the framework checks, in a sentence or two.")
+    description: Markdown | None = Field(default=None, description="Markdown: how to use it.")
+    elements: list[FrameworkElement] = Field(min_length=1, description="The elements to settle, in order.")
+
+
+class FrameworksFile(Strict):
+    """playbook/frameworks.yml: qualification frameworks such as BANT, MEDDPICC or CHAMP."""
+
+    frameworks: list[Framework] = Field(description="Qualification frameworks.")
+
+
+class Metric(Strict):
+    id: Id = Field(description="Unique id.")
+    name: Text = Field(description="Display name.")
+    summary: Text = Field(description="What the metric tells you.")
+    computation: Text = Field(description="How it is computed, in words.")
+    formula: Text | None = Field(default=None, description="The formula, in plain text.")
+    description: Markdown | None = Field(default=None, description="Markdown: how to read and act on it.")
+
+
+class MetricsFile(Strict):
+    """playbook/metrics.yml: the pipeline metrics to watch."""
+
+    metrics: list[Metric] = Field(description="Pipeline metrics.")
+
+
+class Term(Strict):
+    term: Text = Field(description="The term.")
+    definition: Text = Field(description="Its meaning in this playbook.")
+    see_also: TextList = Field(description="Other glossary terms worth reading next.")
+
+
+class GlossaryFile(Strict):
+    """playbook/glossary.yml: the words a new rep meets."""
+
+    terms: list[Term] = Field(description="Glossary entries.")
+
+
+class CaseStudy(Strict):
+    id: Id = Field(description="Unique id.")
+    title: Text = Field(description="Title of the case.")
+    context: Text = Field(description="Who the company was and where it started.")
+    change: Text = Field(description="What it changed in its pipeline.")
+    result: Text = Field(description="The measured result.")
+    lesson: Text | None = Field(default=None, description="What to take from it.")
+
+
+class CaseStudiesFile(Strict):
+    """playbook/case-studies.yml: examples of pipelines that worked."""
+
+    case_studies: list[CaseStudy] = Field(description="Case studies.")
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A hand-written Markdown page under playbook/guides/."""
+
+    slug: str
+    title: str
+    markdown: str
+    source: str  # path relative to the project folder
+
+
+@dataclass
+class Project:
+    """A loaded, validated playbook project: what every renderer receives."""
+
+    root: Path
+    playbook: Playbook
+    stages: list[Stage]  # in pipeline order
+    techniques: list[Technique] = field(default_factory=list)
+    frameworks: list[Framework] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    glossary: list[Term] = field(default_factory=list)
+    case_studies: list[CaseStudy] = field(default_factory=list)
+    guides: list[Guide] = field(default_factory=list)
+    stage_files: dict[str, str] = field(default_factory=dict)  # stage id -> file relative to root
+    last_changed: int = 0  # SOURCE_DATE_EPOCH: seconds since 1970, drives every date we print
+    # file relative to root -> YAML path (keys and list indices) -> (line, column), 1-based
+    positions: dict[str, dict[tuple[str | int, ...], tuple[int, int]]] = field(default_factory=dict)
+
+    def locate(self, file: str, *path: str | int) -> tuple[int, int]:
+        """Line and column of the value at ``path`` in ``file``; the nearest enclosing node if absent."""
+        marks = self.positions.get(file, {})
+        for end in range(len(path), -1, -1):
+            if path[:end] in marks:
+                return marks[path[:end]]
+        return (1, 1)
+
+    def stage_file(self, stage_id: str) -> str:
+        return self.stage_files.get(stage_id, "playbook/playbook.yml")
+
+    def technique(self, technique_id: str) -> Technique:
+        return next(t for t in self.techniques if t.id == technique_id)
+
+    def stages_using(self, technique_id: str) -> list[Stage]:
+        return [s for s in self.stages if technique_id in s.techniques]
