@@ -1,0 +1,152 @@
+"""The command line: the one place that turns diagnostics and errors into output and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, TypeVar
+
+import click
+
+from . import __version__
+from .errors import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    Diagnostic,
+    EngineError,
+    PlaybookError,
+    Severity,
+    UserError,
+    ValidationFailed,
+    sort_diagnostics,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+REPORT_HINT = "This is a bug in playbookgen; please report it with the command you ran and this message."
+FORMATS = ("text", "json", "github")
+
+
+def _github_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def format_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> str:
+    """The diagnostics in one of FORMATS, with a summary line for text."""
+    ordered = sort_diagnostics(diagnostics)
+    if fmt == "json":
+        return json.dumps([d.as_dict() for d in ordered], ensure_ascii=False, indent=2)
+    if fmt == "github":
+        lines = []
+        for d in ordered:
+            props = f"file={d.file},line={d.line},col={d.column},title={d.code}"
+            lines.append(f"::{d.severity.value} {props}::{_github_escape(d.message)}")
+        return "\n".join(lines)
+    lines = [d.format() for d in ordered]
+    lines.append(summary_line(ordered))
+    return "\n".join(lines)
+
+
+def summary_line(diagnostics: Iterable[Diagnostic]) -> str:
+    items = list(diagnostics)
+    errors = sum(d.severity is Severity.ERROR for d in items)
+    warnings = len(items) - errors
+    if not items:
+        return "no problems found"
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def exit_code_for(diagnostics: list[Diagnostic], strict: bool) -> int:
+    if any(d.is_error for d in diagnostics):
+        return EXIT_ERRORS
+    if strict and diagnostics:
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def report_problems(diagnostics: list[Diagnostic]) -> None:
+    """Diagnostics from a command other than validate: text on stderr."""
+    if diagnostics:
+        click.echo(format_diagnostics(diagnostics, "text"), err=True)
+
+
+def handle_errors(func: F) -> F:
+    """Every command runs inside this: our errors become messages and exit codes, never tracebacks."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            report_problems(exc.diagnostics)
+            sys.exit(EXIT_ERRORS)
+        except EngineError as exc:
+            if exc.output:
+                click.echo(exc.output.rstrip(), err=True)
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_ERRORS)
+        except UserError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        except PlaybookError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n{REPORT_HINT}", err=True)
+            sys.exit(EXIT_USAGE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def project_dir(value: str) -> Path:
+    """The project folder argument, checked: a missing folder is a usage error (exit 2)."""
+    path = Path(value)
+    if not path.is_dir():
+        raise UserError(f"no such playbook folder: {value}")
+    return path.resolve()
+
+
+DIR_ARGUMENT = click.argument("directory", default=".", metavar="[DIR]")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="playbookgen")
+def main() -> None:
+    """playbookgen: a sales pipeline in YAML, validated and rendered into a playbook."""
+
+
+@main.command()
+@DIR_ARGUMENT
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people, json for tools, github for Actions annotations.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@handle_errors
+def validate(directory: str, fmt: str, strict: bool) -> None:
+    """Check every YAML file of the playbook in DIR and report each problem with file, line and column."""
+    from .validate import validate_project
+
+    _, diagnostics = validate_project(project_dir(directory))
+    output = format_diagnostics(diagnostics, fmt)
+    if output:
+        click.echo(output)
+    sys.exit(exit_code_for(diagnostics, strict))
+
+
+@main.command()
+@click.option("-o", "--output", "out", default="schemas", show_default=True, metavar="DIR",
+              help="Folder to write the JSON Schema files into.")
+@handle_errors
+def schema(out: str) -> None:
+    """Write JSON Schema files for the playbook's YAML files (for editor completion)."""
+    from .schema import write_schemas
+
+    for path in write_schemas(Path(out)):
+        click.echo(f"wrote {path}")

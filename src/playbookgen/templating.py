@@ -1,0 +1,181 @@
+"""Jinja for every renderer: sandboxed, strict, escaping by default, overridable file by file.
+
+Two kinds of output need two kinds of escaping. HTML templates (``*.html.j2``) autoescape every
+value. Markdown templates (``*.md.j2``) pass every value through :func:`escape_markdown`, because
+Python-Markdown lets raw HTML through and turns ``[x](javascript:...)`` into a live link. Markdown
+fields from YAML go through the ``markdown`` filter, which renders them to HTML with raw HTML off and
+only safe link schemes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+import markdown as md
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from .errors import TemplateError, error
+
+__all__ = [
+    "TEMPLATE_DIR",
+    "make_environment",
+    "render_template",
+    "escape_markdown",
+    "render_markdown",
+    "safe_url",
+]
+
+TEMPLATE_DIR = "templates"
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+# Python-Markdown's backslash-escapable characters, plus | for tables and : for attribute lists.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|:~=^])")
+
+
+def escape_markdown(value: Any) -> str:
+    """Plain text, made inert for Markdown: HTML-escaped, specials backslash-escaped, one line."""
+    if isinstance(value, Markup):
+        return str(value)
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=True))
+
+
+def safe_url(url: str) -> str | None:
+    """The URL when it is relative or http(s)/mailto; None for javascript:, data: and the rest."""
+    probe = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(url)).lower()
+    scheme = re.match(r"^([a-z][a-z0-9+.\-]*):", probe)
+    if scheme is None:
+        return url
+    return url if scheme.group(1) in SAFE_SCHEMES else None
+
+
+class _SafeLinks(md.treeprocessors.Treeprocessor):
+    """Drops unsafe link targets (keeping the text) and turns images into their alt text."""
+
+    def run(self, root: ET.Element) -> None:
+        for parent in root.iter():
+            for child in list(parent):
+                if child.tag == "a" and safe_url(child.get("href", "")) is None:
+                    child.attrib.pop("href", None)
+                elif child.tag == "img":
+                    child.tag = "span"
+                    child.text = child.get("alt", "")
+                    child.attrib.clear()
+
+
+class _NoRawHtml(md.extensions.Extension):
+    def extendMarkdown(self, md_: md.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        md_.preprocessors.deregister("html_block")
+        md_.inlinePatterns.deregister("html")
+        md_.treeprocessors.register(_SafeLinks(md_), "playbookgen_safe_links", 0)
+
+
+def render_markdown(text: str | None) -> Markup:
+    """A Markdown field from YAML rendered to HTML with raw HTML off and only safe links."""
+    if not text:
+        return Markup("")
+    engine = md.Markdown(extensions=[_NoRawHtml(), "sane_lists", "tables"], output_format="html")
+    return Markup(engine.convert(text))
+
+
+def _finalize_markdown(value: Any) -> Any:
+    return value if isinstance(value, Markup) else escape_markdown(value)
+
+
+def _loader(project_root: Path | None) -> jinja2.BaseLoader:
+    loaders: list[jinja2.BaseLoader] = []
+    if project_root is not None and (project_root / TEMPLATE_DIR).is_dir():
+        loaders.append(jinja2.FileSystemLoader(project_root / TEMPLATE_DIR, encoding="utf-8"))
+    loaders.append(jinja2.FileSystemLoader(BUILTIN_TEMPLATES, encoding="utf-8"))
+    return jinja2.ChoiceLoader(loaders)
+
+
+def make_environment(project_root: Path | None, kind: str = "html") -> SandboxedEnvironment:
+    """The sandboxed environment for ``kind`` 'html' or 'markdown' output.
+
+    Templates are looked up in PROJECT/templates first, then in the built-in set, so a team
+    overrides one file without copying the rest.
+    """
+    options: dict[str, Any] = {
+        "loader": _loader(project_root),
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
+    if kind == "markdown":
+        options["autoescape"] = False
+        options["finalize"] = _finalize_markdown
+    else:
+        options["autoescape"] = True
+    env = SandboxedEnvironment(**options)
+    env.filters["markdown"] = render_markdown
+    env.filters["md"] = escape_markdown
+    env.filters["safe_url"] = lambda url: safe_url(str(url)) or "#"
+    return env
+
+
+def template_source(env: jinja2.Environment, name: str) -> str:
+    """Where a template came from, relative to the project when it is the team's own."""
+    try:
+        _, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except jinja2.TemplateNotFound:
+        return f"{TEMPLATE_DIR}/{name}"
+    path = Path(filename or name)
+    if path.is_relative_to(BUILTIN_TEMPLATES):
+        return f"<built-in>/{path.relative_to(BUILTIN_TEMPLATES).as_posix()}"
+    return f"{TEMPLATE_DIR}/{name}"
+
+
+def _template_line(exc: BaseException) -> tuple[str | None, int]:
+    """The template file and line where rendering failed, from the traceback Jinja rewrites."""
+    line = getattr(exc, "lineno", None)
+    found: tuple[str | None, int] = (None, line if isinstance(line, int) and line > 0 else 1)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _where(env: jinja2.Environment, name: str, filename: str | None) -> str:
+    if filename is None:
+        return template_source(env, name)
+    path = Path(filename)
+    if path.is_relative_to(BUILTIN_TEMPLATES):
+        return f"<built-in>/{path.relative_to(BUILTIN_TEMPLATES).as_posix()}"
+    for parent in path.parents:
+        if parent.name == TEMPLATE_DIR:
+            return f"{TEMPLATE_DIR}/{path.relative_to(parent).as_posix()}"
+    return template_source(env, name)
+
+
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render ``name``; any failure becomes a TemplateError naming templates/FILE:LINE."""
+    source_name = template_source(env, name)
+    try:
+        template = env.get_template(name)
+        return template.render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = template_source(env, exc.name or name)
+        raise TemplateError([error(where, exc.lineno or 1, 1, "template-syntax", exc.message or str(exc))]) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError([error(source_name, 1, 1, "template-missing", f"template not found: {exc.name}")]) from exc
+    except (jinja2.exceptions.SecurityError, jinja2.UndefinedError, jinja2.TemplateError, TypeError,
+            ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError, RecursionError) as exc:
+        filename, line = _template_line(exc)
+        code = "template-unsafe" if isinstance(exc, jinja2.exceptions.SecurityError) else "template-error"
+        message = f"{type(exc).__name__}: {exc}"
+        raise TemplateError([error(_where(env, name, filename), line, 1, code, message)]) from exc
+
+
+Renderer = Callable[..., str]
