@@ -1,0 +1,82 @@
+"""CSV: one row per stage with every field, for any CRM or spreadsheet the other formats do not cover.
+
+Lists of texts go in one cell, one item per line; lists of ids are joined with ", ". Text cells that a
+spreadsheet would run as a formula get a leading apostrophe (reps open this file in Excel).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from ..model import Stage
+from ._stages import CrmStage
+
+FILE = "stages.csv"
+
+COLUMNS = (
+    "position", "id", "name", "summary", "description", "probability", "max_days", "closed",
+    "exit_criteria", "disqualify_when", "signals", "tools", "questions", "techniques", "settles",
+    "challenges", "bottleneck",
+)  # fmt: skip
+
+# OWASP's list of characters that make Excel, LibreOffice and Google Sheets read a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render(stages: list[CrmStage]) -> dict[str, bytes]:
+    """UTF-8 with a byte order mark, so Excel reads Polish letters right; CRLF rows as RFC 4180 has them."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for position, stage in enumerate(stages, start=1):
+        row = _row(stage, position)
+        writer.writerow([defuse(row[column]) for column in COLUMNS])
+    return {FILE: buffer.getvalue().encode("utf-8-sig")}
+
+
+def defuse(cell: str) -> str:
+    """Neutralise a cell a spreadsheet would evaluate: '=1+1' becomes "'=1+1"."""
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+
+
+def _row(stage: CrmStage, position: int) -> dict[str, str]:
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        position=str(position),
+        name=stage.name,
+        probability=_number(stage.probability),
+        max_days=_number(stage.max_days),
+        closed=stage.closed or "",
+    )
+    if stage.source is not None:
+        row.update(_fields(stage.source))
+    return row
+
+
+def _fields(stage: Stage) -> dict[str, str]:
+    return {
+        "id": stage.id,
+        "summary": stage.summary,
+        "description": stage.description or "",
+        "exit_criteria": _lines(
+            f"{c.text} (evidence: {c.evidence})" if c.evidence else c.text for c in stage.exit_criteria
+        ),
+        "disqualify_when": _lines(stage.disqualify_when),
+        "signals": _lines(stage.signals),
+        "tools": _lines(stage.tools),
+        "questions": _lines(stage.questions),
+        "techniques": ", ".join(stage.techniques),
+        "settles": _lines(f"{framework}: {', '.join(ids)}" for framework, ids in stage.settles.items()),
+        "challenges": _lines(f"{c.name}: {c.remedy}" for c in stage.challenges),
+        "bottleneck": stage.bottleneck.description if stage.bottleneck else "",
+    }
+
+
+def _lines(items: Iterable[str]) -> str:
+    return "\n".join(items)
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
