@@ -33,12 +33,22 @@ def stage_yaml(stage_id: str, name: str, **extra: Any) -> dict[str, Any]:
     return data
 
 
-def build_playbook(root: Path, stages: list[dict[str, Any]], *, language: str = "en", title: str = "Sales") -> Path:
+def build_playbook(
+    root: Path,
+    stages: list[dict[str, Any]],
+    *,
+    language: str = "en",
+    title: str = "Sales",
+    techniques: list[str] = [],  # noqa: B006 - read only
+) -> Path:
     """playbook/playbook.yml plus one stages/<id>.yml per stage, as a team would write them."""
     (root / "playbook").mkdir(parents=True)
     (root / "stages").mkdir()
     playbook = {"title": title, "language": language, "stages": [s["id"] for s in stages]}
     (root / "playbook" / "playbook.yml").write_text(yaml.safe_dump(playbook, allow_unicode=True), "utf-8")
+    if techniques:
+        library = {"techniques": [{"id": t, "name": t.upper(), "summary": f"The {t} technique."} for t in techniques]}
+        (root / "playbook" / "techniques.yml").write_text(yaml.safe_dump(library), "utf-8")
     for stage in stages:
         text = yaml.safe_dump(stage, allow_unicode=True, sort_keys=False)
         (root / "stages" / f"{stage['id']}.yml").write_text(text, "utf-8")
@@ -46,7 +56,7 @@ def build_playbook(root: Path, stages: list[dict[str, Any]], *, language: str = 
 
 
 def load(root: Path) -> Project:
-    """The project as the CLI loads it; a minimal loader stands in until validate.py exists."""
+    """The project as the CLI loads it (a minimal stand-in loader until validate.py is committed)."""
     try:
         from playbookgen.validate import validate_project
     except ImportError:
@@ -353,7 +363,7 @@ def test_csv_has_a_header_and_every_field(tmp_path: Path) -> None:
         techniques=["spin"],
         signals=["asks for price", "brings a colleague"],
     )
-    data = export_project(load(build_playbook(tmp_path, [stage])), "csv").files["stages.csv"]
+    data = export_project(load(build_playbook(tmp_path, [stage], techniques=["spin"])), "csv").files["stages.csv"]
     assert data.startswith(b"\xef\xbb\xbfposition,id,name,summary,")
     assert b"\r\n" in data
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
@@ -417,3 +427,56 @@ def test_unknown_format_is_a_user_error(pipeline: Project) -> None:
     with pytest.raises(UserError, match="salesforce, hubspot, pipedrive, csv"):
         export_project(pipeline, "excel")
 
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def run_cli(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from playbookgen.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_exports_hubspot_to_stdout_and_notes_to_stderr(tmp_path: Path) -> None:
+    root = build_playbook(tmp_path / "pb", [stage_yaml("demo", "Demo", probability=40)])
+    result = run_cli("export", "--to", "hubspot", str(root))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["stages"][0]["label"] == "Demo"
+    assert "note:" in result.stderr and "Closed Won" in result.stderr
+
+
+def test_cli_writes_salesforce_folder(tmp_path: Path) -> None:
+    root = build_playbook(tmp_path / "pb", [stage_yaml("demo", "Demo", probability=40)])
+    out = tmp_path / "force-app"
+    result = run_cli("export", "--to", "salesforce", str(root), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert (out / "package.xml").is_file()
+    assert (out / "standardValueSets" / "OpportunityStage.standardValueSet").is_file()
+    assert result.stdout == ""
+
+
+def test_cli_salesforce_without_output_is_a_usage_error(tmp_path: Path) -> None:
+    root = build_playbook(tmp_path / "pb", [stage_yaml("demo", "Demo", probability=40)])
+    result = run_cli("export", "--to", "salesforce", str(root))
+    assert result.exit_code == 2
+    assert "-o" in result.stderr
+
+
+def test_cli_reports_crm_limits_with_file_line_column(tmp_path: Path) -> None:
+    root = build_playbook(tmp_path / "pb", [stage_yaml("demo", "Demo", probability=45)])
+    out = tmp_path / "pipeline.json"
+    result = run_cli("export", "--to", "hubspot", str(root), "-o", str(out))
+    assert result.exit_code == 1
+    assert "stages/demo.yml:" in result.stderr and "[hubspot-probability-step]" in result.stderr
+    assert not out.exists()
+
+
+def test_cli_stops_on_an_invalid_playbook(tmp_path: Path) -> None:
+    root = build_playbook(tmp_path / "pb", [stage_yaml("demo", "Demo", probability=400)])
+    result = run_cli("export", "--to", "csv", str(root))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "stages/demo.yml:" in result.stderr

@@ -150,3 +150,26 @@ def schema(out: str) -> None:
 
     for path in write_schemas(Path(out)):
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@DIR_ARGUMENT
+@click.option("--to", "fmt", required=True, type=click.Choice(["salesforce", "hubspot", "pipedrive", "csv"]),
+              help="The CRM (or csv) to export the pipeline's stages for.")
+@click.option("-o", "--output", "out", default=None, metavar="PATH",
+              help="Folder for salesforce (required), file for the others (default: stdout).")
+@handle_errors
+def export(directory: str, fmt: str, out: str | None) -> None:
+    """Export the pipeline's stages from the playbook in DIR for a CRM, so the two never drift apart."""
+    from .export import export_project, write_export
+    from .validate import validate_project
+
+    project, diagnostics = validate_project(project_dir(directory))
+    report_problems(diagnostics)
+    if project is None or any(d.is_error for d in diagnostics):
+        sys.exit(EXIT_ERRORS)
+    result = export_project(project, fmt)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    for path in write_export(result, Path(out) if out else None, click.get_binary_stream("stdout")):
+        click.echo(f"wrote {path}", err=True)
