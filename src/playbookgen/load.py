@@ -1,0 +1,164 @@
+"""Load: find a playbook project's files and parse them into positioned documents.
+
+This is the first stage of the pipeline. It knows which files make a project (the FILE_KINDS
+table) but nothing of what the values mean; that is ``validate``'s job.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from . import model
+from ._yaml import MAX_BYTES, Document, load_yaml_file
+from .errors import Diagnostic, error, warning
+
+__all__ = ["FileKind", "FILE_KINDS", "Sources", "RawGuide", "read_sources", "source_date_epoch"]
+
+PLAYBOOK_DIR = "playbook"
+STAGES_DIR = "stages"
+GUIDES_DIR = "playbook/guides"
+YAML_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """One kind of playbook-wide file: where it lives and which model reads it."""
+
+    name: str  # also the schema's name: schemas/<name>.schema.json
+    stem: str  # path without suffix, relative to the project folder
+    model: type[BaseModel]
+    required: bool = False
+
+
+# Adding a file kind: add a model in model.py, a row here, and a field on Project filled in validate.py.
+FILE_KINDS: tuple[FileKind, ...] = (
+    FileKind("playbook", "playbook/playbook", model.Playbook, required=True),
+    FileKind("techniques", "playbook/techniques", model.TechniquesFile),
+    FileKind("frameworks", "playbook/frameworks", model.FrameworksFile),
+    FileKind("metrics", "playbook/metrics", model.MetricsFile),
+    FileKind("glossary", "playbook/glossary", model.GlossaryFile),
+    FileKind("case-studies", "playbook/case-studies", model.CaseStudiesFile),
+)
+STAGE_KIND = FileKind("stage", "stages/*", model.Stage)
+
+
+@dataclass(frozen=True)
+class RawGuide:
+    file: str
+    text: str
+
+
+@dataclass
+class Sources:
+    """Everything read from disk, before validation."""
+
+    root: Path
+    documents: dict[str, Document] = field(default_factory=dict)  # kind name -> document
+    stages: list[Document] = field(default_factory=list)  # in file-name order
+    guides: list[RawGuide] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _find_kind_file(root: Path, kind: FileKind, sources: Sources) -> Path | None:
+    """The .yml or .yaml file of ``kind``; both at once is an error."""
+    found = [root / f"{kind.stem}{suffix}" for suffix in YAML_SUFFIXES if (root / f"{kind.stem}{suffix}").is_file()]
+    if len(found) > 1:
+        sources.diagnostics.append(error(_relative(root, found[1]), 1, 1, "file-conflict",
+                                         f"both {found[0].name} and {found[1].name} exist; keep one"))
+    if not found and kind.required:
+        sources.diagnostics.append(error(f"{kind.stem}.yml", 1, 1, "missing-file",
+                                         f"{kind.stem}.yml is missing: every playbook needs one"))
+    return found[0] if found else None
+
+
+def _read_document(root: Path, path: Path, sources: Sources) -> Document | None:
+    document, problems = load_yaml_file(path, _relative(root, path))
+    sources.diagnostics.extend(problems)
+    return document
+
+
+def _warn_unknown_playbook_files(root: Path, sources: Sources) -> None:
+    """A misnamed file (techniqes.yml) would be silently ignored: say so instead."""
+    known = {Path(kind.stem).name for kind in FILE_KINDS}
+    folder = root / PLAYBOOK_DIR
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix in YAML_SUFFIXES and path.stem not in known:
+            close = difflib.get_close_matches(path.stem, sorted(known), n=1)
+            hint = f" (did you mean {close[0]}{path.suffix}?)" if close else f"; known files: {', '.join(sorted(known))}"
+            sources.diagnostics.append(warning(_relative(root, path), 1, 1, "unknown-file",
+                                               f"playbookgen does not read this file{hint}"))
+
+
+def _read_guides(root: Path, sources: Sources) -> None:
+    folder = root / GUIDES_DIR
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.md")):
+        file = _relative(root, path)
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                sources.diagnostics.append(error(file, 1, 1, "file-too-large", f"file is larger than {MAX_BYTES} bytes"))
+                continue
+            text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        except UnicodeDecodeError as exc:
+            sources.diagnostics.append(error(file, 1, 1, "guide-encoding", f"not valid UTF-8 (byte at offset {exc.start})"))
+            continue
+        except OSError as exc:
+            sources.diagnostics.append(error(file, 1, 1, "file-unreadable", f"cannot read the file: {exc.strerror}"))
+            continue
+        sources.guides.append(RawGuide(file, text))
+
+
+def read_sources(root: Path) -> Sources:
+    """Read every file of the project at ``root``; problems are collected, never raised."""
+    sources = Sources(root)
+    for kind in FILE_KINDS:
+        path = _find_kind_file(root, kind, sources)
+        if path is not None:
+            document = _read_document(root, path, sources)
+            if document is not None:
+                sources.documents[kind.name] = document
+    _warn_unknown_playbook_files(root, sources)
+    stage_dir = root / STAGES_DIR
+    if stage_dir.is_dir():
+        for path in sorted(p for p in stage_dir.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES):
+            document = _read_document(root, path, sources)
+            if document is not None:
+                sources.stages.append(document)
+    _read_guides(root, sources)
+    return sources
+
+
+def _git_commit_time(root: Path) -> int | None:
+    try:
+        result = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=root, capture_output=True,
+                                text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = result.stdout.strip()
+    return int(value) if result.returncode == 0 and value.isdigit() else None
+
+
+def source_date_epoch(root: Path, inputs: list[Path]) -> int:
+    """The time of the playbook's last change: SOURCE_DATE_EPOCH, else the last git commit, else newest file."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if re.fullmatch(r"\d+", env):
+        return int(env)
+    committed = _git_commit_time(root)
+    if committed is not None:
+        return committed
+    times = [int(p.stat().st_mtime) for p in inputs if p.exists()]
+    return max(times, default=0)

@@ -1,0 +1,435 @@
+"""Validate: turn loaded documents into a Project, or into diagnostics that say exactly where.
+
+Two passes: each file against its model (types, required fields, ranges, unknown keys), then
+the rules that span files (stage ids, technique references, frameworks, closed stages, ...).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from . import model
+from ._yaml import Document, Path_
+from .errors import Diagnostic, ValidationFailed, error, sort_diagnostics, warning
+from .load import FILE_KINDS, STAGE_KIND, Sources, read_sources, source_date_epoch
+
+__all__ = ["validate_project", "load_project", "did_you_mean"]
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for a near miss, else ''."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# ---------------------------------------------------------------- per-file: pydantic -> diagnostics
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model or container type behind Optional[...] and Annotated[...]."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _model_at(root: type[BaseModel], path: Path_) -> type[BaseModel] | None:
+    """The model class that describes the mapping at ``path``, if any."""
+    current: Any = root
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str) or part not in current.model_fields:
+                return None
+            current = current.model_fields[part].annotation
+        elif typing.get_origin(current) in (list, dict):
+            current = typing.get_args(current)[-1]
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'" if len(value) < 60 else "a text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _field_name(path: Path_) -> str:
+    names = [p for p in path if isinstance(p, str)]
+    return names[-1] if names else "value"
+
+
+def _message(err: ErrorDetails, path: Path_, root: type[BaseModel]) -> tuple[str, str]:
+    """Code and message for one pydantic error, worded for someone editing YAML."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    name = _field_name(path)
+    if kind == "missing":
+        return "missing-field", f"missing required field '{name}'"
+    if kind == "extra_forbidden":
+        parent = _model_at(root, path[:-1])
+        known = list(parent.model_fields) if parent else []
+        hint = did_you_mean(name, known) or (f"; allowed: {', '.join(known)}" if known else "")
+        return "unknown-field", f"unknown field '{name}'{hint}"
+    if kind in ("string_type",):
+        hint = "; put it in quotes if it is meant as text" if value is not None else ""
+        return "wrong-type", f"'{name}' must be text, got {_describe(value)}{hint}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return "wrong-type", f"'{name}' must be a whole number, got {_describe(value)}"
+    if kind in ("list_type",):
+        return "wrong-type", f"'{name}' must be a list (lines starting with '- '), got {_describe(value)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "wrong-type", f"'{name}' must be a mapping of keys to values, got {_describe(value)}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return "out-of-range", _range_message(name, value, root, path)
+    if kind == "string_pattern_mismatch":
+        return "bad-id", f"invalid id '{value}': use lowercase letters, digits and hyphens (for example 'lead-qualification')"
+    if kind == "literal_error":
+        return "bad-value", f"'{name}' must be {ctx.get('expected', 'one of the allowed values')}, got {_describe(value)}"
+    if kind == "too_short":
+        return "empty-list", f"'{name}' needs at least {ctx.get('min_length', 1)} entry"
+    if kind == "value_error":
+        return "empty-text", f"'{name}' must not be empty"
+    return "invalid", f"'{name}': {err['msg']}"
+
+
+def _range_message(name: str, value: Any, root: type[BaseModel], path: Path_) -> str:
+    parent = _model_at(root, path[:-1])
+    info = parent.model_fields.get(name) if parent else None
+    low = high = None
+    for meta in (info.metadata if info else []):
+        low = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else low
+        low = getattr(meta, "gt", None) + 1 if getattr(meta, "gt", None) is not None else low
+        high = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else high
+    if low is not None and high is not None:
+        return f"'{name}' must be between {low} and {high}, got {value}"
+    if low is not None:
+        return f"'{name}' must be at least {low}, got {value}"
+    return f"'{name}' must be at most {high}, got {value}"
+
+
+def _error_path(err: ErrorDetails) -> tuple[Path_, bool]:
+    """The YAML path of a pydantic error, and whether it points at a mapping key."""
+    loc = tuple(err["loc"])
+    if loc and loc[-1] == "[key]":
+        return loc[:-1], True
+    return loc, err["type"] == "extra_forbidden"
+
+
+def _position(doc: Document, path: Path_, err: ErrorDetails, on_key: bool) -> tuple[int, int]:
+    if err["type"] == "missing":
+        return doc.value_at(path[:-1])  # the mapping that lacks the field
+    if on_key:
+        return doc.key_at(path)
+    return doc.value_at(path)
+
+
+def check_document(doc: Document, schema: type[BaseModel]) -> tuple[BaseModel | None, list[Diagnostic]]:
+    """Validate one document against its model; every problem located in the file."""
+    try:
+        return schema.model_validate(doc.data), []
+    except ValidationError as exc:
+        diagnostics = []
+        for err in exc.errors(include_url=False):
+            path, on_key = _error_path(err)
+            line, column = _position(doc, path, err, on_key)
+            code, message = _message(err, path, schema)
+            diagnostics.append(error(doc.file, line, column, code, message))
+        return None, diagnostics
+
+
+# ---------------------------------------------------------------- across files
+
+
+@dataclass
+class _Checked:
+    """Models that passed their own file's checks, with the documents they came from."""
+
+    playbook: tuple[model.Playbook, Document] | None = None
+    kinds: dict[str, tuple[BaseModel, Document]] = field(default_factory=dict)
+    stages: list[tuple[model.Stage, Document]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def at(self, doc: Document, path: Path_, code: str, message: str, *, warn: bool = False) -> None:
+        line, column = doc.value_at(path)
+        make = warning if warn else error
+        self.diagnostics.append(make(doc.file, line, column, code, message))
+
+
+def _check_files(sources: Sources) -> _Checked:
+    checked = _Checked()
+    for kind in FILE_KINDS:
+        doc = sources.documents.get(kind.name)
+        if doc is None:
+            continue
+        result, problems = check_document(doc, kind.model)
+        checked.diagnostics.extend(problems)
+        if result is not None:
+            checked.kinds[kind.name] = (result, doc)
+    if "playbook" in checked.kinds:
+        playbook, doc = checked.kinds["playbook"]
+        checked.playbook = (typing.cast(model.Playbook, playbook), doc)
+    for doc in sources.stages:
+        stage, problems = check_document(doc, STAGE_KIND.model)
+        checked.diagnostics.extend(problems)
+        if stage is not None:
+            checked.stages.append((typing.cast(model.Stage, stage), doc))
+    return checked
+
+
+def _first_seen(items: Iterable[tuple[str, Document, Path_]], checked: _Checked, code: str, what: str) -> dict[str, tuple[Document, Path_]]:
+    """Index items by key; a key seen again is an error at the repeat, naming the first."""
+    seen: dict[str, tuple[Document, Path_]] = {}
+    for key, doc, path in items:
+        if key in seen:
+            first_doc, first_path = seen[key]
+            line, column = first_doc.value_at(first_path)
+            where = f"line {line}" if line != doc.value_at(path)[0] else f"line {line}, column {column}"
+            where = where if first_doc.file == doc.file else f"{first_doc.file}, {where}"
+            checked.at(doc, path, code, f"{what} '{key}' appears twice (first at {where})")
+        else:
+            seen[key] = (doc, path)
+    return seen
+
+
+def _raw_ids(docs: Iterable[Document | None], key: str | None = None) -> set[str]:
+    """Ids written in documents that failed their own checks, so one mistake is not reported twice."""
+    ids: set[str] = set()
+    for doc in docs:
+        if doc is None:
+            continue
+        items = doc.data.get(key) if key else [doc.data]
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                ids.add(item["id"])
+    return ids
+
+
+def _check_stage_list(checked: _Checked, sources: Sources) -> list[tuple[model.Stage, Document]]:
+    """Stages in pipeline order: every listed id has exactly one file, every file is listed."""
+    assert checked.playbook is not None
+    playbook, pdoc = checked.playbook
+    files = _first_seen(((s.id, d, ("id",)) for s, d in checked.stages), checked, "stage-duplicate-id", "stage id")
+    by_id = {s.id: (s, d) for s, d in reversed(checked.stages)}
+    listed = _first_seen(((sid, pdoc, ("stages", i)) for i, sid in enumerate(playbook.stages)), checked,
+                         "stage-listed-twice", "stage")
+    for i, sid in enumerate(playbook.stages):
+        if sid not in files and sid not in _raw_ids(sources.stages) and listed[sid] == (pdoc, ("stages", i)):
+            hint = did_you_mean(sid, files)
+            checked.at(pdoc, ("stages", i), "stage-missing", f"no file in stages/ has id '{sid}'{hint}")
+    for sid, (doc, path) in files.items():
+        if sid not in listed:
+            checked.at(doc, path, "stage-not-listed", f"stage '{sid}' is not listed in playbook.yml 'stages', so it is left out",
+                       warn=True)
+    return [by_id[sid] for sid in listed if sid in by_id]
+
+
+def _check_techniques(checked: _Checked, sources: Sources) -> None:
+    entry = checked.kinds.get("techniques")
+    written = _raw_ids([sources.documents.get("techniques")], "techniques")
+    techniques = typing.cast(model.TechniquesFile, entry[0]).techniques if entry else []
+    tdoc = entry[1] if entry else None
+    known = _first_seen(((t.id, tdoc, ("techniques", i, "id")) for i, t in enumerate(techniques) if tdoc),
+                        checked, "duplicate-technique", "technique id")
+    used: set[str] = set()
+    for stage, doc in checked.stages:
+        for i, ref in enumerate(stage.techniques):
+            used.add(ref)
+            if ref not in known and ref not in written:
+                checked.at(doc, ("techniques", i), "unknown-technique",
+                           f"unknown technique '{ref}'{did_you_mean(ref, written)}; techniques are defined in playbook/techniques.yml")
+    for tid, (doc, path) in known.items():
+        if tid not in used:
+            checked.at(doc, path, "unused-technique", f"technique '{tid}' is not used by any stage", warn=True)
+
+
+def _check_probabilities(ordered: list[tuple[model.Stage, Document]], checked: _Checked) -> None:
+    previous: tuple[str, int] | None = None
+    for stage, doc in ordered:
+        if stage.probability is None or stage.closed == "lost":
+            continue
+        if previous is not None and stage.probability < previous[1]:
+            checked.at(doc, ("probability",), "probability-decreasing",
+                       f"probability {stage.probability} is lower than {previous[1]} in the stage before ('{previous[0]}')",
+                       warn=True)
+        previous = (stage.id, stage.probability)
+
+
+def _check_closed(ordered: list[tuple[model.Stage, Document]], checked: _Checked) -> None:
+    expected = {"won": 100, "lost": 0}
+    seen: dict[str, str] = {}
+    for stage, doc in ordered:
+        if stage.closed is None:
+            continue
+        if stage.closed in seen:
+            checked.at(doc, ("closed",), "closed-twice",
+                       f"more than one stage is closed: {stage.closed} (also '{seen[stage.closed]}'); a CRM has one of each")
+        seen.setdefault(stage.closed, stage.id)
+        want = expected[stage.closed]
+        if stage.probability is not None and stage.probability != want:
+            checked.at(doc, ("probability",), "closed-probability",
+                       f"a stage closed as {stage.closed} has probability {want}, not {stage.probability}")
+
+
+def _check_frameworks(checked: _Checked) -> None:
+    entry = checked.kinds.get("frameworks")
+    frameworks = typing.cast(model.FrameworksFile, entry[0]).frameworks if entry else []
+    fdoc = entry[1] if entry else None
+    known = _first_seen(((f.id, fdoc, ("frameworks", i, "id")) for i, f in enumerate(frameworks) if fdoc),
+                        checked, "duplicate-framework", "framework id")
+    elements: dict[str, set[str]] = {}
+    for i, framework in enumerate(frameworks):
+        assert fdoc is not None
+        seen = _first_seen(((e.id, fdoc, ("frameworks", i, "elements", j, "id")) for j, e in enumerate(framework.elements)),
+                           checked, "duplicate-element", f"element of '{framework.id}'")
+        elements.setdefault(framework.id, set(seen))
+    for stage, doc in checked.stages:
+        for fid, refs in stage.settles.items():
+            if fid not in known:
+                line, column = doc.key_at(("settles", fid))
+                checked.diagnostics.append(error(doc.file, line, column, "unknown-framework",
+                                                 f"unknown framework '{fid}'{did_you_mean(fid, known)}; frameworks are defined in playbook/frameworks.yml"))
+                continue
+            for j, ref in enumerate(refs):
+                if ref not in elements[fid]:
+                    checked.at(doc, ("settles", fid, j), "unknown-element",
+                               f"framework '{fid}' has no element '{ref}'{did_you_mean(ref, elements[fid])}")
+
+
+def _check_unique_ids(checked: _Checked) -> None:
+    """Metrics and case studies are linked by id; glossary terms by their text."""
+    for kind, attr, what in (("metrics", "metrics", "metric id"), ("case-studies", "case_studies", "case study id")):
+        entry = checked.kinds.get(kind)
+        if entry:
+            items = getattr(entry[0], attr)
+            _first_seen(((x.id, entry[1], (attr, i, "id")) for i, x in enumerate(items)), checked, f"duplicate-{kind}", what)
+    entry = checked.kinds.get("glossary")
+    if not entry:
+        return
+    terms = typing.cast(model.GlossaryFile, entry[0]).terms
+    doc = entry[1]
+    known = _first_seen(((t.term.casefold(), doc, ("terms", i, "term")) for i, t in enumerate(terms)), checked,
+                        "duplicate-term", "glossary term")
+    for i, term in enumerate(terms):
+        for j, ref in enumerate(term.see_also):
+            if ref.casefold() not in known:
+                names = [t.term for t in terms]
+                checked.at(doc, ("terms", i, "see_also", j), "unknown-term",
+                           f"see_also names '{ref}', which is not in the glossary{did_you_mean(ref, names)}")
+
+
+# ---------------------------------------------------------------- guides
+
+
+_SLUG_PREFIX = re.compile(r"^\d+[-_]")
+
+
+def _guides(sources: Sources, checked: _Checked) -> list[model.Guide]:
+    guides: list[model.Guide] = []
+    slugs: dict[str, str] = {}
+    for raw in sources.guides:
+        stem = Path(raw.file).stem
+        slug = _SLUG_PREFIX.sub("", stem)
+        heading = next((line for line in raw.text.splitlines() if line.startswith("# ")), None)
+        if heading is None or not heading[2:].strip():
+            checked.diagnostics.append(error(raw.file, 1, 1, "guide-title", "a guide starts with a '# Title' line; none found"))
+            continue
+        if not re.fullmatch(model.ID_PATTERN, slug):
+            checked.diagnostics.append(error(raw.file, 1, 1, "guide-name",
+                                             f"file name '{stem}' must be lowercase letters, digits and hyphens"))
+            continue
+        if slug in slugs:
+            checked.diagnostics.append(error(raw.file, 1, 1, "guide-duplicate", f"another guide has the name '{slug}': {slugs[slug]}"))
+            continue
+        slugs[slug] = raw.file
+        guides.append(model.Guide(slug=slug, title=heading[2:].strip(), markdown=raw.text, source=raw.file))
+    return guides
+
+
+# ---------------------------------------------------------------- the whole project
+
+
+def _positions(sources: Sources) -> dict[str, dict[Path_, tuple[int, int]]]:
+    docs = list(sources.documents.values()) + sources.stages
+    return {doc.file: dict(doc.values) for doc in docs}
+
+
+def _build_project(root: Path, sources: Sources, checked: _Checked, ordered: list[tuple[model.Stage, Document]]) -> model.Project:
+    assert checked.playbook is not None
+
+    def items(kind: str, attr: str) -> list[Any]:
+        entry = checked.kinds.get(kind)
+        return list(getattr(entry[0], attr)) if entry else []
+
+    inputs = [root / doc.file for doc in list(sources.documents.values()) + sources.stages]
+    inputs += [root / g.file for g in sources.guides]
+    return model.Project(
+        root=root,
+        playbook=checked.playbook[0],
+        stages=[s for s, _ in ordered],
+        techniques=items("techniques", "techniques"),
+        frameworks=items("frameworks", "frameworks"),
+        metrics=items("metrics", "metrics"),
+        glossary=items("glossary", "terms"),
+        case_studies=items("case-studies", "case_studies"),
+        guides=_guides(sources, checked),
+        stage_files={s.id: d.file for s, d in ordered},
+        last_changed=source_date_epoch(root, inputs),
+        positions=_positions(sources),
+    )
+
+
+def validate_project(root: Path) -> tuple[model.Project | None, list[Diagnostic]]:
+    """Load and check the project at ``root``: the Project when it has no errors, and every diagnostic."""
+    root = Path(root)
+    sources = read_sources(root)
+    checked = _check_files(sources)
+    checked.diagnostics.extend(sources.diagnostics)
+    project = None
+    if checked.playbook is not None:
+        ordered = _check_stage_list(checked, sources)
+        _check_techniques(checked, sources)
+        _check_probabilities(ordered, checked)
+        _check_closed(ordered, checked)
+        _check_frameworks(checked)
+        _check_unique_ids(checked)
+        project = _build_project(root, sources, checked, ordered)
+    diagnostics = sort_diagnostics(checked.diagnostics)
+    if any(d.is_error for d in diagnostics):
+        return None, diagnostics
+    return project, diagnostics
+
+
+def load_project(root: Path, *, strict: bool = False) -> tuple[model.Project, list[Diagnostic]]:
+    """The Project and its warnings; raises ValidationFailed on errors (or on warnings when strict)."""
+    project, diagnostics = validate_project(root)
+    if project is None or (strict and diagnostics):
+        raise ValidationFailed(diagnostics)
+    return project, diagnostics
