@@ -14,7 +14,8 @@ import yaml
 
 from playbookgen.errors import UserError, ValidationFailed
 from playbookgen.export import Export, export_project, write_export
-from playbookgen.model import Playbook, Project, Stage
+from playbookgen.model import Project
+from playbookgen.validate import validate_project
 
 NS = "{http://soap.sforce.com/2006/04/metadata}"
 
@@ -56,43 +57,10 @@ def build_playbook(
 
 
 def load(root: Path) -> Project:
-    """The project as the CLI loads it (a minimal stand-in loader until validate.py is committed)."""
-    try:
-        from playbookgen.validate import validate_project
-    except ImportError:
-        return _load_without_validate(root)
+    """The project as the CLI loads it."""
     project, diagnostics = validate_project(root)
     assert project is not None, [d.format() for d in diagnostics]
     return project
-
-
-def _load_without_validate(root: Path) -> Project:
-    playbook_file = "playbook/playbook.yml"
-    playbook = Playbook.model_validate(yaml.safe_load((root / playbook_file).read_text("utf-8")))
-    positions = {playbook_file: _positions(root / playbook_file)}
-    stages, stage_files = [], {}
-    for stage_id in playbook.stages:
-        file = f"stages/{stage_id}.yml"
-        stages.append(Stage.model_validate(yaml.safe_load((root / file).read_text("utf-8"))))
-        stage_files[stage_id] = file
-        positions[file] = _positions(root / file)
-    return Project(root=root, playbook=playbook, stages=stages, stage_files=stage_files, positions=positions)
-
-
-def _positions(path: Path) -> dict[tuple[str | int, ...], tuple[int, int]]:
-    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
-
-    def walk(node: yaml.Node, at: tuple[str | int, ...]) -> None:
-        marks[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                walk(value, (*at, key.value))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                walk(item, (*at, index))
-
-    walk(yaml.compose(path.read_text("utf-8")), ())
-    return marks
 
 
 @pytest.fixture
