@@ -211,8 +211,12 @@ def _first_seen(items: Iterable[tuple[str, Document, Path_]], checked: _Checked,
         if key in seen:
             first_doc, first_path = seen[key]
             line, column = first_doc.value_at(first_path)
-            where = f"line {line}" if line != doc.value_at(path)[0] else f"line {line}, column {column}"
-            where = where if first_doc.file == doc.file else f"{first_doc.file}, {where}"
+            if first_doc.file != doc.file:
+                where = f"{first_doc.file}, line {line}"
+            elif line == doc.value_at(path)[0]:
+                where = f"line {line}, column {column}"
+            else:
+                where = f"line {line}"
             checked.at(doc, path, code, f"{what} '{key}' appears twice (first at {where})")
         else:
             seen[key] = (doc, path)
@@ -258,10 +262,9 @@ def _check_techniques(checked: _Checked, sources: Sources) -> None:
     tdoc = entry[1] if entry else None
     known = _first_seen(((t.id, tdoc, ("techniques", i, "id")) for i, t in enumerate(techniques) if tdoc),
                         checked, "duplicate-technique", "technique id")
-    used: set[str] = set()
+    used = {ref for doc in sources.stages for ref in doc.data.get("techniques") or [] if isinstance(ref, str)}
     for stage, doc in checked.stages:
         for i, ref in enumerate(stage.techniques):
-            used.add(ref)
             if ref not in known and ref not in written:
                 checked.at(doc, ("techniques", i), "unknown-technique",
                            f"unknown technique '{ref}'{did_you_mean(ref, written)}; techniques are defined in playbook/techniques.yml")
