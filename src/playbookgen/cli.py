@@ -173,3 +173,22 @@ def export(directory: str, fmt: str, out: str | None) -> None:
         click.echo(f"note: {note}", err=True)
     for path in write_export(result, Path(out) if out else None, click.get_binary_stream("stdout")):
         click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("directory", metavar="DIR")
+@click.option("--starter", default="full", show_default=True,
+              help="full (seven stages), ecommerce-5 (five stages) or minimal-4 (four stages).")
+@click.option("--language", type=click.Choice(["pl", "en"]), default="pl", show_default=True,
+              help="Language of the starter's content.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist in DIR.")
+@handle_errors
+def init(directory: str, starter: str, language: str, force: bool) -> None:
+    """Create a playbook project in DIR from a starter, ready to edit, validate and build."""
+    from .starters import init_project
+
+    root = Path(directory)
+    created = init_project(root, starter=starter, language=language, force=force)
+    for path in created:
+        click.echo(f"created {path.relative_to(root).as_posix()}")
+    click.echo(f"{len(created)} files written; next: playbookgen validate {directory}")

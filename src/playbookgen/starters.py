@@ -1,0 +1,152 @@
+"""Starters: the ready-made playbooks that `playbookgen init` copies into a new project.
+
+Each language has one full playbook under ``starters/<language>/``; the Polish one is the
+repository's own ``playbook/`` and ``stages/`` (symlinks in git, which setuptools resolves
+into real files when it builds the wheel). ``starters/starters.yml`` says which stages each
+smaller starter keeps; the composition below is textual so the files keep their comments.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import UserError
+from .model import LANGUAGES
+from .write import write_bytes_atomic
+
+__all__ = ["STARTERS_DIR", "Starter", "available_starters", "compose", "init_project"]
+
+STARTERS_DIR = Path(__file__).with_name("starters")
+MANIFEST = STARTERS_DIR / "starters.yml"
+SCHEMAS_DIR = "schemas"
+_LIST_ITEM = re.compile(r"^  - id: (?P<id>\S+)\s*$", re.MULTILINE)
+_STAGES_BLOCK = re.compile(r"^stages:[ \t]*\n(?:[ \t]+- .*\n)+", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Starter:
+    """One entry of starters.yml."""
+
+    name: str
+    summary: str
+    stages: list[int]  # 1-based positions in the full playbook's stage list
+    rename: dict[int, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+
+def available_starters() -> dict[str, Starter]:
+    """The starters in the manifest, by name, in manifest order."""
+    raw = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["starters"]
+    return {name: Starter(name, spec["summary"], spec["stages"], spec.get("rename", {})) for name, spec in raw.items()}
+
+
+def _starter(name: str) -> Starter:
+    starters = available_starters()
+    if name not in starters:
+        raise UserError(f"unknown starter '{name}'; choose one of: {', '.join(starters)}")
+    return starters[name]
+
+
+def _language_dir(language: str) -> Path:
+    if language not in LANGUAGES:
+        raise UserError(f"unknown language '{language}'; choose one of: {', '.join(LANGUAGES)}")
+    return STARTERS_DIR / language
+
+
+def _stage_files(source: Path) -> dict[str, Path]:
+    """Stage id -> file in the full playbook of one language."""
+    files = {}
+    for path in sorted((source / "stages").glob("*.yml")):
+        files[yaml.safe_load(path.read_text(encoding="utf-8"))["id"]] = path
+    return files
+
+
+def _replace_line(text: str, key: str, value: str) -> str:
+    """Replace the top-level ``key: ...`` line, keeping everything else."""
+    return re.sub(rf"^{key}:.*$", lambda _: f"{key}: {value}", text, count=1, flags=re.MULTILINE)
+
+
+def _keep_items(text: str, key: str, keep: set[str]) -> str:
+    """Drop the ``  - id: x`` blocks of the top-level list ``key`` whose id is not in ``keep``."""
+    starts = [m.start() for m in _LIST_ITEM.finditer(text)]
+    if not starts:
+        return text
+    pieces = [text[: starts[0]]]
+    for begin, end in zip(starts, starts[1:] + [len(text)]):
+        block = text[begin:end]
+        if _LIST_ITEM.match(block).group("id") in keep:  # type: ignore[union-attr]
+            pieces.append(block)
+    if len(pieces) == 1:
+        return _replace_line(pieces[0], key, "[]")
+    return "".join(pieces).rstrip("\n") + "\n"
+
+
+def compose(starter: str = "full", language: str = "pl") -> dict[str, bytes]:
+    """Every file of a new project (path relative to it -> content), schemas aside."""
+    spec = _starter(starter)
+    source = _language_dir(language)
+    playbook_text = (source / "playbook" / "playbook.yml").read_text(encoding="utf-8")
+    full_ids: list[str] = yaml.safe_load(playbook_text)["stages"]
+    stage_files = _stage_files(source)
+    out: dict[str, bytes] = {}
+    kept: list[str] = []
+    used_techniques: set[str] = set()
+    used_frameworks: set[str] = set()
+    for number, position in enumerate(spec.stages, start=1):
+        old_id = full_ids[position - 1]
+        text = stage_files[old_id].read_text(encoding="utf-8")
+        data: dict[str, Any] = yaml.safe_load(text)
+        used_techniques.update(data.get("techniques", []))
+        used_frameworks.update(data.get("settles", {}))
+        renamed = spec.rename.get(position, {}).get(language)
+        new_id = old_id
+        if renamed:
+            new_id = renamed["id"]
+            text = _replace_line(_replace_line(text, "id", new_id), "name", renamed["name"])
+        kept.append(new_id)
+        out[f"stages/{number:02d}-{new_id}.yml"] = text.encode("utf-8")
+    stages_block = "stages:\n" + "".join(f"  - {stage_id}\n" for stage_id in kept)
+    playbook_text = _STAGES_BLOCK.sub(lambda _: stages_block, playbook_text, count=1)
+    for path in sorted((source / "playbook").rglob("*")):
+        if path.is_file():
+            out[path.relative_to(source).as_posix()] = path.read_bytes()
+    out["playbook/playbook.yml"] = playbook_text.encode("utf-8")
+    techniques = out["playbook/techniques.yml"].decode("utf-8")
+    out["playbook/techniques.yml"] = _keep_items(techniques, "techniques", used_techniques).encode("utf-8")
+    frameworks = out["playbook/frameworks.yml"].decode("utf-8")
+    out["playbook/frameworks.yml"] = _keep_items(frameworks, "frameworks", used_frameworks).encode("utf-8")
+    return out
+
+
+def _schema_files() -> list[str]:
+    from .schema import schemas
+
+    return [f"{SCHEMAS_DIR}/{name}" for name in schemas()]
+
+
+def init_project(dest: Path, starter: str = "full", language: str = "pl", force: bool = False) -> list[Path]:
+    """Create a playbook project in ``dest`` from a starter; returns the files written.
+
+    Refuses (UserError, naming every such file) to overwrite existing files unless ``force``.
+    """
+    from .schema import write_schemas
+
+    dest = Path(dest)
+    files = compose(starter, language)
+    if dest.exists() and not dest.is_dir():
+        raise UserError(f"cannot create a playbook in '{dest}': it is a file, not a folder")
+    conflicts = sorted(name for name in [*files, *_schema_files()] if (dest / name).exists())
+    if conflicts and not force:
+        listed = "\n".join(f"  {name}" for name in conflicts)
+        raise UserError(f"these files already exist in '{dest}' (use --force to overwrite them):\n{listed}")
+    try:
+        for name, content in files.items():
+            write_bytes_atomic(dest / name, content)
+        schema_paths = write_schemas(dest / SCHEMAS_DIR)
+    except OSError as exc:
+        raise UserError(f"cannot write the playbook into '{dest}': {exc}") from exc
+    return [dest / name for name in files] + list(schema_paths)
