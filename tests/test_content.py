@@ -1,0 +1,231 @@
+"""The repository's own playbook: every section of the source guide has a home, and it all validates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_cli
+from playbookgen.validate import validate_project
+
+SEED_NAME = "000_56455550b154ae31.txt"
+PL_STAGES = [
+    "poszukiwanie",
+    "kwalifikacja-leadow",
+    "pierwszy-kontakt",
+    "ocena-potrzeb",
+    "oferta-wycena",
+    "negocjacje",
+    "zamkniecie-transakcji",
+]
+STAGE_FILE = {stage: f"stages/{n:02d}-{stage}.yml" for n, stage in enumerate(PL_STAGES, start=1)}
+G = "playbook/guides/"
+
+# Every heading of the guide (and the bold lead-ins of its stage details) -> where it lives now,
+# with phrases that only that section of the guide carries.
+SECTIONS: dict[str, list[tuple[str, str]]] = {
+    "Etapy procesu sprzedaży: Kompletny przewodnik": [("playbook/playbook.yml", "title: Etapy procesu sprzedaży")],
+    "Definicja pipeline sprzedażowego": [("playbook/playbook.yml", "wizualnie lub koncepcyjnie")],
+    "Znaczenie zrozumienia etapów sprzedaży": [("playbook/playbook.yml", "dokładniejsze przydzielanie zasobów")],
+    "Czym jest pipeline sprzedażowy?": [("playbook/playbook.yml", "## Czym jest pipeline sprzedażowy?")],
+    "Definicja i cel": [("playbook/playbook.yml", "żadna szansa nie umknęła")],
+    "Jak różni się od lejka sprzedażowego": [("playbook/playbook.yml", "od świadomości do zakupu")],
+    "Korzyści z używania pipeline sprzedażowego": [(G + "10-korzysci.md", "Lepsza widoczność")],
+    "Etapy pipeline sprzedażowego: przegląd": [(G + "20-etapy.md", "# Etapy pipeline: przegląd")],
+    "Znaczenie definiowania etapów": [(G + "20-etapy.md", "usystematyzowany")],
+    "Typowa liczba etapów w pipeline": [(G + "20-etapy.md", "od 5 do 7 etapów")],
+    "Dostosowywanie etapów do swojego biznesu": [(G + "20-etapy.md", "dodać lub usunąć etapy")],
+    "7 kluczowych etapów pipeline sprzedażowego": [("playbook/playbook.yml", f"  - {s}\n") for s in PL_STAGES],
+    "Etapy sprzedaży w szczegółach": [(STAGE_FILE[s], "description: |") for s in PL_STAGES],
+    "Poszukiwanie": [(STAGE_FILE["poszukiwanie"], "name: Poszukiwanie")],
+    "Metody znajdowania potencjalnych klientów": [(STAGE_FILE["poszukiwanie"], "wydarzeniach branżowych")],
+    "Narzędzia do poszukiwania": [(STAGE_FILE["poszukiwanie"], "LinkedIn Sales Navigator")],
+    "Kwalifikacja leadów": [(STAGE_FILE["kwalifikacja-leadow"], "name: Kwalifikacja leadów")],
+    "Kryteria kwalifikacji leadów": [(STAGE_FILE["kwalifikacja-leadow"], "bant: [budget, authority, need, timeline]")],
+    "Ramka BANT": [("playbook/frameworks.yml", "name: BANT")],
+    "Pierwszy kontakt": [(STAGE_FILE["pierwszy-kontakt"], "name: Pierwszy kontakt")],
+    "Strategie kontaktu": [(STAGE_FILE["pierwszy-kontakt"], "spersonalizowane e-maile")],
+    "Najlepsze praktyki na pierwsze wrażenie": [(STAGE_FILE["pierwszy-kontakt"], "zwięzły, profesjonalny")],
+    "Ocena potrzeb": [(STAGE_FILE["ocena-potrzeb"], "name: Ocena potrzeb")],
+    "Techniki odkrywania potrzeb klientów": [(STAGE_FILE["ocena-potrzeb"], "narzędzi diagnostycznych")],
+    "Umiejętności aktywnego słuchania": [("playbook/techniques.yml", "id: aktywne-sluchanie")],
+    "Oferta/wycena": [(STAGE_FILE["oferta-wycena"], "name: Oferta/wycena")],
+    "Elementy skutecznej oferty": [(STAGE_FILE["oferta-wycena"], "oczekiwane korzyści")],
+    "Dostosowywanie ofert do potrzeb klientów": [(STAGE_FILE["oferta-wycena"], "wnioski z oceny potrzeb")],
+    "Negocjacje": [(STAGE_FILE["negocjacje"], "name: Negocjacje")],
+    "Typowe techniki negocjacyjne": [(STAGE_FILE["negocjacje"], "- kotwiczenie")],
+    "Radzenie sobie z zastrzeżeniami": [("playbook/techniques.yml", "id: radzenie-sobie-z-zastrzezeniami")],
+    "Zamknięcie transakcji": [(STAGE_FILE["zamkniecie-transakcji"], "name: Zamknięcie transakcji")],
+    "Znaki, że transakcja jest gotowa do zamknięcia": [(STAGE_FILE["zamkniecie-transakcji"], "pozytywne opinie")],
+    "Techniki zamykania": [(STAGE_FILE["zamkniecie-transakcji"], "- pilne-zamkniecie")],
+    "Zarządzanie swoim pipeline sprzedażowym": [(G + "30-zarzadzanie.md", "# Zarządzanie pipeline sprzedażowym")],
+    "Metryki pipeline sprzedażowego do śledzenia": [
+        (G + "30-zarzadzanie.md", "## Metryki do śledzenia"),
+        ("playbook/metrics.yml", "id: predkosc-sprzedazy"),
+    ],
+    "Narzędzia do zarządzania pipeline": [(G + "30-zarzadzanie.md", "Pipedrive")],
+    "Najlepsze praktyki optymalizacji pipeline": [(G + "30-zarzadzanie.md", "systematycznego kontaktu")],
+    "Typowe wyzwania na etapach procesu sprzedaży": [(G + "40-waskie-gardla.md", "# Wąskie gardła i wyzwania")],
+    "Identyfikacja wąskich gardeł": [(G + "40-waskie-gardla.md", "długotrwałe negocjacje"), (G + "40-waskie-gardla.md", "max_days")],
+    "Pokonywanie wyzwań na każdym etapie": [(STAGE_FILE[s], "challenges:") for s in PL_STAGES],
+    "Kiedy należy wykluczyć leady": [(G + "50-wykluczanie-leadow.md", "równie ważna")],
+    "Przykłady udanych strategii procesów sprzedażowych": [("playbook/case-studies.yml", "case_studies:")],
+    "Studium przypadku 1: Firma oprogramowania B2B": [("playbook/case-studies.yml", "o 25% w ciągu sześciu miesięcy")],
+    "Studium przypadku 2: Biznes e-commerce": [("playbook/case-studies.yml", "z siedmiu do pięciu")],
+    "Wnioski wyciągnięte z udanych procesów sprzedażowych": [(G + "60-ciagle-doskonalenie.md", "małe zmiany")],
+    "Konkluzja": [(G + "60-ciagle-doskonalenie.md", "nie jest statyczny")],
+    "Ostateczne myśli na temat ciągłego doskonalenia": [(G + "60-ciagle-doskonalenie.md", "ciągle się zmienia")],
+    "Key takeaways 🔑🥡🍕": [(G + "70-faq.md", "# Najczęstsze pytania")],
+    "Jakie są 5 etapów pipeline sprzedażowego?": [(G + "70-faq.md", "## Jakie jest 5 etapów")],
+    "Jakie są 4 etapy pipeline?": [(G + "70-faq.md", "## Jakie są 4 etapy pipeline?")],
+    "Jak zorganizować pipeline sprzedażowy?": [(G + "70-faq.md", "## Jak zorganizować pipeline")],
+    "Czym jest mapa procesu sprzedażowego?": [(G + "70-faq.md", "## Czym jest mapa procesu")],
+    "Jakie są 7 kroków procesu sprzedaży?": [(G + "70-faq.md", "## Jakie jest 7 kroków")],
+    "Jakie są 4 kroki w cyklu sprzedaży?": [(G + "70-faq.md", "## Jakie są 4 kroki w cyklu sprzedaży?")],
+    "Jakie są 6 etapów sprzedaży?": [(G + "70-faq.md", "## Jakie jest 6 etapów")],
+    "Ile kroków znajduje się w pipeline sprzedażowym?": [(G + "70-faq.md", "## Ile kroków")],
+}
+
+
+def _text(relative: str) -> str:
+    return (REPO / relative).read_text(encoding="utf-8")
+
+
+def _yaml(relative: str) -> dict:
+    return yaml.safe_load(_text(relative))
+
+
+def _polish_files() -> list[Path]:
+    return sorted(p for d in ("playbook", "stages") for p in (REPO / d).rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("heading", list(SECTIONS))
+def test_every_section_of_the_guide_has_a_home(heading: str) -> None:
+    for relative, phrase in SECTIONS[heading]:
+        assert (REPO / relative).is_file(), f"{heading!r}: {relative} is missing"
+        assert phrase in _text(relative), f"{heading!r}: {relative} lacks {phrase!r}"
+
+
+def _seed() -> Path | None:
+    for base in (Path("/work/shared"), REPO.parent / "shared", REPO.parent.parent / "shared"):
+        if (base / "seeds" / SEED_NAME).is_file():
+            return base / "seeds" / SEED_NAME
+    return None
+
+
+def test_the_section_list_covers_every_heading_of_the_guide() -> None:
+    seed = _seed()
+    if seed is None:
+        pytest.skip("the source guide (shared/seeds) is not beside this checkout")
+    headings = set()
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        lead_in = re.match(r"^([^-][^:.]{2,60}): ", line)
+        if line and not line.startswith("- ") and not line.endswith((".", ":")) and len(line) < 80:
+            headings.add(line)
+        elif lead_in and line.endswith("."):
+            headings.add(lead_in.group(1))  # "Narzędzia do poszukiwania: Istnieje wiele ..."
+    missing = sorted(h for h in headings if h not in SECTIONS)
+    assert not missing, f"guide headings with no home in SECTIONS: {missing}"
+
+
+def test_stages_follow_the_guide_in_order() -> None:
+    playbook = _yaml("playbook/playbook.yml")
+    assert playbook["language"] == "pl"
+    assert playbook["stages"] == PL_STAGES
+    assert sorted(p.relative_to(REPO).as_posix() for p in (REPO / "stages").glob("*.yml")) == sorted(STAGE_FILE.values())
+    probabilities = [_yaml(STAGE_FILE[s])["probability"] for s in PL_STAGES]
+    assert probabilities == sorted(set(probabilities)), "probabilities must rise along the pipeline"
+    for stage in PL_STAGES:
+        data = _yaml(STAGE_FILE[stage])
+        assert data["id"] == stage
+        assert "closed" not in data, "the export adds won/lost stages itself"
+        assert data["challenges"] and data["challenges"][0]["remedy"]
+        assert all(isinstance(c, dict) and c.get("evidence") for c in data["exit_criteria"])
+        assert "przykłady" in _text(STAGE_FILE[stage]), "say in a comment that the numbers are examples"
+        for field in ("signals", "disqualify_when", "tools", "questions", "techniques"):
+            assert data[field], f"{stage}: {field} is empty"
+
+
+def test_qualification_settles_bant_and_the_guides_bottlenecks_are_marked() -> None:
+    assert _yaml(STAGE_FILE["kwalifikacja-leadow"])["settles"] == {"bant": ["budget", "authority", "need", "timeline"]}
+    for stage in ("kwalifikacja-leadow", "negocjacje", "zamkniecie-transakcji"):
+        assert "max_days" in _yaml(STAGE_FILE[stage])["bottleneck"]["how_to_spot"]
+    bant = _yaml("playbook/frameworks.yml")["frameworks"][0]
+    assert [e["id"] for e in bant["elements"]] == ["budget", "authority", "need", "timeline"]
+
+
+def test_every_named_technique_exists_and_is_used() -> None:
+    techniques = {t["id"] for t in _yaml("playbook/techniques.yml")["techniques"]}
+    named = {
+        "cold-calling", "kampanie-e-mailowe", "media-spolecznosciowe", "networking", "wydarzenia-branzowe",
+        "spersonalizowane-e-maile", "ukierunkowane-rozmowy-telefoniczne", "aktywne-sluchanie", "pytania-otwarte",
+        "narzedzia-diagnostyczne", "kotwiczenie", "terminy-poczucie-pilnosci", "dobry-glina-zly-glina",
+        "zamkniecie-zakladajace-zgode", "pilne-zamkniecie", "radzenie-sobie-z-zastrzezeniami",
+    }  # fmt: skip
+    assert named <= techniques
+    used = {t for s in PL_STAGES for t in _yaml(STAGE_FILE[s])["techniques"]}
+    assert used == techniques
+
+
+def test_metrics_explain_themselves_and_velocity_has_its_formula() -> None:
+    metrics = {m["id"]: m for m in _yaml("playbook/metrics.yml")["metrics"]}
+    assert set(metrics) == {"wskaznik-konwersji", "srednia-wielkosc-transakcji", "predkosc-sprzedazy", "transakcje-na-etapie"}
+    assert all(m["summary"] and m["computation"] and m["formula"] for m in metrics.values())
+    assert metrics["predkosc-sprzedazy"]["formula"].count("×") == 2 and "÷" in metrics["predkosc-sprzedazy"]["formula"]
+
+
+def test_glossary_has_the_core_terms_and_see_also_points_inside_it() -> None:
+    terms = {t["term"]: t for t in _yaml("playbook/glossary.yml")["terms"]}
+    for term in ("Lead", "Pipeline sprzedażowy", "Lejek sprzedażowy", "BANT", "Wskaźnik konwersji", "Prędkość sprzedaży",
+                 "Etap", "Kryteria wyjścia", "CRM", "Kwalifikacja leadów", "Wąskie gardło"):
+        assert term in terms
+    for entry in terms.values():
+        for other in entry.get("see_also", []):
+            assert other in terms, f"{entry['term']}: see_also names {other!r}, which is not in the glossary"
+
+
+def test_case_studies_carry_results_and_lessons() -> None:
+    cases = _yaml("playbook/case-studies.yml")["case_studies"]
+    assert len(cases) == 2 and all(c["lesson"] for c in cases)
+    assert "25%" in cases[0]["result"] and "20%" in cases[1]["result"]
+
+
+def test_guides_are_plain_markdown_with_one_title_in_reading_order() -> None:
+    guides = sorted((REPO / "playbook" / "guides").glob("*.md"))
+    assert [g.name[:2] for g in guides] == sorted(g.name[:2] for g in guides) and len(guides) >= 7
+    for guide in guides:
+        text = guide.read_text(encoding="utf-8")
+        assert re.match(r"^\d\d-[a-z0-9-]+\.md$", guide.name)
+        assert text.startswith("# ") and len(re.findall(r"^# ", text, re.MULTILINE)) == 1, guide.name
+        assert not re.search(r"</?[a-zA-Z][^>]*>", text), f"{guide.name} holds raw HTML"
+
+
+def test_yaml_files_start_with_their_schema_comment() -> None:
+    for path in _polish_files():
+        if path.suffix == ".yml":
+            name = "stage" if path.parent.name == "stages" else path.stem
+            assert path.read_text(encoding="utf-8").startswith(
+                f"# yaml-language-server: $schema=../schemas/{name}.schema.json\n"
+            ), path
+
+
+def test_polish_text_keeps_its_diacritics_and_the_guides_slips_are_fixed() -> None:
+    everything = ""
+    for path in _polish_files():
+        everything += path.read_bytes().decode("utf-8")  # raises if a file is not UTF-8
+    for letter in "ąćęłńóśźż":
+        assert letter in everything, f"no {letter!r} anywhere: were the diacritics lost?"
+    assert "ostatnio przeszkody" not in everything
+    assert "\ufffd" not in everything
+
+
+def test_the_repository_playbook_passes_strict_validation() -> None:
+    project, diagnostics = validate_project(REPO)
+    assert project is not None and diagnostics == []
+    assert [s.id for s in project.stages] == PL_STAGES
+    assert [g.slug for g in project.guides][:2] == ["korzysci", "etapy"]
+    result = run_cli("validate", "--strict", REPO)
+    assert result.exit_code == 0, result.stdout + result.stderr
