@@ -1,0 +1,416 @@
+"""Printable checklists: a rep prints a stage's page, or the whole pipeline, and takes it to the meeting."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from playbookgen import checklists
+from playbookgen.checklists import (
+    OUTPUT_MARKER,
+    PDF_HINT,
+    estimate_density,
+    render_checklist_pdfs,
+    render_checklists,
+)
+from playbookgen.errors import OutputRefused
+from playbookgen.model import ExitCriterion, Playbook, Project, Stage
+
+from conftest import REPO, build_file_tree, run_cli
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+LAST_CHANGED = 1_795_000_000  # 18 November 2026, UTC
+STARTERS = REPO / "src" / "playbookgen" / "starters"
+
+
+# --- building playbooks ------------------------------------------------------------------------
+
+
+def load_project(root: Path) -> Project:
+    """The project in ``root``: through the validator when it exists, else straight from the model."""
+    try:
+        from playbookgen.validate import validate_project
+    except ImportError:
+        validate_project = None
+    if validate_project is not None:
+        project, diagnostics = validate_project(root)
+        assert project is not None, [d.format() for d in diagnostics]
+        return project
+    playbook = Playbook.model_validate(yaml.safe_load((root / "playbook/playbook.yml").read_text("utf-8")))
+    found = [Stage.model_validate(yaml.safe_load(p.read_text("utf-8"))) for p in sorted((root / "stages").glob("*.yml"))]
+    by_id = {stage.id: stage for stage in found}
+    stages = [by_id[stage_id] for stage_id in playbook.stages]
+    return Project(root=root, playbook=playbook, stages=stages, last_changed=LAST_CHANGED)
+
+
+def rich_stage(number: int, **changes: Any) -> Stage:
+    """A stage with every field the checklist prints, about as full as a real one."""
+    data: dict[str, Any] = {
+        "id": f"stage-{number}",
+        "name": f"Stage {number}: discovery call",
+        "summary": "You learn what the prospect needs, who decides and by when, and agree on the next step.",
+        "exit_criteria": [
+            {"text": f"Criterion {number}.{i}: the budget range is confirmed by the buyer",
+             "evidence": "A note in the CRM quoting the amount the buyer named, with the date of the call."}
+            for i in range(1, 5)
+        ],
+        "questions": [f"Question {i}: what happens if you do nothing this quarter?" for i in range(1, 5)],
+        "signals": ["The buyer proposes the next meeting.", "The buyer shares internal documents."],
+        "disqualify_when": ["No budget this year.", "Nobody can name the decision maker.", "No pain to solve."],
+        "tools": ["CRM"],
+    }
+    data.update(changes)
+    return Stage.model_validate(data)
+
+
+def project_of(root: Path, stages: list[Stage], language: str = "en", title: str = "Acme sales playbook") -> Project:
+    playbook = Playbook(title=title, language=language, stages=[s.id for s in stages])
+    return Project(root=root, playbook=playbook, stages=stages, last_changed=LAST_CHANGED)
+
+
+def default_project() -> Project:
+    """The repository's own Polish playbook; seven rich stages until that content exists."""
+    if (REPO / "playbook/playbook.yml").is_file():
+        return load_project(REPO)
+    return project_of(REPO, [rich_stage(n) for n in range(1, 8)], language="pl")
+
+
+LONG = (
+    "When the buyer's procurement department insists on a formal request for proposal, make sure that "
+    "the evaluation criteria, the weighting and the timeline are written down and agreed with the "
+    "economic buyer, not only with the procurement officer. "
+)
+
+
+def long_stage() -> Stage:
+    """A stage written by someone who never stops typing."""
+    return rich_stage(
+        1,
+        name="Negotiation, legal review, security questionnaire and procurement " * 2,
+        summary=LONG * 2,
+        exit_criteria=[{"text": LONG, "evidence": LONG} for _ in range(6)],
+        questions=[LONG for _ in range(6)],
+        signals=[LONG for _ in range(4)],
+        disqualify_when=[LONG for _ in range(4)],
+    )
+
+
+# --- reading what came out ---------------------------------------------------------------------
+
+
+class Elements(HTMLParser):
+    """Every start tag and its attributes, as a browser would build elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(html: bytes) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Elements()
+    parser.feed(html.decode("utf-8"))
+    return parser.tags
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: PDF extraction breaks lines where the layout did."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def snapshot(pdf: bytes, name: str) -> Path | None:
+    """Page 1 as a PNG in tests/artifacts, for a person to look at; None without pdftoppm."""
+    if shutil.which("pdftoppm") is None:
+        return None
+    ARTIFACTS.mkdir(exist_ok=True)
+    source = ARTIFACTS / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(source),
+                    str(ARTIFACTS / name)], check=True)
+    source.unlink()
+    return ARTIFACTS / f"{name}.png"
+
+
+pdf = pytest.mark.pdf
+
+
+def needs_weasyprint() -> None:
+    pytest.importorskip("weasyprint")
+    pytest.importorskip("pypdf")
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+
+def test_every_stage_gets_a_checklist_an_index_and_a_print_all_page(tmp_path: Path) -> None:
+    project = project_of(tmp_path, [rich_stage(n) for n in range(1, 4)])
+    files = render_checklists(project)
+    assert sorted(files) == sorted(
+        ["checklists/stage-1.html", "checklists/stage-2.html", "checklists/stage-3.html",
+         "checklists/index.html", "checklists/all.html"]
+    )
+    links = [attrs.get("href") for tag, attrs in elements(files["checklists/index.html"]) if tag == "a"]
+    assert {"stage-1.html", "stage-2.html", "stage-3.html", "all.html"} <= set(links)
+    page = files["checklists/stage-2.html"].decode()
+    assert "Stage 2: discovery call" in page and "Acme sales playbook" in page
+    assert "Stage 2 of 3" in page
+    assert page.count('class="box"') == 4 + 2 + 3  # criteria, signals, red flags: CSS boxes, no controls
+    assert "<input" not in page
+    assert "break-before: page" in files["checklists/all.html"].decode()
+    assert files["checklists/all.html"].decode().count('<section class="sheet') == 3
+
+
+def test_checklists_are_self_contained(tmp_path: Path) -> None:
+    files = render_checklists(project_of(tmp_path, [rich_stage(1)]))
+    for path, data in files.items():
+        tags = elements(data)
+        assert all(tag not in {"script", "link", "img", "iframe", "object", "input"} for tag, _ in tags), path
+        for _, attrs in tags:
+            for name in ("src", "href"):
+                assert not (attrs.get(name) or "").startswith(("http:", "https:", "//", "file:")), path
+        text = data.decode()
+        assert "<script" not in text and "@import" not in text and "url(" not in text and "@font-face" not in text
+        assert not re.search(r"https?://", text), path
+
+
+def test_yaml_text_is_escaped_everywhere(tmp_path: Path) -> None:
+    evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    stage = rich_stage(
+        1,
+        name=f"Name {evil}",
+        summary=f"Summary {evil}",
+        exit_criteria=[{"text": f"Text {evil}", "evidence": f"Evidence {evil}"}],
+        questions=[f"Question {evil}"],
+        signals=[f"Signal {evil}"],
+        disqualify_when=[f"Flag {evil}"],
+    )
+    project = project_of(tmp_path, [stage], title=f"Title {evil}")
+    for path, data in render_checklists(project).items():
+        tags = elements(data)
+        assert not [tag for tag, _ in tags if tag in {"script", "img"}], path
+        assert not [name for _, attrs in tags for name in attrs if name.startswith("on")], path
+        assert "&lt;script&gt;" in data.decode(), path
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Exit criteria", "Evidence", "Questions to ask", "Red flags", "Deal", "Rep",
+                "Last changed: 18 November 2026", "Stage 1 of 1"]),
+        ("pl", ["Kryteria wyjścia", "Dowód", "Pytania do zadania", "Czerwone flagi", "Szansa sprzedaży",
+                "Handlowiec", "Ostatnia zmiana: 18 listopada 2026", "Etap 1 z 1"]),
+    ],
+)
+def test_labels_and_date_follow_the_playbook_language(tmp_path: Path, language: str, expected: list[str]) -> None:
+    page = render_checklists(project_of(tmp_path, [rich_stage(1)], language=language))["checklists/stage-1.html"]
+    text = page.decode()
+    assert f'<html lang="{language}">' in text
+    for label in expected:
+        assert label in text
+
+
+def test_letter_paper_is_an_option(tmp_path: Path) -> None:
+    project = project_of(tmp_path, [rich_stage(1)])
+    assert "size: A4;" in render_checklists(project)["checklists/stage-1.html"].decode()
+    assert "size: letter;" in render_checklists(project, paper="letter")["checklists/stage-1.html"].decode()
+
+
+def test_html_renders_are_identical(tmp_path: Path) -> None:
+    project = project_of(tmp_path, [rich_stage(n) for n in range(1, 3)])
+    assert render_checklists(project) == render_checklists(project)
+
+
+def test_without_weasyprint_the_html_builds_and_the_build_says_how_to_get_pdfs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checklists, "pdf_available", lambda: False)
+    project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
+    files = render_checklists(project)
+    assert "checklists/stage-1.html" in files
+    assert "stage-1.pdf" not in files["checklists/index.html"].decode()
+    assert "playbookgen[pdf]" in files["checklists/index.html"].decode()
+    assert render_checklist_pdfs(project, files) == ({}, [PDF_HINT])
+    assert 'class="sheet density-regular"' in files["checklists/stage-1.html"].decode()
+    assert 'class="sheet density-regular"' not in files["checklists/long.html"].decode()
+
+
+def test_estimated_density_tightens_with_the_amount_of_text() -> None:
+    assert estimate_density(rich_stage(1)) == "regular"
+    assert estimate_density(long_stage()) != "regular"
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def check_pdfs(project: Project, snapshot_name: str | None = None) -> dict[str, bytes]:
+    """Build the PDFs and check the promise: one page per stage, every exit criterion on its page."""
+    files = render_checklists(project)
+    pdfs, notes = render_checklist_pdfs(project, files)
+    assert notes == []
+    for stage in project.stages:
+        pages = pdf_pages(pdfs[f"checklists/{stage.id}.pdf"])
+        assert len(pages) == 1, f"{stage.id} spills onto {len(pages)} pages"
+        for criterion in stage.exit_criteria:
+            assert squash(criterion.text) in squash(pages[0]), (stage.id, criterion.text)
+    every = pdf_pages(pdfs["checklists/all.pdf"])
+    assert len(every) == len(project.stages)
+    for stage, page in zip(project.stages, every):
+        assert squash(stage.exit_criteria[0].text) in squash(page)
+    if snapshot_name:
+        first = project.stages[0].id
+        snapshot(pdfs[f"checklists/{first}.pdf"], f"{snapshot_name}-{first}")
+    return pdfs
+
+
+@pdf
+def test_default_playbook_prints_one_page_per_stage() -> None:
+    needs_weasyprint()
+    project = default_project()
+    check_pdfs(project, snapshot_name="checklist")
+    for stage in project.stages:  # every sheet of the default playbook is looked at, not only the first
+        files = render_checklists(project)
+        pdfs, _ = render_checklist_pdfs(project, {f"checklists/{stage.id}.html": files[f"checklists/{stage.id}.html"]})
+        snapshot(pdfs[f"checklists/{stage.id}.pdf"], f"checklist-{stage.id}")
+
+
+@pdf
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_starter_playbooks_print_one_page_per_stage(language: str) -> None:
+    needs_weasyprint()
+    root = STARTERS / language
+    if not (root / "playbook/playbook.yml").is_file():
+        pytest.skip(f"the {language} starter has no playbook yet")
+    check_pdfs(load_project(root), snapshot_name=f"starter-{language}")
+
+
+@pdf
+def test_seven_rich_stages_print_one_page_each(tmp_path: Path) -> None:
+    needs_weasyprint()
+    check_pdfs(project_of(tmp_path, [rich_stage(n) for n in range(1, 8)], language="pl"))
+
+
+@pdf
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_long_stage_tightens_instead_of_spilling(tmp_path: Path, paper: str) -> None:
+    needs_weasyprint()
+    project = project_of(tmp_path, [long_stage(), rich_stage(2)])
+    files = render_checklists(project, paper=paper)
+    assert 'class="sheet density-regular"' not in files["checklists/stage-1.html"].decode()
+    pdfs, notes = render_checklist_pdfs(project, files)
+    assert notes == []
+    assert [len(pdf_pages(pdfs[f"checklists/{s}.pdf"])) for s in ("stage-1", "stage-2", "all")] == [1, 1, 2]
+    snapshot(pdfs["checklists/stage-1.pdf"], f"checklist-long-{paper}")
+
+
+@pdf
+def test_a_stage_too_long_for_any_density_is_reported(tmp_path: Path) -> None:
+    needs_weasyprint()
+    endless = rich_stage(1, exit_criteria=[{"text": LONG * 3, "evidence": LONG * 3} for _ in range(12)])
+    project = project_of(tmp_path, [endless])
+    pdfs, notes = render_checklist_pdfs(project, render_checklists(project))
+    assert "checklists/stage-1.pdf" in pdfs
+    assert any("stage-1.pdf has" in note and "expected 1" in note for note in notes)
+
+
+@pdf
+def test_pdfs_are_byte_identical_across_renders(tmp_path: Path) -> None:
+    needs_weasyprint()
+    project = project_of(tmp_path, [rich_stage(1), rich_stage(2)], language="pl")
+    first = render_checklist_pdfs(project, render_checklists(project))
+    second = render_checklist_pdfs(project, render_checklists(project))
+    assert first == second
+    from pypdf import PdfReader
+
+    info = PdfReader(io.BytesIO(first[0]["checklists/stage-1.pdf"])).metadata
+    assert info is not None and str(info.get("/ModDate", "")).startswith("D:20261118")
+
+
+@pdf
+def test_team_templates_cannot_fetch_files_or_the_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    needs_weasyprint()
+    import weasyprint.urls
+
+    def no_default_fetcher(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("WeasyPrint's own fetcher was used")
+
+    monkeypatch.setattr(weasyprint.urls.URLFetcher, "fetch", no_default_fetcher, raising=False)
+    monkeypatch.setattr(weasyprint.urls, "default_url_fetcher", no_default_fetcher, raising=False)
+    sheet = (checklists_template_dir() / "_sheet.html.j2").read_text("utf-8")
+    build_file_tree(tmp_path, {
+        "templates/checklists/_sheet.html.j2": (
+            '<img src="https://example.com/x.png"><img src="file:///etc/passwd">'
+            '<div style="background: url(file:///etc/hostname)"></div>\n' + sheet
+        ),
+    })
+    project = project_of(tmp_path, [rich_stage(1)])
+    files = render_checklists(project)
+    pdfs, notes = render_checklist_pdfs(project, files)
+    assert len(pdf_pages(pdfs["checklists/stage-1.pdf"])) == 1
+    refused = " ".join(notes)
+    assert "https://example.com/x.png" in refused and "file:///etc/passwd" in refused
+    assert "root:" not in " ".join(pdf_pages(pdfs["checklists/stage-1.pdf"]))
+
+
+def checklists_template_dir() -> Path:
+    return Path(checklists.__file__).parent / "templates" / "checklists"
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project_dir(make_project: Any) -> Path:
+    pytest.importorskip("playbookgen.validate")
+    return make_project()
+
+
+def test_cli_writes_the_checklists_folder_and_rewrites_it(project_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "printouts"
+    result = run_cli("checklists", project_dir, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert {"first.html", "second.html", "index.html", "all.html", OUTPUT_MARKER} <= {p.name for p in out.iterdir()}
+    result = run_cli("checklists", project_dir, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".printouts")]
+
+
+def test_cli_defaults_to_a_checklists_folder_in_the_project(project_dir: Path) -> None:
+    result = run_cli("checklists", project_dir)
+    assert result.exit_code == 0, result.stderr
+    assert (project_dir / "checklists" / "first.html").is_file()
+
+
+def test_cli_refuses_a_folder_holding_someone_elses_files(project_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("do not lose me", encoding="utf-8")
+    result = run_cli("checklists", project_dir, "-o", out)
+    assert result.exit_code == 2
+    assert "notes.txt" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_a_file_added_to_our_folder_is_not_deleted(tmp_path: Path) -> None:
+    out = tmp_path / "checklists"
+    checklists.write_checklists(out, {"a.html": b"a"})
+    (out / "added-by-hand.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(OutputRefused):
+        checklists.write_checklists(out, {"a.html": b"b"})
+    assert (out / "added-by-hand.txt").read_text(encoding="utf-8") == "keep"
+    assert (out / "a.html").read_bytes() == b"a"
