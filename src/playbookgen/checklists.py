@@ -31,6 +31,7 @@ __all__ = [
     "pdf_available",
     "render_checklists",
     "render_checklist_pdfs",
+    "check_output",
     "write_checklists",
     "written_files",
 ]

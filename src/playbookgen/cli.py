@@ -192,3 +192,30 @@ def init(directory: str, starter: str, language: str, force: bool) -> None:
     for path in created:
         click.echo(f"created {path.relative_to(root).as_posix()}")
     click.echo(f"{len(created)} files written; next: playbookgen validate {directory}")
+
+
+@main.command()
+@DIR_ARGUMENT
+@click.option("-o", "--output", "out", default=None, metavar="OUT",
+              help="Folder for the checklists (default: DIR/checklists). Replaced only if playbookgen made it.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size of the pages and PDFs; the layout fits both.")
+@handle_errors
+def checklists(directory: str, out: str | None, paper: str) -> None:
+    """Write a printable one-page checklist per stage of DIR: HTML, and PDF with the pdf extra."""
+    from .checklists import check_output, render_checklist_pdfs, render_checklists, write_checklists, written_files
+    from .validate import validate_project
+
+    root = project_dir(directory)
+    target = Path(out).resolve() if out else root / "checklists"
+    check_output(target)  # refuse before the slow part, not after it
+    project, diagnostics = validate_project(root)
+    report_problems(diagnostics)
+    if project is None or any(d.is_error for d in diagnostics):
+        sys.exit(EXIT_ERRORS)
+    files = render_checklists(project, paper=paper)
+    pdfs, notes = render_checklist_pdfs(project, files)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    written = write_checklists(target, written_files({**files, **pdfs}))
+    click.echo(f"wrote {len(written)} checklist files to {target}")
