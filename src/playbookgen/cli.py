@@ -196,6 +196,40 @@ def init(directory: str, starter: str, language: str, force: bool) -> None:
 
 @main.command()
 @DIR_ARGUMENT
+@click.option("--site-dir", "site_dir", default=None, metavar="OUT",
+              help="Folder to write the site into (default: DIR/site). Replaced only if playbookgen made it.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, broken links included.")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="Site engine that turns the generated Markdown into HTML.")
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="Skip the PDF checklists (HTML checklists are still made).")
+@handle_errors
+def build(directory: str, site_dir: str | None, strict: bool, engine: str, no_pdf: bool) -> None:
+    """Build the playbook site from DIR: validated, rendered, built offline, swapped in only on success."""
+    from .build import build_site
+
+    result = build_site(project_dir(directory), Path(site_dir) if site_dir else None, strict=strict,
+                        engine=engine, pdfs=not no_pdf)
+    report_problems(result.diagnostics)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"built {result.site_dir}")
+
+
+@main.command()
+@DIR_ARGUMENT
+@click.option("-a", "--dev-addr", "dev_addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
+              help="Address to serve the preview on.")
+@click.option("--engine", type=click.Choice(["mkdocs"]), default="mkdocs", show_default=True, hidden=True)
+@handle_errors
+def serve(directory: str, dev_addr: str, engine: str) -> None:
+    """Preview the site from DIR, rebuilt whenever a YAML file, template or guide changes."""
+    from .serve import serve_project
+
+    serve_project(project_dir(directory), dev_addr=dev_addr)
+
+
+@main.command()
+@DIR_ARGUMENT
 @click.option("-o", "--output", "out", default=None, metavar="OUT",
               help="Folder for the checklists (default: DIR/checklists). Replaced only if playbookgen made it.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,

@@ -35,3 +35,82 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
 
 def write_text_atomic(path: Path, text: str) -> bool:
     return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+# --- Whole output folders: built beside the real one, swapped in only on success ------------------
+#
+# A folder we made carries a marker file listing every file we put there. We replace a folder only
+# when it is missing, empty, or holds nothing but what its marker lists: a file we did not write is
+# never deleted.
+
+
+def _listing(folder: Path) -> list[str]:
+    """Every file (and symlink) under ``folder``, as sorted POSIX paths relative to it."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_symlink() or not p.is_dir())
+
+
+def foreign_files(folder: Path, marker: str) -> list[str]:
+    """Files in ``folder`` that its marker does not list as ours (all of them when there is no marker)."""
+    marker_path = folder / marker
+    ours = set(marker_path.read_text(encoding="utf-8").splitlines()) if marker_path.is_file() else set()
+    ours.add(marker)
+    return [name for name in _listing(folder) if name not in ours]
+
+
+def check_replaceable(folder: Path, marker: str, option: str = "--site-dir") -> None:
+    """Refuse (OutputRefused, exit 2) a folder that is a file, a link, or holds files we did not make."""
+    from .errors import OutputRefused
+
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise OutputRefused(f"{folder} is not a folder playbookgen made; choose another with {option}")
+    if folder.is_dir():
+        if not (folder / marker).is_file():  # not ours at all: name a few entries, don't walk it all
+            foreign = sorted(p.name for p in folder.iterdir())
+        else:
+            foreign = foreign_files(folder, marker)
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise OutputRefused(
+                f"refusing to replace {folder}: it holds files playbookgen did not make ({shown}); "
+                f"choose an empty or new folder with {option}, or remove them"
+            )
+
+
+def make_staging(out: Path, suffix: str = ".new") -> Path:
+    """A fresh hidden folder beside ``out`` (same file system, so the final rename is atomic)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=suffix, dir=out.parent))
+    os.chmod(staging, 0o755)
+    return staging
+
+
+def write_marker(folder: Path, marker: str, note: str) -> None:
+    """Write ``marker`` into ``folder``: a note, then every file now in the folder (the marker too)."""
+    files = sorted(set(_listing(folder)) | {marker})
+    text = "".join(f"# {line}\n" for line in note.splitlines()) + "\n".join(files) + "\n"
+    write_text_atomic(folder / marker, text)
+
+
+def swap_folder(new: Path, out: Path) -> None:
+    """Put the folder ``new`` where ``out`` is; the old ``out`` is removed only once ``new`` is in place."""
+    import shutil
+
+    if not out.exists():
+        os.replace(new, out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    os.replace(out, retired / out.name)
+    try:
+        os.replace(new, out)
+    except BaseException:
+        os.replace(retired / out.name, out)  # put the last good folder back
+        retired.rmdir()
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def remove_tree(folder: Path) -> None:
+    """Delete a staging folder we created (never a folder the user gave us)."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)

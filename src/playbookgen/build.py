@@ -1,0 +1,118 @@
+"""`playbookgen build`: load → validate → render → write → engine → checklists → swap.
+
+The site is built in a hidden folder beside the real one and renamed into place only when every
+step succeeded, so a failed build leaves the last good site byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine import ENGINES, run_engine
+from .errors import Diagnostic, UserError, ValidationFailed, error, warning
+from .linkcheck import BrokenLink, check_site_links
+from .model import Project
+from .render.config import TEAM_CONFIG
+from .render.site import SiteFiles, render_site
+from .validate import load_project
+from .write import check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker
+
+__all__ = ["BuildResult", "SITE_MARKER", "build_site", "render_project", "static_files", "write_work_folder"]
+
+SITE_MARKER = ".playbookgen-site"
+# Pages made by other modules (the checklists) are checked by their own tests, and may link to PDFs
+# that a --no-pdf build leaves out.
+OTHERS_PAGES = ("checklists/",)
+MARKER_NOTE = "Built by playbookgen: this folder is replaced on every build.\nFiles listed below are ours."
+
+
+@dataclass
+class BuildResult:
+    """Where the site went, and what the user should hear about (warnings, notes)."""
+
+    site_dir: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    engine_output: str = ""
+
+
+def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, engine: str = "mkdocs",
+               *, pdfs: bool = True) -> BuildResult:
+    """Build the playbook in ``root`` into ``site_dir`` (default ROOT/site); raise on any failure."""
+    root = Path(root).resolve()
+    out = Path(site_dir).resolve() if site_dir is not None else root / "site"
+    _check_target(root, out, engine)
+    project, diagnostics = load_project(root, strict=strict)  # load + validate
+    static, notes = static_files(project, pdfs=pdfs)  # printable checklists, when that module is there
+    site = render_project(project, static)  # render (pure)
+    diagnostics += site.diagnostics
+    staging = make_staging(out)
+    try:
+        write_work_folder(staging, site.files, static)  # write
+        result = run_engine(staging, staging / "site", engine=engine, strict=strict, epoch=project.last_changed)
+        diagnostics += _link_diagnostics(project, check_site_links(staging / "site", skip=OTHERS_PAGES), strict)
+        diagnostics += [warning(f"<{engine}>", 1, 1, "engine-warning", w) for w in result.warnings]
+        write_marker(staging / "site", SITE_MARKER, MARKER_NOTE)
+        swap_folder(staging / "site", out)  # swap
+    finally:
+        remove_tree(staging)
+    return BuildResult(out, diagnostics, notes, result.output)
+
+
+def _check_target(root: Path, out: Path, engine: str) -> None:
+    """Refuse before any work: an unknown engine, or an output folder holding someone else's files."""
+    if engine not in ENGINES:
+        raise UserError(f"unknown engine '{engine}': choose one of {', '.join(ENGINES)}")
+    if out == root or out in root.parents:
+        raise UserError(f"the site folder {out} would replace the playbook itself; choose another with --site-dir")
+    check_replaceable(out, SITE_MARKER)
+
+
+def static_files(project: Project, *, pdfs: bool = True) -> tuple[dict[str, bytes], list[str]]:
+    """Site-root files made outside the site engine: printable checklists (HTML, and PDFs if possible).
+
+    Integration point: ``playbookgen.checklists`` may be absent in a trimmed install; the site then
+    simply has no checklist links.
+    """
+    try:
+        from . import checklists
+    except ImportError:
+        return {}, []
+    files = checklists.render_checklists(project)
+    if not pdfs:
+        return files, []
+    pdf_files, notes = checklists.render_checklist_pdfs(project, files)
+    return {**files, **pdf_files}, list(notes)
+
+
+def render_project(project: Project, static: dict[str, bytes]) -> SiteFiles:
+    """The work folder's text files: pages, stylesheet and the merged mkdocs.yml."""
+    team = project.root / TEAM_CONFIG
+    team_text = team.read_text(encoding="utf-8") if team.is_file() else None
+    return render_site(project, team_config=team_text, static=static.keys())
+
+
+def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes]) -> list[Path]:
+    """Write the engine's input; static files go into docs/ so the engine copies them and checks links to them.
+
+    Returns the files whose content changed (serve rebuilds only then).
+    """
+    changed = [work / name for name, text in sorted(files.items()) if write_bytes_atomic(work / name, text.encode("utf-8"))]
+    changed += [work / "docs" / name for name, data in sorted(static.items()) if write_bytes_atomic(work / "docs" / name, data)]
+    return changed
+
+
+def _link_diagnostics(project: Project, broken: list[BrokenLink], strict: bool) -> list[Diagnostic]:
+    """Broken links as diagnostics on the file the page came from; errors in strict mode (or when unsafe)."""
+    sources = {f"stages/{s.id}.html": project.stage_file(s.id) for s in project.stages}
+    sources.update({f"guides/{g.slug}.html": g.source for g in project.guides})
+    diagnostics = []
+    for link in broken:
+        file = sources.get(link.page, f"site/{link.page}")
+        message = f"broken link '{link.href}' in {link.page}: {link.reason}"
+        make = error if (strict or link.unsafe) else warning
+        diagnostics.append(make(file, 1, 1, "unsafe-link" if link.unsafe else "broken-link", message))
+    if any(d.is_error for d in diagnostics):
+        raise ValidationFailed(diagnostics)
+    return diagnostics

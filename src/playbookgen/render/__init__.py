@@ -1,0 +1,1 @@
+"""Renderers: pure functions from a loaded Project to text (site pages, configuration)."""

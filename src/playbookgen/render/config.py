@@ -1,0 +1,212 @@
+"""The generated mkdocs.yml: our built-in configuration, merged under the team's own mkdocs.yml.
+
+The team's file is read with a loader that keeps tags it does not know (``!!python/name:``, ``!ENV``,
+``!relative``) as they are, and the merged file is written so those tags survive for the engine.
+MkDocs and Zensical read the same file.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from ..errors import Diagnostic, ValidationFailed, error, warning
+from ..model import Project
+
+__all__ = ["TEAM_CONFIG", "OURS_ONLY", "Tagged", "load_team_config", "dump_config", "merge_config", "site_config"]
+
+TEAM_CONFIG = "mkdocs.yml"
+# Keys the pipeline decides: the team's values would point the engine at the wrong pages or folders.
+OURS_ONLY = ("docs_dir", "site_dir", "nav")
+
+
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A YAML node under a tag we do not interpret, kept to be written back unchanged."""
+
+    tag: str
+    value: Any
+
+
+class _KeepTagsLoader(yaml.SafeLoader):
+    """SafeLoader that turns unknown tags into Tagged values instead of failing or executing them."""
+
+
+def _construct_tagged(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Tagged:
+    value: Any
+    if isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_scalar(node)  # type: ignore[arg-type]
+    return Tagged(node.tag, value)
+
+
+_KeepTagsLoader.add_multi_constructor("", _construct_tagged)
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that writes Tagged values back under their tag."""
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, str(data.value))
+
+
+_Dumper.add_representer(Tagged, _represent_tagged)
+
+
+def load_team_config(text: str) -> dict[str, Any]:
+    """The team's mkdocs.yml as a mapping; a YAML error becomes a diagnostic on mkdocs.yml."""
+    try:
+        data = yaml.load(text, Loader=_KeepTagsLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise ValidationFailed([error(TEAM_CONFIG, line, column, "mkdocs-yaml", f"cannot read mkdocs.yml: {exc}")]) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValidationFailed([error(TEAM_CONFIG, 1, 1, "mkdocs-yaml", "mkdocs.yml must be a mapping of settings")])
+    return data
+
+
+def dump_config(config: Mapping[str, Any]) -> str:
+    """YAML text for the engine; stable key order (ours first, then the team's) and unknown tags kept."""
+    return yaml.dump(dict(config), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def _entry_name(entry: Any) -> str | None:
+    """The name of a plugins/markdown_extensions entry, which is a string or a one-key mapping."""
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict) and len(entry) == 1:
+        return str(next(iter(entry)))
+    return None
+
+
+def _as_entries(value: Any) -> list[Any]:
+    """A plugins or markdown_extensions value as a list (MkDocs also accepts a mapping)."""
+    if isinstance(value, dict):
+        return [{k: v} if v is not None else k for k, v in value.items()]
+    return list(value or [])
+
+
+def _merge_entries(ours: list[Any], theirs: list[Any]) -> list[Any]:
+    """Our entries in our order, each replaced by the team's of the same name; then the team's others."""
+    by_name = {_entry_name(e): e for e in theirs}
+    merged = [by_name.get(_entry_name(e), e) for e in ours]
+    our_names = {_entry_name(e) for e in ours}
+    merged += [e for e in theirs if _entry_name(e) not in our_names]
+    return merged
+
+
+def _merge_mapping(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, Any]:
+    """The team's value wins at every key it sets; nested mappings merge key by key."""
+    merged = dict(ours)
+    for key, value in theirs.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge_mapping(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def merge_config(ours: Mapping[str, Any], theirs: Mapping[str, Any], root: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The team's settings win where they set them, ours fill the rest; see docs/site.md for the rules."""
+    notes: list[Diagnostic] = []
+    theirs = dict(theirs)
+    for key in OURS_ONLY:
+        if key in theirs:
+            theirs.pop(key)
+            notes.append(warning(TEAM_CONFIG, 1, 1, "mkdocs-ignored",
+                                 f"'{key}' in mkdocs.yml is ignored: playbookgen decides it"))
+    plugins = _merge_entries(_as_entries(ours.get("plugins")), _as_entries(theirs.pop("plugins", [])))
+    extensions = _merge_entries(_as_entries(ours.get("markdown_extensions")),
+                                _as_entries(theirs.pop("markdown_extensions", [])))
+    extra_css = list(ours.get("extra_css", [])) + [c for c in theirs.pop("extra_css", []) or [] if c not in ours.get("extra_css", [])]
+    merged = _merge_mapping(ours, theirs)
+    merged["plugins"] = plugins
+    merged["markdown_extensions"] = extensions
+    merged["extra_css"] = extra_css
+    theme = merged.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        # The engine runs on a copy of the docs elsewhere: anchor the team's folder to the project.
+        theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
+    return merged, notes
+
+
+def _palette(labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Light and dark schemes in indigo, both well above WCAG AA contrast for text and links."""
+    return [
+        {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo", "accent": "indigo",
+         "toggle": {"icon": "material/weather-night", "name": labels["palette_dark"]}},
+        {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo", "accent": "indigo",
+         "toggle": {"icon": "material/weather-sunny", "name": labels["palette_light"]}},
+    ]
+
+
+def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], extra_css: list[str]) -> dict[str, Any]:
+    """Our configuration: Material, offline search, no Google Fonts, link validation, the nav we generate."""
+    playbook = project.playbook
+    config: dict[str, Any] = {
+        # MkDocs' theme templates print these without escaping: escape the team's text here.
+        "site_name": html.escape(playbook.title, quote=True),
+        "docs_dir": "docs",
+        "site_dir": "site",
+        # The offline plugin needs pages as NAME.html so they open from the file system.
+        "use_directory_urls": False,
+        "theme": {
+            "name": "material",
+            "language": playbook.language,
+            "font": False,
+            "palette": _palette(labels),
+            "features": ["navigation.footer", "navigation.sections", "navigation.top", "search.highlight"],
+        },
+        "plugins": ["search", "offline"],
+        "markdown_extensions": [
+            "admonition",
+            "attr_list",
+            "md_in_html",
+            "tables",
+            {"toc": {"permalink": True}},
+            "pymdownx.escapeall",
+            {"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}},
+            "pymdownx.superfences",
+            "pymdownx.details",
+        ],
+        "extra_css": extra_css,
+        "validation": {
+            "omitted_files": "warn",
+            "absolute_links": "warn",
+            "unrecognized_links": "warn",
+            "anchors": "warn",
+        },
+        "nav": nav,
+    }
+    if playbook.summary:
+        config["site_description"] = html.escape(playbook.summary, quote=True)
+    return config
+
+
+def site_config(project: Project, labels: Mapping[str, str], nav: list[Any], extra_css: list[str],
+                team_text: str | None) -> tuple[str, list[Diagnostic]]:
+    """The mkdocs.yml text to build with, and notes about the team's settings we set aside."""
+    ours = builtin_config(project, labels, nav, extra_css)
+    if team_text is None:
+        return dump_config(ours), []
+    merged, notes = merge_config(ours, load_team_config(team_text), project.root)
+    merged["nav"] = nav
+    merged["docs_dir"], merged["site_dir"] = "docs", "site"
+    return dump_config(merged), notes

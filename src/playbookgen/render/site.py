@@ -1,0 +1,316 @@
+"""Project → the site engine's input: Markdown pages, a stylesheet and mkdocs.yml, as text.
+
+Pure: no file is read or written here. Paths in the result are relative to the work folder the
+engine runs in (``mkdocs.yml`` beside ``docs/``). Links are computed here, so templates only print.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Collection
+
+from markupsafe import Markup
+
+from ..errors import Diagnostic
+from ..i18n import labels as labels_for
+from ..model import ID_PATTERN, Guide, Project, Stage
+from ..templating import escape_markdown, make_environment, render_template, safe_url
+from .config import site_config
+
+__all__ = ["SiteFiles", "render_site", "page_path", "checklist_path", "sanitize_guide", "slugify"]
+
+DOCS = "docs"
+STYLESHEET = "stylesheets/playbookgen.css"
+
+
+@dataclass
+class SiteFiles:
+    """What the engine needs: files by work-folder-relative path, and notes for the user."""
+
+    files: dict[str, str]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    """An ASCII anchor from any text: 'Łączna wartość' -> 'laczna-wartosc'."""
+    folded = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "item"
+
+
+def page_path(kind: str, item_id: str | None = None) -> str:
+    """The docs-relative Markdown file of a page: 'index.md', 'stages/ID.md', 'guides/SLUG.md'..."""
+    if item_id is None:
+        return f"{kind}.md"
+    return f"{kind}/{item_id}.md"
+
+
+def checklist_path(stage_id: str, ext: str = "html") -> str:
+    """Where a stage's printable checklist lives, relative to the site root (and the docs folder)."""
+    return f"checklists/{stage_id}.{ext}"
+
+
+def _href(from_page: str, target: str, anchor: str | None = None) -> Markup:
+    """A relative link from one docs page to another file; built only from ids, so it is trusted."""
+    depth = from_page.count("/")
+    href = "../" * depth + target + (f"#{anchor}" if anchor else "")
+    return Markup(href)
+
+
+def _unique_anchors(names: list[str], prefix: str) -> list[Markup]:
+    """One anchor per name, suffixed where two names fold to the same slug."""
+    seen: dict[str, int] = {}
+    anchors = []
+    for name in names:
+        base = f"{prefix}{slugify(name)}"
+        seen[base] = seen.get(base, 0) + 1
+        anchors.append(Markup(base if seen[base] == 1 else f"{base}-{seen[base]}"))
+    return anchors
+
+
+# --- guides: the team's own Markdown, with raw HTML made inert -------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
+_INLINE_LINK = re.compile(r"(\]\(\s*<?)([^\s)>]*)")
+_REF_DEF = re.compile(r"^([ ]{0,3}\[[^\]]+\]:[ \t]*<?)(\S+)", re.M)
+
+
+def _neutralize_links(text: str) -> str:
+    """Link targets with unsafe schemes (javascript:, data:, ...) become '#'."""
+    def fix(match: re.Match[str]) -> str:
+        return match.group(1) + (match.group(2) if safe_url(match.group(2)) is not None else "#")
+
+    return _REF_DEF.sub(fix, _INLINE_LINK.sub(fix, text))
+
+
+def _inert_prose(text: str) -> str:
+    """Prose outside code: every '<' escaped (no raw HTML, no autolinks) and unsafe links dropped."""
+    parts: list[str] = []
+    last = 0
+    for span in _CODE_SPAN.finditer(text):
+        parts.append(_neutralize_links(text[last:span.start()].replace("<", "&lt;")))
+        parts.append(span.group(0))
+        last = span.end()
+    parts.append(_neutralize_links(text[last:].replace("<", "&lt;")))
+    return "".join(parts)
+
+
+def sanitize_guide(markdown: str) -> str:
+    """A guide's Markdown with raw HTML inert: '<' escaped outside code, front matter dropped.
+
+    Front matter goes because MkDocs would print its ``title`` into the page unescaped.
+    """
+    body = _FRONT_MATTER.sub("", markdown.replace("\r\n", "\n"), count=1)
+    out: list[str] = []
+    prose: list[str] = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        opening = _FENCE.match(line)
+        if fence is None and opening:
+            out.append(_inert_prose("\n".join(prose)))
+            prose = []
+            fence = opening.group(1)[0] * len(opening.group(1))
+            out.append(line)
+        elif fence is not None:
+            out.append(line)
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+        else:
+            prose.append(line)
+    if prose:
+        out.append(_inert_prose("\n".join(prose)))
+    return "\n".join(part for part in out) if out else ""
+
+
+def guide_slug(guide: Guide) -> str:
+    """The guide's file name in the site: its slug, folded to a safe one if it is not already."""
+    return guide.slug if re.fullmatch(ID_PATTERN, guide.slug) else slugify(guide.slug)
+
+
+def _guide_page(guide: Guide) -> str:
+    """The guide as a page, headed by its title unless its text starts with its own H1."""
+    body = sanitize_guide(guide.markdown).lstrip("\n")
+    if re.match(r"#(?!#)\s*\S", body):
+        return body if body.endswith("\n") else body + "\n"
+    return f"# {escape_markdown(guide.title)}\n\n{body}".rstrip("\n") + "\n"
+
+
+# --- view models: the links and anchors templates print ------------------------------------------
+
+
+def _stage_links(project: Project, from_page: str) -> list[dict[str, Any]]:
+    return [{"stage": s, "name": s.name, "href": _href(from_page, page_path("stages", s.id))} for s in project.stages]
+
+
+def _anchor(*parts: str) -> Markup:
+    """A heading id made of ids and fixed prefixes: trusted, so it is printed without escaping."""
+    return Markup("-".join(parts))
+
+
+def _technique_anchor(technique_id: str) -> Markup:
+    return _anchor("technique", technique_id)
+
+
+def _element_anchor(framework_id: str, element_id: str) -> Markup:
+    return _anchor(framework_id, element_id)
+
+
+def _formula(text: str) -> Markup:
+    """A formula as inline code: escaped for Markdown inside the tag, so it prints as written."""
+    return Markup('<code class="pb-formula">') + Markup(escape_markdown(text)) + Markup("</code>")
+
+
+class _Renderer:
+    """Renders each page with one environment; holds nothing but the project and its labels."""
+
+    def __init__(self, project: Project, static: Collection[str]) -> None:
+        self.project = project
+        self.static = set(static)
+        self.L = labels_for(project.playbook.language)
+        self.env = make_environment(project.root, kind="markdown")
+        self.pages: dict[str, str] = {}
+
+    def render(self, page: str, template: str, **context: Any) -> None:
+        self.pages[page] = render_template(self.env, f"site/{template}", L=self.L, **context)
+
+    def has(self, kind: str) -> bool:
+        return bool({
+            "techniques": self.project.techniques,
+            "frameworks": self.project.frameworks,
+            "metrics": self.project.metrics,
+            "glossary": self.project.glossary,
+            "case-studies": self.project.case_studies,
+        }[kind])
+
+    def home(self) -> None:
+        page = page_path("index")
+        self.render(page, "index.md.j2", playbook=self.project.playbook, stages=_stage_links(self.project, page),
+                    start_href=_href(page, page_path("start-here")))
+
+    def start_here(self) -> None:
+        page = page_path("start-here")
+        reading: list[dict[str, Any]] = [
+            {"title": self.L["home"], "href": _href(page, page_path("index")), "why": self.L["read_overview"]}]
+        reading += [{"title": s["name"], "href": s["href"], "why": None} for s in _stage_links(self.project, page)]
+        for kind, label, why in (("techniques", "techniques", "read_techniques"),
+                                 ("frameworks", "frameworks", "read_frameworks"),
+                                 ("metrics", "metrics", "read_metrics"),
+                                 ("glossary", "glossary", "read_glossary"),
+                                 ("case-studies", "case_studies", "read_case_studies")):
+            if self.has(kind):
+                reading.append({"title": self.L[label], "href": _href(page, page_path(kind)), "why": self.L[why]})
+        reading += [{"title": g.title, "href": _href(page, page_path("guides", guide_slug(g))), "why": None}
+                    for g in self.project.guides]
+        self.render(page, "start-here.md.j2", reading=reading, onboarding=self.project.playbook.onboarding)
+
+    def stage(self, index: int, stage: Stage) -> None:
+        page = page_path("stages", stage.id)
+        stages = _stage_links(self.project, page)
+        known_techniques = {t.id for t in self.project.techniques}
+        techniques = [{"technique": self.project.technique(t),
+                       "href": _href(page, page_path("techniques"), _technique_anchor(t))}
+                      for t in stage.techniques if t in known_techniques]
+        frameworks = {f.id: f for f in self.project.frameworks}
+        settles = []
+        for framework_id, element_ids in stage.settles.items():
+            framework = frameworks.get(framework_id)
+            if framework is None:
+                continue
+            elements = {e.id: e for e in framework.elements}
+            settles.append({
+                "name": framework.name,
+                "href": _href(page, page_path("frameworks"), framework.id),
+                "elements": [{"name": elements[e].name,
+                              "href": _href(page, page_path("frameworks"), _element_anchor(framework.id, e))}
+                             for e in element_ids if e in elements],
+            })
+        checklist = checklist_path(stage.id)
+        pdf = checklist_path(stage.id, "pdf")
+        self.render(
+            page, "stage.md.j2", stage=stage, techniques=techniques, settles=settles,
+            previous=stages[index - 1] if index > 0 else None,
+            next=stages[index + 1] if index + 1 < len(stages) else None,
+            checklist_href=_href(page, checklist) if checklist in self.static else None,
+            checklist_pdf_href=_href(page, pdf) if pdf in self.static else None,
+        )
+
+    def techniques(self) -> None:
+        page = page_path("techniques")
+        items = [{"technique": t, "anchor": _technique_anchor(t.id),
+                  "used_in": [{"name": s.name, "href": _href(page, page_path("stages", s.id))}
+                              for s in self.project.stages_using(t.id)]}
+                 for t in self.project.techniques]
+        self.render(page, "techniques.md.j2", techniques=items)
+
+    def frameworks(self) -> None:
+        page = page_path("frameworks")
+        items = []
+        for f in self.project.frameworks:
+            elements = [{"element": e, "anchor": _element_anchor(f.id, e.id),
+                         "settled_in": [{"name": s.name, "href": _href(page, page_path("stages", s.id))}
+                                        for s in self.project.stages if e.id in s.settles.get(f.id, [])]}
+                        for e in f.elements]
+            items.append({"framework": f, "anchor": _anchor(f.id), "elements": elements})
+        self.render(page, "frameworks.md.j2", frameworks=items)
+
+    def metrics(self) -> None:
+        items = [{"metric": m, "anchor": _anchor("metric", m.id), "formula": _formula(m.formula) if m.formula else None}
+                 for m in self.project.metrics]
+        self.render(page_path("metrics"), "metrics.md.j2", metrics=items)
+
+    def glossary(self) -> None:
+        page = page_path("glossary")
+        anchors = _unique_anchors([t.term for t in self.project.glossary], "term-")
+        by_term = {t.term.casefold(): a for t, a in zip(self.project.glossary, anchors)}
+        items = [{"term": t, "anchor": a,
+                  "see_also": [{"term": other, "href": _href(page, page, by_term[other.casefold()])
+                                if other.casefold() in by_term else None} for other in t.see_also]}
+                 for t, a in zip(self.project.glossary, anchors)]
+        self.render(page, "glossary.md.j2", terms=items)
+
+    def case_studies(self) -> None:
+        items = [{"case": c, "anchor": _anchor("case", c.id)} for c in self.project.case_studies]
+        self.render(page_path("case-studies"), "case-studies.md.j2", cases=items)
+
+    def guides(self) -> None:
+        for guide in self.project.guides:
+            self.pages[page_path("guides", guide_slug(guide))] = _guide_page(guide)
+
+    def stylesheet(self) -> None:
+        self.pages[STYLESHEET] = render_template(self.env, "site/playbookgen.css.j2")
+
+    def nav(self) -> list[Any]:
+        """Home, Start here, the stages in order, the reference pages, the guides."""
+        nav: list[Any] = [{self.L["home"]: page_path("index")}, {self.L["start_here"]: page_path("start-here")}]
+        nav.append({self.L["stages"]: [page_path("stages", s.id) for s in self.project.stages]})
+        for kind, label in (("techniques", "techniques"), ("frameworks", "frameworks"), ("metrics", "metrics"),
+                            ("glossary", "glossary"), ("case-studies", "case_studies")):
+            if self.has(kind):
+                nav.append({self.L[label]: page_path(kind)})
+        if self.project.guides:
+            nav.append({self.L["guides"]: [page_path("guides", guide_slug(g)) for g in self.project.guides]})
+        return nav
+
+
+def render_site(project: Project, team_config: str | None = None, static: Collection[str] = ()) -> SiteFiles:
+    """Every page of the site plus mkdocs.yml. ``static`` lists site-root files that will exist
+    (the printable checklists), so pages link to them only when they are there."""
+    r = _Renderer(project, static)
+    r.home()
+    r.start_here()
+    for index, stage in enumerate(project.stages):
+        r.stage(index, stage)
+    for kind, step in (("techniques", r.techniques), ("frameworks", r.frameworks), ("metrics", r.metrics),
+                       ("glossary", r.glossary), ("case-studies", r.case_studies)):
+        if r.has(kind):
+            step()
+    r.guides()
+    r.stylesheet()
+    config, notes = site_config(project, r.L, r.nav(), [STYLESHEET], team_config)
+    files = {f"{DOCS}/{path}": text for path, text in sorted(r.pages.items())}
+    files["mkdocs.yml"] = config
+    return SiteFiles(files, notes)

@@ -1,0 +1,113 @@
+"""`playbookgen serve`: a live preview that re-renders the playbook whenever one of its files changes.
+
+A thin adapter: we render the docs into a private work folder and let MkDocs' own dev server watch
+that folder. A small thread polls the project's inputs (YAML, templates, guides, mkdocs.yml) and
+re-renders; since unchanged files are not rewritten, MkDocs rebuilds only on a real change and
+never loops. No playbook logic runs inside MkDocs.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable
+
+from .build import render_project, static_files, write_work_folder
+from .errors import PlaybookError, UserError, ValidationFailed
+from .validate import load_project
+from .write import remove_tree
+
+__all__ = ["WATCHED", "serve_project", "snapshot", "render_into", "Watcher"]
+
+# What a team edits: the playbook's YAML and guides, its stages, its templates, its mkdocs.yml.
+WATCHED = ("playbook", "stages", "templates", "mkdocs.yml")
+POLL_SECONDS = 0.5
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Modification time and size of every watched file, keyed by path relative to ``root``."""
+    found: Snapshot = {}
+    for name in WATCHED:
+        base = root / name
+        paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else []
+        for path in paths:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found[path.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def render_into(root: Path, work: Path) -> list[Path]:
+    """Load, validate and render the project into ``work``; drop pages that no longer exist.
+
+    Returns the files that changed. Raises ValidationFailed when the playbook has errors.
+    """
+    project, _ = load_project(root)
+    static, _ = static_files(project, pdfs=False)  # PDFs are slow; the preview links the HTML sheets
+    site = render_project(project, static)
+    changed = write_work_folder(work, site.files, static)
+    wanted = {work / name for name in site.files} | {work / "docs" / name for name in static}
+    for path in sorted((work / "docs").rglob("*")):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+            changed.append(path)
+    return changed
+
+
+class Watcher(threading.Thread):
+    """Polls the project and re-renders into the work folder on every change, reporting problems."""
+
+    def __init__(self, root: Path, work: Path, report: Callable[[str], None]) -> None:
+        super().__init__(name="playbookgen-watcher", daemon=True)
+        self.root, self.work, self.report = root, work, report
+        self.stopped = threading.Event()
+        self.seen = snapshot(root)
+
+    def run(self) -> None:
+        while not self.stopped.wait(POLL_SECONDS):
+            current = snapshot(self.root)
+            if current != self.seen:
+                self.seen = current
+                self.rerender()
+
+    def rerender(self) -> None:
+        try:
+            changed = render_into(self.root, self.work)
+        except ValidationFailed as exc:
+            self.report("\n".join(d.format() for d in exc.diagnostics) + "\nkeeping the last good preview")
+        except PlaybookError as exc:
+            self.report(f"error: {exc}\nkeeping the last good preview")
+        else:
+            self.report(f"re-rendered {len(changed)} file(s)" if changed else "no page changed")
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+def _report(message: str) -> None:
+    print(f"playbookgen: {message}", file=sys.stderr, flush=True)
+
+
+def serve_project(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
+    """Serve a live preview of the playbook in ``root`` until interrupted."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    work = Path(tempfile.mkdtemp(prefix="playbookgen-serve-"))
+    watcher = Watcher(root, work, _report)
+    try:
+        render_into(root, work)  # errors at start are reported like `build`'s
+        watcher.start()
+        try:
+            mkdocs_serve(str(work / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+        except (Abort, ConfigurationError) as exc:
+            raise UserError(f"cannot serve: {exc}") from exc
+    finally:
+        watcher.stop()
+        remove_tree(work)
