@@ -1,0 +1,152 @@
+"""`playbookgen init`: a team gets a playbook that validates at once, and nothing of theirs is overwritten."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_cli
+from playbookgen.errors import UserError
+from playbookgen.starters import available_starters, init_project
+from playbookgen.validate import validate_project
+
+STARTERS = {"full": 7, "ecommerce-5": 5, "minimal-4": 4}
+FIRST_STAGE = {("minimal-4", "pl"): "generowanie-leadow", ("minimal-4", "en"): "lead-generation"}
+
+
+def test_the_manifest_lists_the_three_starters() -> None:
+    assert list(available_starters()) == list(STARTERS)
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize("starter", list(STARTERS))
+def test_every_starter_passes_strict_validation(tmp_path: Path, starter: str, language: str) -> None:
+    result = run_cli("init", tmp_path, "--starter", starter, "--language", language)
+    assert result.exit_code == 0, result.stderr
+    assert "created playbook/playbook.yml" in result.stdout
+
+    project, diagnostics = validate_project(tmp_path)
+    assert diagnostics == [] and project is not None
+    assert project.playbook.language == language
+    assert len(project.stages) == STARTERS[starter]
+    assert project.stages[0].id == FIRST_STAGE.get((starter, language), project.stages[0].id)
+    assert run_cli("validate", "--strict", tmp_path).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "stages").iterdir())[0].startswith("01-")
+    assert (tmp_path / "schemas" / "stage.schema.json").is_file()
+
+
+def test_the_polish_full_starter_is_the_repository_playbook(tmp_path: Path) -> None:
+    init_project(tmp_path)
+    for folder in ("playbook", "stages"):
+        for source in (REPO / folder).rglob("*"):
+            if source.is_file():
+                target = tmp_path / source.relative_to(REPO)
+                assert target.read_bytes() == source.read_bytes(), target
+
+
+def test_the_english_starter_translates_every_polish_file(tmp_path: Path) -> None:
+    pl, en = tmp_path / "pl", tmp_path / "en"
+    init_project(pl, language="pl")
+    init_project(en, language="en")
+    for name in ("playbook", "techniques", "frameworks", "metrics", "glossary", "case-studies"):
+        source = yaml.safe_load((pl / f"playbook/{name}.yml").read_text(encoding="utf-8"))
+        target = yaml.safe_load((en / f"playbook/{name}.yml").read_text(encoding="utf-8"))
+        assert _shape(source) == _shape(target), name  # same entries, lists and fields: nothing summarized away
+    assert len(list((en / "playbook/guides").glob("*.md"))) == len(list((pl / "playbook/guides").glob("*.md")))
+    for pl_stage, en_stage in zip(sorted((pl / "stages").iterdir()), sorted((en / "stages").iterdir())):
+        assert _shape(yaml.safe_load(pl_stage.read_text("utf-8"))) == _shape(yaml.safe_load(en_stage.read_text("utf-8")))
+
+
+def _shape(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items() if key not in ("language",)}
+    if isinstance(value, list):
+        return [_shape(item) for item in value]
+    return type(value).__name__
+
+
+def test_smaller_starters_keep_comments_and_drop_unused_techniques(tmp_path: Path) -> None:
+    init_project(tmp_path, starter="minimal-4")
+    playbook = (tmp_path / "playbook/playbook.yml").read_text(encoding="utf-8")
+    assert playbook.startswith("# yaml-language-server: $schema=../schemas/playbook.schema.json\n")
+    assert yaml.safe_load(playbook)["stages"] == [
+        "generowanie-leadow", "kwalifikacja-leadow", "oferta-wycena", "zamkniecie-transakcji",
+    ]  # fmt: skip
+    first = (tmp_path / "stages/01-generowanie-leadow.yml").read_text(encoding="utf-8")
+    assert "name: Generowanie leadów\n" in first and "przykłady" in first
+    techniques = (tmp_path / "playbook/techniques.yml").read_text(encoding="utf-8")
+    assert "id: kotwiczenie" not in techniques and "id: cold-calling" in techniques
+
+
+def test_init_lists_every_file_it_created(tmp_path: Path) -> None:
+    created = init_project(tmp_path / "new", starter="ecommerce-5", language="en")
+    assert all(path.is_file() for path in created)
+    names = {path.relative_to(tmp_path / "new").as_posix() for path in created}
+    assert {"playbook/playbook.yml", "stages/04-proposal.yml", "schemas/playbook.schema.json"} <= names
+    on_disk = {p.relative_to(tmp_path / "new").as_posix() for p in (tmp_path / "new").rglob("*") if p.is_file()}
+    assert names == on_disk
+
+
+def test_init_refuses_to_overwrite_and_names_the_conflicts(tmp_path: Path) -> None:
+    (tmp_path / "playbook").mkdir()
+    (tmp_path / "playbook/playbook.yml").write_text("title: ours\n", encoding="utf-8")
+
+    result = run_cli("init", tmp_path)
+
+    assert result.exit_code == 2
+    assert "playbook/playbook.yml" in result.stderr and "--force" in result.stderr
+    assert (tmp_path / "playbook/playbook.yml").read_text(encoding="utf-8") == "title: ours\n"
+    assert not (tmp_path / "stages").exists(), "nothing is written when anything conflicts"
+
+
+def test_force_overwrites(tmp_path: Path) -> None:
+    init_project(tmp_path, language="en")
+    (tmp_path / "stages/01-prospecting.yml").write_text("edited\n", encoding="utf-8")
+    with pytest.raises(UserError, match="stages/01-prospecting.yml"):
+        init_project(tmp_path, language="en")
+
+    result = run_cli("init", tmp_path, "--language", "en", "--force")
+
+    assert result.exit_code == 0, result.stderr
+    assert "created stages/01-prospecting.yml" in result.stdout
+    assert (tmp_path / "stages/01-prospecting.yml").read_text(encoding="utf-8").startswith("# yaml-language-server")
+
+
+def test_unknown_starter_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="unknown starter 'big-9'.*full, ecommerce-5, minimal-4"):
+        init_project(tmp_path, starter="big-9")
+
+    result = run_cli("init", tmp_path / "p", "--starter", "big-9")
+
+    assert result.exit_code == 2
+    assert "unknown starter 'big-9'" in result.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_init_from_an_installed_wheel_outside_the_repository(tmp_path: Path) -> None:
+    """The starters must ship as real files: the Polish ones are symlinks in git."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    wheels, venv, project = tmp_path / "wheels", tmp_path / "venv", tmp_path / "project"
+
+    def run(*args: object, cwd: Path = tmp_path) -> str:
+        done = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    run(sys.executable, "-m", "pip", "wheel", REPO, "--no-deps", "-q", "-w", wheels, cwd=REPO)
+    run(sys.executable, "-m", "venv", "--system-site-packages", venv)
+    python = venv / "bin" / "python"
+    run(python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", next(wheels.glob("playbookgen-*.whl")))
+    package = Path(run(python, "-c", "import playbookgen; print(playbookgen.__file__)").strip()).parent
+    assert venv in package.parents, f"imported {package}, not the installed wheel"
+    assert not (package / "starters/pl/stages").is_symlink()
+    assert (package / "starters/pl/stages/01-poszukiwanie.yml").read_bytes() == (REPO / "stages/01-poszukiwanie.yml").read_bytes()
+
+    out = run(venv / "bin" / "playbookgen", "init", project, "--starter", "ecommerce-5")
+    assert "created stages/05-zamkniecie-transakcji.yml" in out
+    run(venv / "bin" / "playbookgen", "validate", "--strict", project)
