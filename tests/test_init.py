@@ -141,6 +141,10 @@ def test_init_from_an_installed_wheel_outside_the_repository(tmp_path: Path) -> 
     run(sys.executable, "-m", "pip", "wheel", REPO, "--no-deps", "-q", "-w", wheels, cwd=REPO)
     run(sys.executable, "-m", "venv", "--system-site-packages", venv)
     python = venv / "bin" / "python"
+    # --system-site-packages sees the base interpreter only; when the tests themselves run in a
+    # venv (as in CI), point the new venv at this one's packages too, so no dependency is downloaded.
+    purelib = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").strip())
+    (purelib / "outer-env.pth").write_text("\n".join(p for p in sys.path if p.endswith("-packages")) + "\n")
     run(python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", next(wheels.glob("playbookgen-*.whl")))
     package = Path(run(python, "-c", "import playbookgen; print(playbookgen.__file__)").strip()).parent
     assert venv in package.parents, f"imported {package}, not the installed wheel"
