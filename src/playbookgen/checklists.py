@@ -25,6 +25,8 @@ from .write import write_bytes_atomic
 __all__ = [
     "PAPERS",
     "DENSITIES",
+    "LAYOUTS",
+    "Layout",
     "PDF_HINT",
     "OUTPUT_MARKER",
     "LABELS",
@@ -63,6 +65,7 @@ LABELS: dict[str, dict[str, str]] = {
         "questions": "Pytania do zadania",
         "signals": "Sygnały gotowości",
         "red_flags": "Czerwone flagi: zdyskwalifikuj, gdy",
+        "notes": "Notatki",
         "last_changed": "Ostatnia zmiana",
     },
     "en": {
@@ -81,6 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
         "questions": "Questions to ask",
         "signals": "Signals: ready to move on",
         "red_flags": "Red flags: disqualify when",
+        "notes": "Notes",
         "last_changed": "Last changed",
     },
 }
@@ -94,12 +98,34 @@ _MONTHS = {
 
 
 @dataclass(frozen=True)
+class Layout:
+    """How a sheet is set: a density class (font size) and how many ruled lines it leaves for notes."""
+
+    density: str
+    note_lines: int
+
+
+# Loosest first: room for notes goes before the text gets smaller.
+LAYOUTS = (Layout("regular", 8), Layout("regular", 4), Layout("regular", 0)) + tuple(
+    Layout(density, 0) for density in DENSITIES[1:]
+)
+
+
+@dataclass(frozen=True)
 class Sheet:
-    """One stage as printed: the stage, its place in the pipeline and its density class."""
+    """One stage as printed: the stage, its place in the pipeline and its layout."""
 
     stage: Stage
     position: str
-    density: str
+    layout: Layout
+
+    @property
+    def density(self) -> str:
+        return self.layout.density
+
+    @property
+    def note_lines(self) -> int:
+        return self.layout.note_lines
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -129,11 +155,11 @@ def _context(project: Project, paper: str) -> dict[str, Any]:
     }
 
 
-def _sheets(project: Project, densities: dict[str, str]) -> list[Sheet]:
+def _sheets(project: Project, layouts: dict[str, Layout]) -> list[Sheet]:
     labels = LABELS[project.playbook.language]
     total = len(project.stages)
     return [
-        Sheet(stage, labels["stage_of"].format(number=n, total=total), densities.get(stage.id, DENSITIES[0]))
+        Sheet(stage, labels["stage_of"].format(number=n, total=total), layouts.get(stage.id, LAYOUTS[0]))
         for n, stage in enumerate(project.stages, start=1)
     ]
 
@@ -148,8 +174,7 @@ def render_checklists(project: Project, *, paper: str = "a4") -> dict[str, bytes
         raise ValueError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}")
     env = make_environment(project.root, kind="html")
     context = _context(project, paper)
-    densities = fit_densities(project, env, context)
-    sheets = _sheets(project, densities)
+    sheets = _sheets(project, fit_layouts(project, env, context))
     files = {f"{PREFIX}{s.stage.id}.html": _stage_html(env, context, s) for s in sheets}
     files[f"{PREFIX}all.html"] = render_template(env, "checklists/all.html.j2", sheets=sheets, **context)
     files[f"{PREFIX}index.html"] = render_template(
@@ -161,30 +186,24 @@ def render_checklists(project: Project, *, paper: str = "a4") -> dict[str, bytes
 # --- Fitting a stage on one page ----------------------------------------------------------------
 
 
-def fit_densities(project: Project, env: Any, context: dict[str, Any]) -> dict[str, str]:
-    """Each stage's loosest density class that keeps its sheet on one page: measured, else estimated."""
+def fit_layouts(project: Project, env: Any, context: dict[str, Any]) -> dict[str, Layout]:
+    """Each stage's loosest layout that keeps its sheet on one page: measured, else estimated."""
     if not pdf_available():
-        return {stage.id: estimate_density(stage) for stage in project.stages}
-    total = len(project.stages)
-    labels = context["labels"]
-    chosen = {}
-    for number, stage in enumerate(project.stages, start=1):
-        position = labels["stage_of"].format(number=number, total=total)
-        chosen[stage.id] = _measured_density(env, context, stage, position)
-    return chosen
+        return {stage.id: estimate_layout(stage) for stage in project.stages}
+    return {sheet.stage.id: _measured_layout(env, context, sheet) for sheet in _sheets(project, {})}
 
 
-def _measured_density(env: Any, context: dict[str, Any], stage: Stage, position: str) -> str:
-    """The first density whose sheet is one page in the box that fits both papers."""
-    for density in DENSITIES:
-        html = _stage_html(env, context, Sheet(stage, position, density))
+def _measured_layout(env: Any, context: dict[str, Any], sheet: Sheet) -> Layout:
+    """The first layout whose sheet is one page in the box that fits both papers."""
+    for layout in LAYOUTS:
+        html = _stage_html(env, context, Sheet(sheet.stage, sheet.position, layout))
         try:
             pages = count_pages(html, page_size=FIT_BOX)
         except Exception:  # noqa: BLE001 - a sheet WeasyPrint cannot lay out is reported by the PDF step
-            return estimate_density(stage)
+            return estimate_layout(sheet.stage)
         if pages <= 1:
-            return density
-    return DENSITIES[-1]
+            return layout
+    return LAYOUTS[-1]
 
 
 # Rough capacity of one sheet in the regular density, in lines of full-width text; each tighter
@@ -208,13 +227,14 @@ def estimate_lines(stage: Stage) -> float:
     return lines
 
 
-def estimate_density(stage: Stage) -> str:
-    """The loosest density whose estimated height fits the page."""
+def estimate_layout(stage: Stage) -> Layout:
+    """The loosest layout whose estimated height fits the page."""
     lines = estimate_lines(stage)
-    for step, density in enumerate(DENSITIES):
-        if lines <= _LINE_BUDGET * (1.2**step):
-            return density
-    return DENSITIES[-1]
+    for layout in LAYOUTS:
+        step = DENSITIES.index(layout.density)
+        if lines + layout.note_lines * 1.5 <= _LINE_BUDGET * (1.2**step):
+            return layout
+    return LAYOUTS[-1]
 
 
 # --- PDF ----------------------------------------------------------------------------------------
