@@ -157,7 +157,8 @@ def _palette(labels: Mapping[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], extra_css: list[str]) -> dict[str, Any]:
+def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], extra_css: list[str],
+                   polyfills: list[str]) -> dict[str, Any]:
     """Our configuration: Material, offline search, no Google Fonts, link validation, the nav we generate."""
     playbook = project.playbook
     config: dict[str, Any] = {
@@ -169,6 +170,7 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
         "use_directory_urls": False,
         "theme": {
             "name": "material",
+            "custom_dir": "overrides",
             "language": playbook.language,
             "font": False,
             "palette": _palette(labels),
@@ -187,6 +189,8 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
             "pymdownx.details",
         ],
         "extra_css": extra_css,
+        # Listing the worker shim here stops the offline plugin adding its CDN copy.
+        "extra": {"polyfills": polyfills},
         "validation": {
             "omitted_files": "warn",
             "absolute_links": "warn",
@@ -201,9 +205,9 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
 
 
 def site_config(project: Project, labels: Mapping[str, str], nav: list[Any], extra_css: list[str],
-                team_text: str | None) -> tuple[str, list[Diagnostic]]:
+                polyfills: list[str], team_text: str | None) -> tuple[str, list[Diagnostic]]:
     """The mkdocs.yml text to build with, and notes about the team's settings we set aside."""
-    ours = builtin_config(project, labels, nav, extra_css)
+    ours = builtin_config(project, labels, nav, extra_css, polyfills)
     if team_text is None:
         return dump_config(ours), []
     merged, notes = merge_config(ours, load_team_config(team_text), project.root)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from importlib import resources
 from dataclasses import dataclass, field
 from typing import Any, Collection
 
@@ -23,6 +24,10 @@ __all__ = ["SiteFiles", "render_site", "page_path", "checklist_path", "sanitize_
 
 DOCS = "docs"
 STYLESHEET = "stylesheets/playbookgen.css"
+# Material's offline plugin would load this Web Worker shim from a CDN; we ship it (MIT, vendored).
+WORKER_SHIM = "assets/javascripts/iframe-worker.js"
+# Theme overrides live beside docs/, not in it (custom_dir in mkdocs.yml).
+THEME_OVERRIDES = "overrides"
 
 
 @dataclass
@@ -280,8 +285,14 @@ class _Renderer:
         for guide in self.project.guides:
             self.pages[page_path("guides", guide_slug(guide))] = _guide_page(guide)
 
-    def stylesheet(self) -> None:
+    def assets(self) -> None:
         self.pages[STYLESHEET] = render_template(self.env, "site/playbookgen.css.j2")
+        shim = resources.files("playbookgen").joinpath("templates/site/vendor/iframe-worker.js")
+        self.pages[WORKER_SHIM] = shim.read_text(encoding="utf-8")
+
+    def theme_overrides(self) -> dict[str, str]:
+        main = resources.files("playbookgen").joinpath("templates/site/vendor/main.html")
+        return {f"{THEME_OVERRIDES}/main.html": main.read_text(encoding="utf-8")}
 
     def nav(self) -> list[Any]:
         """Home, Start here, the stages in order, the reference pages, the guides."""
@@ -309,8 +320,9 @@ def render_site(project: Project, team_config: str | None = None, static: Collec
         if r.has(kind):
             step()
     r.guides()
-    r.stylesheet()
-    config, notes = site_config(project, r.L, r.nav(), [STYLESHEET], team_config)
+    r.assets()
+    config, notes = site_config(project, r.L, r.nav(), [STYLESHEET], [WORKER_SHIM], team_config)
     files = {f"{DOCS}/{path}": text for path, text in sorted(r.pages.items())}
+    files.update(r.theme_overrides())
     files["mkdocs.yml"] = config
     return SiteFiles(files, notes)

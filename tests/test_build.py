@@ -1,0 +1,211 @@
+"""`playbookgen build`: a small playbook in, a static offline site out, and the old site safe on failure."""
+
+from __future__ import annotations
+
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from playbookgen.build import SITE_MARKER, build_site
+
+from conftest import run_cli
+
+XSS = {
+    "stages/01-first.yml": """
+        id: first
+        name: "</title><script>alert(1)</script>"
+        summary: "<img src=x onerror=alert(1)> [x](javascript:alert(1))"
+        description: |
+          <script>alert(1)</script> and <img src=x onerror=alert(1)>
+
+          [click](javascript:alert(1)) and <a href="javascript:alert(1)">raw</a>
+        probability: 10
+        exit_criteria:
+          - text: "<img src=x onerror=alert(1)>"
+            evidence: "[x](javascript:alert(1))"
+        challenges:
+          - name: "<script>alert(1)</script>"
+            description: "[x](javascript:alert(1)) <b onmouseover=alert(1)>b</b>"
+            remedy: "<script>alert(1)</script>"
+        techniques: [cold-calling]
+        questions: ["<svg onload=alert(1)>"]
+    """,
+    "playbook/techniques.yml": """
+        techniques:
+          - id: cold-calling
+            name: "<img src=x onerror=alert(1)>"
+            summary: "[x](javascript:alert(1))"
+            description: "<iframe src=javascript:alert(1)></iframe>"
+    """,
+    "playbook/guides/10-guide.md": (
+        "# Guide <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n"
+        "[x](javascript:alert(1)) [y](JaVaScRiPt:alert(1)) <javascript:alert(1)>\n"
+    ),
+}
+
+
+class LiveHtml(HTMLParser):
+    """Everything in a page that a browser would run: script text, on* handlers, script URLs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            value = (value or "").strip().lower()
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=...>")
+            if name in {"href", "src", "action", "formaction", "xlink:href"} and value.replace(" ", "").startswith(("javascript:", "data:text")):
+                self.problems.append(f"<{tag} {name}={value}>")
+            if tag in {"img", "iframe", "svg"} and "alert" in value:
+                self.problems.append(f"<{tag} {name}={value}>")
+        if tag in {"iframe", "object", "embed"}:
+            self.problems.append(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and "alert" in data:
+            self.problems.append(f"<script>{data[:40]}")
+
+
+def live_problems(site: Path) -> dict[str, list[str]]:
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        parser = LiveHtml()
+        parser.feed(page.read_text(encoding="utf-8"))
+        if parser.problems:
+            found[page.relative_to(site).as_posix()] = parser.problems
+    return found
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal playbook, built once through the CLI; shared by the read-only tests."""
+    from conftest import MINIMAL_PLAYBOOK, build_file_tree
+
+    root = build_file_tree(tmp_path_factory.mktemp("built") / "project", dict(MINIMAL_PLAYBOOK))
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 0, result.stderr
+    return root / "site"
+
+
+def test_build_makes_every_page_with_a_marker(built: Path) -> None:
+    for page in ("index.html", "start-here.html", "stages/first.html", "stages/second.html", "techniques.html",
+                 "checklists/first.html", "sitemap.xml", "search/search_index.js"):
+        assert (built / page).is_file(), page
+    assert (built / SITE_MARKER).read_text().startswith("# Built by playbookgen")
+    stage = (built / "stages/first.html").read_text()
+    assert 'type="checkbox"' in stage and "Budget confirmed" in stage
+    assert 'href="../checklists/first.html"' in stage
+
+
+def test_site_is_offline(built: Path) -> None:
+    for page in built.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, page
+        assert "cdn.jsdelivr" not in text and "unpkg.com" not in text, page
+    # Search from file:// URLs: the index as a script, and the worker shim shipped, not fetched.
+    assert (built / "search/search_index.js").read_text().startswith("var __index = ")
+    assert '<script src="assets/javascripts/iframe-worker.js">' in (built / "index.html").read_text()
+    assert '<script src="../assets/javascripts/iframe-worker.js">' in (built / "stages/first.html").read_text()
+
+
+def test_no_yaml_text_becomes_live_html(make_project) -> None:
+    root = make_project(XSS)
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 0, result.stderr
+    assert live_problems(root / "site") == {}
+    stage = (root / "site/stages/first.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in stage  # shown as text, not dropped silently
+
+
+def test_two_builds_are_byte_identical(make_project, tmp_path: Path) -> None:
+    root = make_project({"playbook/guides/10-a.md": "# A\n\nText.\n"})
+    env = dict(os.environ)
+    try:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        build_site(root, tmp_path / "one", pdfs=False)
+        build_site(root, tmp_path / "two", pdfs=False)
+    finally:
+        os.environ.clear()
+        os.environ.update(env)
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_a_failed_build_leaves_the_last_good_site(make_project) -> None:
+    root = make_project()
+    assert run_cli("build", root, "--no-pdf").exit_code == 0
+    before = snapshot(root / "site")
+    (root / "stages/01-first.yml").write_text("id: first\nname: [unclosed\n")
+    bad_yaml = run_cli("build", root, "--no-pdf")
+    assert bad_yaml.exit_code == 1
+    assert "stages/01-first.yml:" in bad_yaml.stderr
+    assert snapshot(root / "site") == before
+    (root / "stages/01-first.yml").write_text("id: first\nname: First\nsummary: S.\nexit_criteria: [x]\n")
+    (root / "templates/site").mkdir(parents=True)
+    (root / "templates/site/index.md.j2").write_text("{{ missing_variable }}\n")
+    assert run_cli("build", root, "--no-pdf").exit_code == 1
+    assert snapshot(root / "site") == before
+    assert [p.name for p in root.iterdir() if p.name.startswith(".site.")] == []  # staging cleaned up
+
+
+def test_an_engine_failure_leaves_the_last_good_site(make_project) -> None:
+    root = make_project()
+    assert run_cli("build", root, "--no-pdf").exit_code == 0
+    before = snapshot(root / "site")
+    (root / "mkdocs.yml").write_text("theme:\n  name: no-such-theme\n")
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 1
+    assert "mkdocs build failed" in result.stderr
+    assert snapshot(root / "site") == before
+
+
+def test_a_folder_we_did_not_make_is_refused(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.docx").write_bytes(b"precious")
+    result = run_cli("build", root, "--site-dir", foreign, "--no-pdf")
+    assert result.exit_code == 2
+    assert "refusing to replace" in result.stderr and "thesis.docx" in result.stderr
+    assert snapshot(foreign) == {"thesis.docx": b"precious"}
+
+
+def test_a_file_added_to_our_site_is_not_deleted(make_project) -> None:
+    root = make_project()
+    assert run_cli("build", root, "--no-pdf").exit_code == 0
+    (root / "site/notes.txt").write_text("mine")
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 2 and "notes.txt" in result.stderr
+    assert (root / "site/notes.txt").read_text() == "mine"
+
+
+def test_a_broken_link_warns_and_fails_strict(make_project) -> None:
+    root = make_project({"playbook/guides/10-links.md": "# Links\n\n[gone](../nowhere.md) [ok](../index.md)\n"})
+    relaxed = run_cli("build", root, "--no-pdf")
+    assert relaxed.exit_code == 0
+    assert "nowhere" in relaxed.stderr
+    strict = run_cli("build", root, "--no-pdf", "--strict")
+    assert strict.exit_code == 1
+    assert "nowhere" in strict.stderr
+
+
+def test_polish_playbook_gets_polish_labels(make_project) -> None:
+    root = make_project({"playbook/playbook.yml": "title: Nasz playbook\nlanguage: pl\nstages: [first, second]\n"})
+    result = build_site(root, pdfs=False)
+    stage = (result.site_dir / "stages/first.html").read_text()
+    assert "Kryteria wyjścia" in stage and "Następny etap" in stage
+    assert '<html lang="pl"' in (result.site_dir / "index.html").read_text()
