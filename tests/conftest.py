@@ -86,3 +86,100 @@ def run_cli(*args: str) -> CliResult:
     runner = CliRunner()
     result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
     return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+# --- The repository's own site, built once, served on loopback, driven in headless Chromium -------
+# (browser, HTML-quality and engine tests). Self-contained: these fixtures need nothing above.
+
+import functools  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+# Quiet, reproducible Chromium: no calls home, no first-run pages, a fresh profile each time.
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--window-size=1280,900")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def missing_tool(message: str) -> None:
+    """A tool the test needs is absent: CI must hear about it (fail); a laptop may just skip."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{message} (required in CI)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's playbook built with the real CLI, once per session (no PDFs: they are not pages)."""
+    out = tmp_path_factory.mktemp("repo-site") / "site"
+    command = [sys.executable, "-m", "playbookgen", "build", str(REPO), "--site-dir", str(out), "--no-pdf"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, f"playbookgen build failed:\n{result.stdout}\n{result.stderr}"
+    return out
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def repo_site_url(repo_site: Path):
+    """Base URL (ending in /) of the repository's site, served by a threaded server on a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(repo_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def chromium(tmp_path: Path):
+    """chromium(*extra_flags) -> a Selenium driver for headless Chromium; every one is quit afterwards."""
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        missing_tool("selenium is not installed (pip install selenium)")
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not os.access(path, os.X_OK):
+            missing_tool(f"{path} is missing (apt-get install chromium chromium-driver)")
+    drivers = []
+
+    def start(*extra_flags: str):
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for flag in (*CHROMIUM_FLAGS, *extra_flags):
+            options.add_argument(flag)
+        options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='profile-', dir=tmp_path)}")
+        # The performance log lists every request the page made: how the offline test sees the network.
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        driver.set_page_load_timeout(60)
+        drivers.append(driver)
+        return driver
+
+    yield start
+    for driver in drivers:
+        driver.quit()
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(driver, name) saves tests/artifacts/NAME.png for a person to look at."""
+
+    def save(driver, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        driver.save_screenshot(str(path))
+        return path
+
+    return save

@@ -1,0 +1,137 @@
+"""End-to-end: the repository's playbook site in headless Chromium, as a sales rep would use it.
+
+Served on loopback for the clicking scenarios, and opened from file:// with the network cut off for
+the offline one (the site ships as a folder people open from disk). Screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+WAIT_SECONDS = 20
+# Schemes that never leave the machine; anything else (http, https, ws...) is a network request.
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome:", "chrome-extension:", "chrome-untrusted:", "devtools:")
+# No name resolves and every connection goes to a closed local port: the network is gone.
+OFFLINE_FLAGS = ("--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
+                 "--proxy-bypass-list=<-loopback>")
+
+
+def _playbook() -> tuple[dict, dict]:
+    """The first stage and first technique of the repository's playbook, read from its YAML."""
+    playbook = yaml.safe_load((REPO / "playbook" / "playbook.yml").read_text(encoding="utf-8"))
+    first_id = playbook["stages"][0]
+    stage = next(
+        data for path in sorted((REPO / "stages").glob("*.yml"))
+        if (data := yaml.safe_load(path.read_text(encoding="utf-8"))).get("id") == first_id
+    )
+    techniques = yaml.safe_load((REPO / "playbook" / "techniques.yml").read_text(encoding="utf-8"))["techniques"]
+    technique = next(t for t in techniques if t["id"] in stage.get("techniques", []))
+    return stage, technique
+
+
+def _wait(driver, condition, message: str):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT_SECONDS).until(condition, message)
+
+
+def _open_stage_from_pipeline(driver, stage: dict) -> None:
+    """Click the stage in the home page's pipeline picture and wait for its page."""
+    from selenium.webdriver.common.by import By
+
+    link = driver.find_element(By.CSS_SELECTOR, f".pb-pipeline a[href$='stages/{stage['id']}.html']")
+    assert link.text.strip() == stage["name"]
+    link.click()
+    _wait(driver, lambda d: d.current_url.split("#")[0].endswith(f"stages/{stage['id']}.html"),
+          f"clicking the pipeline did not open the page of stage {stage['id']}")
+    assert driver.find_element(By.CSS_SELECTOR, "article h1").text.strip() == stage["name"]
+
+
+def _search(driver, query: str) -> list[str]:
+    """Type into Material's search box and return the result links once results show."""
+    from selenium.webdriver.common.by import By
+
+    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
+    if not box.is_displayed():  # narrow screens: the magnifier in the header opens the search
+        driver.find_element(By.CSS_SELECTOR, "label.md-header__button[for='__search']").click()
+    _wait(driver, lambda d: box.is_displayed(), "the search box did not open")
+    box.click()
+    box.send_keys(query)
+    links = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item a"),
+                  f"search for {query!r} showed no result")
+    return [link.get_attribute("href") for link in links]
+
+
+def _requests(driver) -> list[str]:
+    """Every URL the browser asked for, from the performance log and the page's resource timing."""
+    urls: list[str] = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    urls += driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    return urls
+
+
+def test_home_page_leads_to_a_stage_through_the_pipeline(chromium, repo_site_url, screenshot):
+    stage, _ = _playbook()
+    driver = chromium()
+    driver.get(repo_site_url)
+    screenshot(driver, "home")
+    _open_stage_from_pipeline(driver, stage)
+    screenshot(driver, f"stage-{stage['id']}")
+
+
+def test_a_checklist_item_can_be_ticked(chromium, repo_site_url, screenshot):
+    from selenium.webdriver.common.by import By
+
+    stage, _ = _playbook()
+    driver = chromium()
+    driver.get(f"{repo_site_url}stages/{stage['id']}.html")
+    item = driver.find_element(By.CSS_SELECTOR, "li.task-list-item")
+    box = item.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+    assert not box.is_selected()
+    assert box.is_enabled(), "the exit criteria checkboxes must be clickable"
+    first_criterion = stage["exit_criteria"][0]
+    text = first_criterion if isinstance(first_criterion, str) else first_criterion["text"]
+    assert text in item.text
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", item)
+    item.find_element(By.CSS_SELECTOR, "label.task-list-control").click()  # the box is drawn by the label
+    assert box.is_selected()
+    screenshot(driver, "checklist-ticked")
+
+
+def test_search_finds_a_technique(chromium, repo_site_url, screenshot):
+    _, technique = _playbook()
+    driver = chromium()
+    driver.get(repo_site_url)
+    hrefs = _search(driver, technique["name"])
+    screenshot(driver, "search")
+    anchor = f"#technique-{technique['id']}"
+    assert any(href.endswith(anchor) for href in hrefs), f"no result links to {anchor}: {hrefs}"
+
+
+def test_site_works_from_the_file_system_without_network(chromium, repo_site, screenshot):
+    from selenium.webdriver.common.by import By
+
+    stage, technique = _playbook()
+    driver = chromium(*OFFLINE_FLAGS)
+    driver.get((repo_site / "index.html").as_uri())
+    header = driver.find_element(By.CSS_SELECTOR, "header.md-header")
+    # The theme's stylesheet loaded: the header is sticky and coloured, not a browser-default block.
+    assert header.value_of_css_property("position") == "sticky"
+    assert header.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")
+    screenshot(driver, "offline-home")
+    _open_stage_from_pipeline(driver, stage)
+    hrefs = _search(driver, technique["name"])
+    assert any(href.endswith(f"#technique-{technique['id']}") for href in hrefs), hrefs
+    screenshot(driver, "offline-search")
+    remote = [url for url in _requests(driver) if not url.startswith(LOCAL_SCHEMES)]
+    assert not remote, f"the offline site asked the network for: {remote}"
