@@ -185,6 +185,7 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
             {"toc": {"permalink": True}},
             "pymdownx.escapeall",
             {"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}},
+            "playbookgen.tasklabels",  # after tasklist: names each checkbox by its item's text
             "pymdownx.superfences",
             "pymdownx.details",
         ],

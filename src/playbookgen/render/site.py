@@ -291,8 +291,12 @@ class _Renderer:
         self.pages[WORKER_SHIM] = shim.read_text(encoding="utf-8")
 
     def theme_overrides(self) -> dict[str, str]:
-        main = resources.files("playbookgen").joinpath("templates/site/vendor/main.html")
-        return {f"{THEME_OVERRIDES}/main.html": main.read_text(encoding="utf-8")}
+        """main.html (escapes the <title>) extends playbookgen-theme.html (markup fixes), which extends the theme."""
+        templates = resources.files("playbookgen").joinpath("templates/site")
+        return {
+            f"{THEME_OVERRIDES}/main.html": templates.joinpath("vendor/main.html").read_text(encoding="utf-8"),
+            f"{THEME_OVERRIDES}/playbookgen-theme.html": templates.joinpath("theme/main.html").read_text(encoding="utf-8"),
+        }
 
     def nav(self) -> list[Any]:
         """Home, Start here, the stages in order, the reference pages, the guides."""

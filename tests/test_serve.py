@@ -1,0 +1,95 @@
+"""`playbookgen serve`: the preview follows the playbook as the team edits it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from playbookgen.serve import render_into, snapshot
+
+SERVE_TIMEOUT = 90
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(url: str, text: str, deadline: float) -> str:
+    """Poll ``url`` until its page holds ``text``; fail when ``deadline`` passes."""
+    page = None
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if page is not None and text in page:
+            return page
+        time.sleep(0.5)
+    pytest.fail(f"{url} never showed {text!r} (last page: {(page or '')[:200]!r})")
+
+
+def test_preview_rebuilds_when_a_stage_changes(make_project) -> None:
+    root = make_project()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "playbookgen", "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ),
+    )
+    try:
+        deadline = time.monotonic() + SERVE_TIMEOUT
+        url = f"http://127.0.0.1:{port}/stages/first.html"
+        wait_for(url, "The first stage.", deadline)
+        stage = root / "stages/01-first.yml"
+        stage.write_text(stage.read_text().replace("The first stage.", "Renamed while serving."))
+        wait_for(url, "Renamed while serving.", deadline)
+        # A broken edit keeps the last good preview instead of stopping the server.
+        stage.write_text("id: first\nname: [unclosed\n")
+        time.sleep(2)
+        assert server.poll() is None
+        assert "Renamed while serving." in (fetch(url) or "")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def test_rerender_writes_only_what_changed(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    work = tmp_path / "work"
+    assert render_into(root, work)  # first time: everything is new
+    assert render_into(root, work) == []  # nothing changed: nothing written, no rebuild loop
+    before = snapshot(root)
+    stage = root / "stages/02-second.yml"
+    stage.write_text(stage.read_text().replace("The second stage.", "Changed."))
+    assert snapshot(root) != before
+    changed = {p.relative_to(work).as_posix() for p in render_into(root, work)}
+    assert "docs/stages/second.md" in changed
+    assert "docs/stages/first.md" not in changed
+
+
+def test_a_removed_stage_disappears_from_the_preview(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    work = tmp_path / "work"
+    render_into(root, work)
+    (root / "stages/02-second.yml").unlink()
+    (root / "playbook/playbook.yml").write_text("title: Test playbook\nlanguage: en\nstages: [first]\n")
+    render_into(root, work)
+    assert not (work / "docs/stages/second.md").exists()
