@@ -305,12 +305,15 @@ def test_seven_rich_stages_print_one_page_each(tmp_path: Path) -> None:
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_a_long_stage_tightens_instead_of_spilling(tmp_path: Path, paper: str) -> None:
     needs_weasyprint()
-    project = project_of(tmp_path, [long_stage(), rich_stage(2)])
+    unbroken = rich_stage(3, name="N" * 120, exit_criteria=[{"text": "A" * 300, "evidence": "B" * 300}])
+    project = project_of(tmp_path, [long_stage(), rich_stage(2), unbroken])
     files = render_checklists(project, paper=paper)
     assert 'class="sheet density-regular"' not in files["checklists/stage-1.html"].decode()
     pdfs, notes = render_checklist_pdfs(project, files)
     assert notes == []
-    assert [len(pdf_pages(pdfs[f"checklists/{s}.pdf"])) for s in ("stage-1", "stage-2", "all")] == [1, 1, 2]
+    counts = [len(pdf_pages(pdfs[f"checklists/{s}.pdf"])) for s in ("stage-1", "stage-2", "stage-3", "all")]
+    assert counts == [1, 1, 1, 3]
+    assert "A" * 300 in squash(pdf_pages(pdfs["checklists/stage-3.pdf"])[0])
     snapshot(pdfs["checklists/stage-1.pdf"], f"checklist-long-{paper}")
 
 

@@ -194,21 +194,34 @@ def fit_layouts(project: Project, env: Any, context: dict[str, Any]) -> dict[str
 
 
 def _measured_layout(env: Any, context: dict[str, Any], sheet: Sheet) -> Layout:
-    """The first layout whose sheet is one page in the box that fits both papers."""
-    for layout in LAYOUTS:
+    """The first layout whose sheet is one page in the box that fits both papers.
+
+    Most stages fit the first layout, so that is tried alone; the rest are bisected, since each
+    layout in LAYOUTS is shorter than the one before it.
+    """
+
+    def fits(layout: Layout) -> bool:
         html = _stage_html(env, context, Sheet(sheet.stage, sheet.position, layout))
-        try:
-            pages = count_pages(html, page_size=FIT_BOX)
-        except Exception:  # noqa: BLE001 - a sheet WeasyPrint cannot lay out is reported by the PDF step
-            return estimate_layout(sheet.stage)
-        if pages <= 1:
-            return layout
-    return LAYOUTS[-1]
+        return count_pages(html, page_size=FIT_BOX) <= 1
+
+    try:
+        if fits(LAYOUTS[0]):
+            return LAYOUTS[0]
+        low, high = 1, len(LAYOUTS) - 1  # the answer is in LAYOUTS[low:high + 1]; the last is the fallback
+        while low < high:
+            middle = (low + high) // 2
+            if fits(LAYOUTS[middle]):
+                high = middle
+            else:
+                low = middle + 1
+        return LAYOUTS[low]
+    except Exception:  # noqa: BLE001 - a sheet WeasyPrint cannot lay out is reported by the PDF step
+        return estimate_layout(sheet.stage)
 
 
 # Rough capacity of one sheet in the regular density, in lines of full-width text; each tighter
 # class holds about a fifth more. Used only without WeasyPrint, where nothing can be measured.
-_LINE_BUDGET = 46
+_LINE_BUDGET = 52
 _CHARS_PER_LINE = 100
 
 
