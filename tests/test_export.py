@@ -448,3 +448,30 @@ def test_cli_stops_on_an_invalid_playbook(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "stages/demo.yml:" in result.stderr
+
+
+# --- the playbooks we ship ---------------------------------------------------------------------
+
+
+def _shipped_playbooks(tmp_path: Path) -> list[Path]:
+    from conftest import REPO
+    from playbookgen.starters import available_starters, init_project
+
+    roots = [REPO]
+    for name in available_starters():
+        for language in ("pl", "en"):
+            init_project(tmp_path / f"{name}-{language}", name, language)
+            roots.append(tmp_path / f"{name}-{language}")
+    return roots
+
+
+@pytest.mark.parametrize("fmt", ["salesforce", "hubspot", "pipedrive", "csv"])
+def test_every_shipped_playbook_exports_cleanly(tmp_path: Path, fmt: str) -> None:
+    """The repository's playbook and every starter load into each CRM without a diagnostic."""
+    from conftest import run_cli
+
+    for root in _shipped_playbooks(tmp_path):
+        out = tmp_path / "out" / f"{root.name}-{fmt}"
+        result = run_cli("export", "--to", fmt, root, "-o", out)
+        assert result.exit_code == 0, f"{root.name}: {result.stderr}"
+        assert out.exists()
