@@ -47,6 +47,8 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, e
     static, notes = static_files(project, pdfs=pdfs)  # printable checklists, when that module is there
     site = render_project(project, static)  # render (pure)
     diagnostics += site.diagnostics
+    if strict and site.diagnostics:  # mkdocs.yml settings we set aside
+        raise ValidationFailed(diagnostics)
     staging = make_staging(out)
     try:
         write_work_folder(staging, site.files, static)  # write
