@@ -115,6 +115,12 @@ def missing_tool(message: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def require_tool():
+    """require_tool(message): fail in CI, skip elsewhere, when a tool a test needs is missing."""
+    return missing_tool
+
+
+@pytest.fixture(scope="session")
 def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's playbook built with the real CLI, once per session (no PDFs: they are not pages)."""
     out = tmp_path_factory.mktemp("repo-site") / "site"
