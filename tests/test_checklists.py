@@ -231,6 +231,14 @@ def test_letter_paper_is_an_option(tmp_path: Path) -> None:
     assert "size: letter;" in render_checklists(project, paper="letter")["checklists/stage-1.html"].decode()
 
 
+def test_the_index_links_pdfs_only_when_they_are_made(tmp_path: Path) -> None:
+    project = project_of(tmp_path, [rich_stage(1)])
+    with_pdfs = render_checklists(project, pdfs=True)["checklists/index.html"].decode()
+    without = render_checklists(project, pdfs=False)["checklists/index.html"].decode()
+    assert 'href="stage-1.pdf"' in with_pdfs and 'href="all.pdf"' in with_pdfs
+    assert ".pdf" not in without.replace("playbookgen[pdf]", "")
+
+
 def test_html_renders_are_identical(tmp_path: Path) -> None:
     project = project_of(tmp_path, [rich_stage(n) for n in range(1, 3)])
     assert render_checklists(project) == render_checklists(project)

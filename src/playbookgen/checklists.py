@@ -168,8 +168,11 @@ def _stage_html(env: Any, context: dict[str, Any], sheet: Sheet) -> str:
     return render_template(env, "checklists/stage.html.j2", sheet=sheet, **context)
 
 
-def render_checklists(project: Project, *, paper: str = "a4") -> dict[str, bytes]:
-    """Every stage's checklist, all of them in one file, and an index; paths relative to the site root."""
+def render_checklists(project: Project, *, paper: str = "a4", pdfs: bool | None = None) -> dict[str, bytes]:
+    """Every stage's checklist, all of them in one file, and an index; paths relative to the site root.
+
+    ``pdfs`` says whether the index links to PDFs; by default it does when WeasyPrint is installed.
+    """
     if paper not in PAPERS:
         raise ValueError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}")
     env = make_environment(project.root, kind="html")
@@ -178,7 +181,7 @@ def render_checklists(project: Project, *, paper: str = "a4") -> dict[str, bytes
     files = {f"{PREFIX}{s.stage.id}.html": _stage_html(env, context, s) for s in sheets}
     files[f"{PREFIX}all.html"] = render_template(env, "checklists/all.html.j2", sheets=sheets, **context)
     files[f"{PREFIX}index.html"] = render_template(
-        env, "checklists/index.html.j2", sheets=sheets, pdf=pdf_available(), **context
+        env, "checklists/index.html.j2", sheets=sheets, pdf=pdf_available() if pdfs is None else pdfs, **context
     )
     return {path: text.encode("utf-8") for path, text in files.items()}
 
