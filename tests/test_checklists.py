@@ -326,6 +326,15 @@ def test_a_long_stage_tightens_instead_of_spilling(tmp_path: Path, paper: str) -
 
 
 @pdf
+def test_sheets_are_measured_in_the_box_that_fits_both_papers(tmp_path: Path) -> None:
+    """The measuring box overrides the page's own size (a plain @page rule would lose to the page's)."""
+    needs_weasyprint()
+    html = render_checklists(project_of(tmp_path, [rich_stage(1)]))["checklists/stage-1.html"].decode()
+    assert checklists.count_pages(html) == 1
+    assert checklists.count_pages(html, page_size="210mm 100mm") > 1
+
+
+@pdf
 def test_a_stage_too_long_for_any_density_is_reported(tmp_path: Path) -> None:
     needs_weasyprint()
     endless = rich_stage(1, exit_criteria=[{"text": LONG * 3, "evidence": LONG * 3} for _ in range(12)])
@@ -421,3 +430,26 @@ def test_a_file_added_to_our_folder_is_not_deleted(tmp_path: Path) -> None:
         checklists.write_checklists(out, {"a.html": b"b"})
     assert (out / "added-by-hand.txt").read_text(encoding="utf-8") == "keep"
     assert (out / "a.html").read_bytes() == b"a"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("paper", "width_cm", "height_cm"), [("a4", 21.0, 29.7), ("letter", 21.59, 27.94)])
+def test_a_browser_prints_every_stage_on_its_own_page(
+    tmp_path: Path, chromium: Any, paper: str, width_cm: float, height_cm: float
+) -> None:
+    """Printed from Chromium rather than WeasyPrint (other fonts, no margin boxes), the sheets still fit."""
+    import base64
+
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    project = default_project()
+    page = tmp_path / "all.html"
+    page.write_bytes(render_checklists(project, paper=paper)["checklists/all.html"])
+    driver = chromium()
+    driver.get(page.as_uri())
+    options = PrintOptions()
+    options.page_width, options.page_height = width_cm, height_cm
+    pages = pdf_pages(base64.b64decode(driver.print_page(options)))
+    assert len(pages) == len(project.stages), [p[:60] for p in pages]
+    for stage, text in zip(project.stages, pages):
+        assert squash(stage.name) in squash(text)

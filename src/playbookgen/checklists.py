@@ -40,9 +40,10 @@ __all__ = [
 
 PREFIX = "checklists/"
 PAPERS: dict[str, str] = {"a4": "A4", "letter": "letter"}
-# The narrower width (A4, 210 mm) and the shorter height (Letter, 279.4 mm): a sheet measured in
-# this box fits on either paper.
-FIT_BOX = "210mm 279.4mm"
+# The narrower width (A4, 210 mm) and the shorter height (Letter, 279.4 mm), less 12 mm: a sheet
+# measured in this box fits on either paper, and still fits when a browser prints it, with its own
+# fonts and with the footer in the flow of the page rather than in the page's margin.
+FIT_BOX = "210mm 267.4mm"
 # Loosest first; each is a font size in the CSS, and every length there is in em.
 DENSITIES = ("regular", "compact", "tight", "tiny")
 PDF_HINT = "PDF checklists skipped: install playbookgen[pdf] (WeasyPrint) to get them"
@@ -286,7 +287,7 @@ def _document(html: str, fetcher: RefuseAllFetcher, page_size: str | None) -> An
 
     stylesheets = []
     if page_size is not None:
-        stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {page_size}; }}", url_fetcher=fetcher))
+        stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {page_size} !important; }}", url_fetcher=fetcher))
     page = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
     return page.render(stylesheets=stylesheets)
 
