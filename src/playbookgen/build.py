@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import checklists
 from .engine import ENGINES, run_engine
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
@@ -44,7 +45,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, e
     out = Path(site_dir).resolve() if site_dir is not None else root / "site"
     _check_target(root, out, engine)
     project, diagnostics = load_project(root, strict=strict)  # load + validate
-    static, notes = static_files(project, pdfs=pdfs)  # printable checklists, when that module is there
+    static, notes = static_files(project, pdfs=pdfs)  # printable checklists
     site = render_project(project, static)  # render (pure)
     diagnostics += site.diagnostics
     if strict and site.diagnostics:  # mkdocs.yml settings we set aside
@@ -72,16 +73,8 @@ def _check_target(root: Path, out: Path, engine: str) -> None:
 
 
 def static_files(project: Project, *, pdfs: bool = True) -> tuple[dict[str, bytes], list[str]]:
-    """Site-root files made outside the site engine: printable checklists (HTML, and PDFs if possible).
-
-    Integration point: ``playbookgen.checklists`` may be absent in a trimmed install; the site then
-    simply has no checklist links.
-    """
-    try:
-        from . import checklists
-    except ImportError:
-        return {}, []
-    files = checklists.render_checklists(project)
+    """Site-root files made outside the site engine: printable checklists (HTML, and PDFs if possible)."""
+    files = checklists.render_checklists(project, pdfs=None if pdfs else False)
     if not pdfs:
         return files, []
     pdf_files, notes = checklists.render_checklist_pdfs(project, files)
