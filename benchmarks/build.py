@@ -1,0 +1,153 @@
+"""Wall time of `playbookgen build` beside plain `mkdocs build` of the very same generated folder.
+
+Both run as child processes in the same session, interleaved (ABBA order, so drift in machine load
+falls on both alike), on the repository's playbook and on a large synthetic one. Prints medians,
+spread (min-max), the overhead of playbookgen over MkDocs alone, and each command's peak memory
+(the child's maximum resident set, its own children included). Target: overhead at most 15%.
+
+    python benchmarks/build.py [--repeat 5] [--stages 60] [--techniques 200] [--pdf]
+
+PDF checklists are left out by default (--no-pdf): MkDocs makes no PDFs, so timing them would not
+compare like with like; --pdf adds them to playbookgen's side to show what they cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synthetic import write_synthetic_project  # noqa: E402
+
+TARGET_OVERHEAD = 0.15
+
+
+@dataclass
+class Samples:
+    seconds: list[float] = field(default_factory=list)
+    peak_mib: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def run_timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one child process (its own children included)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
+    start = time.perf_counter()
+    child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = child.stdout.read() if child.stdout else b""
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{output.decode(errors='replace')}")
+    return elapsed, usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def write_work_folder(root: Path, work: Path) -> None:
+    """The engine's input (mkdocs.yml, docs/, overrides/) exactly as `playbookgen build` writes it."""
+    from playbookgen.build import render_project, static_files, write_work_folder as write
+    from playbookgen.validate import load_project
+
+    project, _ = load_project(root)
+    static, _ = static_files(project, pdfs=False)
+    write(work, render_project(project, static).files, static)
+
+
+def bench(root: Path, scratch: Path, repeat: int, pdf: bool) -> dict[str, Samples]:
+    work = scratch / "work"
+    write_work_folder(root, work)
+    ours = [sys.executable, "-m", "playbookgen", "build", str(root), "--site-dir", str(scratch / "site-pg")]
+    ours += [] if pdf else ["--no-pdf"]
+    plain = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(work / "mkdocs.yml"),
+             "--site-dir", str(scratch / "site-mk")]
+    commands = {"playbookgen build": (ours, root), "mkdocs build": (plain, work)}
+    results = {name: Samples() for name in commands}
+    for name, (command, cwd) in commands.items():  # warm-up: imports into the page cache
+        run_timed(command, cwd)
+    for index in range(repeat):
+        order = list(commands) if index % 2 == 0 else list(reversed(commands))
+        for name in order:
+            seconds, peak = run_timed(*commands[name])
+            results[name].seconds.append(seconds)
+            results[name].peak_mib.append(peak)
+    return results
+
+
+def breakdown(root: Path, site: Path) -> dict[str, float]:
+    """Seconds of each of playbookgen's own steps, in this process (the engine left out)."""
+    from playbookgen.build import render_project, static_files
+    from playbookgen.linkcheck import check_site_links
+    from playbookgen.validate import load_project
+
+    steps: dict[str, float] = {}
+
+    def timed(name, call):
+        start = time.perf_counter()
+        value = call()
+        steps[name] = time.perf_counter() - start
+        return value
+
+    project, _ = timed("load+validate", lambda: load_project(root))
+    static, _ = timed("checklists (HTML)", lambda: static_files(project, pdfs=False))
+    timed("render pages", lambda: render_project(project, static))
+    timed("link check", lambda: check_site_links(site))
+    return steps
+
+
+def table(rows: list[tuple[str, dict[str, Samples]]]) -> str:
+    header = f"{'playbook':<28} {'command':<18} {'median s':>9} {'min-max s':>13} {'overhead':>9} {'peak MiB':>9}"
+    lines = [header, "-" * len(header)]
+    for label, results in rows:
+        base = results["mkdocs build"].median
+        for name, samples in results.items():
+            spread = f"{min(samples.seconds):.2f}-{max(samples.seconds):.2f}"
+            overhead = f"{(samples.median / base - 1) * 100:+.1f}%" if name != "mkdocs build" else ""
+            lines.append(f"{label:<28} {name:<18} {samples.median:>9.2f} {spread:>13} {overhead:>9} "
+                         f"{max(samples.peak_mib):>9.0f}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each command per playbook")
+    parser.add_argument("--stages", type=int, default=60)
+    parser.add_argument("--techniques", type=int, default=200)
+    parser.add_argument("--pdf", action="store_true", help="let playbookgen also make the PDF checklists")
+    args = parser.parse_args()
+    rows, steps = [], []
+    with tempfile.TemporaryDirectory(prefix="pbg-bench-") as tmp:
+        scratch = Path(tmp)
+        synthetic = write_synthetic_project(scratch / "synthetic", args.stages, args.techniques)
+        projects = [("repository playbook", REPO),
+                    (f"synthetic {args.stages}st/{args.techniques}tech", synthetic)]
+        for number, (label, root) in enumerate(projects):
+            print(f"timing {label} ({args.repeat} runs each, interleaved)...", file=sys.stderr)
+            folder = scratch / f"run-{number}"
+            folder.mkdir()
+            rows.append((label, bench(root, folder, args.repeat, args.pdf)))
+            steps.append((label, breakdown(root, folder / "site-mk")))
+    print(table(rows))
+    print("\nplaybookgen's own steps, seconds (one in-process run):")
+    for label, times in steps:
+        print(f"  {label:<28} " + "  ".join(f"{name} {seconds:.2f}" for name, seconds in times.items()))
+    worst = max(r["playbookgen build"].median / r["mkdocs build"].median - 1 for _, r in rows)
+    verdict = "within" if worst <= TARGET_OVERHEAD else "OVER"
+    print(f"\nworst overhead {worst * 100:+.1f}%: {verdict} the {TARGET_OVERHEAD:.0%} target")
+    return 0 if worst <= TARGET_OVERHEAD else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
