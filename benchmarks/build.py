@@ -66,9 +66,19 @@ def write_work_folder(root: Path, work: Path) -> None:
     write(work, render_project(project, static).files, static)
 
 
+def in_child(step: str, *args: Path) -> str:
+    """Run one of this file's in-process steps in a child, keeping this process small.
+
+    Linux carries a process's peak RSS over fork and exec, so a child of a big parent reports at
+    least the parent's size: the parent must not import playbookgen itself.
+    """
+    command = [sys.executable, __file__, f"--step={step}", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
 def bench(root: Path, scratch: Path, repeat: int, pdf: bool) -> dict[str, Samples]:
     work = scratch / "work"
-    write_work_folder(root, work)
+    in_child("work", root, work)
     ours = [sys.executable, "-m", "playbookgen", "build", str(root), "--site-dir", str(scratch / "site-pg")]
     ours += [] if pdf else ["--no-pdf"]
     plain = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(work / "mkdocs.yml"),
@@ -121,6 +131,13 @@ def table(rows: list[tuple[str, dict[str, Samples]]]) -> str:
 
 
 def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] in ("--step=work", "--step=breakdown"):
+        root, target = Path(sys.argv[2]), Path(sys.argv[3])
+        if sys.argv[1] == "--step=work":
+            write_work_folder(root, target)
+        else:
+            print("  ".join(f"{name} {seconds:.2f}" for name, seconds in breakdown(root, target).items()))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each command per playbook")
     parser.add_argument("--stages", type=int, default=60)
@@ -138,11 +155,11 @@ def main() -> int:
             folder = scratch / f"run-{number}"
             folder.mkdir()
             rows.append((label, bench(root, folder, args.repeat, args.pdf)))
-            steps.append((label, breakdown(root, folder / "site-mk")))
+            steps.append((label, in_child("breakdown", root, folder / "site-mk").strip()))
     print(table(rows))
     print("\nplaybookgen's own steps, seconds (one in-process run):")
     for label, times in steps:
-        print(f"  {label:<28} " + "  ".join(f"{name} {seconds:.2f}" for name, seconds in times.items()))
+        print(f"  {label:<28} {times}")
     worst = max(r["playbookgen build"].median / r["mkdocs build"].median - 1 for _, r in rows)
     verdict = "within" if worst <= TARGET_OVERHEAD else "OVER"
     print(f"\nworst overhead {worst * 100:+.1f}%: {verdict} the {TARGET_OVERHEAD:.0%} target")
