@@ -6,7 +6,7 @@ import functools
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 import click
 
@@ -23,6 +23,9 @@ from .errors import (
     ValidationFailed,
     sort_diagnostics,
 )
+
+if TYPE_CHECKING:
+    from .model import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,6 +117,20 @@ def project_dir(value: str) -> Path:
     return path.resolve()
 
 
+def load_valid_project(directory: str) -> "Project":
+    """The validated project in DIR; its warnings go to stderr, its errors end the command (exit 1)."""
+    from .validate import load_project
+
+    project, warnings = load_project(project_dir(directory))
+    report_problems(warnings)
+    return project
+
+
+def print_notes(notes: Iterable[str]) -> None:
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+
+
 DIR_ARGUMENT = click.argument("directory", default=".", metavar="[DIR]")
 
 
@@ -162,15 +179,9 @@ def schema(out: str) -> None:
 def export(directory: str, fmt: str, out: str | None) -> None:
     """Export the pipeline's stages from the playbook in DIR for a CRM, so the two never drift apart."""
     from .export import export_project, write_export
-    from .validate import validate_project
 
-    project, diagnostics = validate_project(project_dir(directory))
-    report_problems(diagnostics)
-    if project is None or any(d.is_error for d in diagnostics):
-        sys.exit(EXIT_ERRORS)
-    result = export_project(project, fmt)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+    result = export_project(load_valid_project(directory), fmt)
+    print_notes(result.notes)
     for path in write_export(result, Path(out) if out else None, click.get_binary_stream("stdout")):
         click.echo(f"wrote {path}", err=True)
 
@@ -210,8 +221,7 @@ def build(directory: str, site_dir: str | None, strict: bool, engine: str, no_pd
     result = build_site(project_dir(directory), Path(site_dir) if site_dir else None, strict=strict,
                         engine=engine, pdfs=not no_pdf)
     report_problems(result.diagnostics)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+    print_notes(result.notes)
     click.echo(f"built {result.site_dir}")
 
 
@@ -238,18 +248,13 @@ def serve(directory: str, dev_addr: str, engine: str) -> None:
 def checklists(directory: str, out: str | None, paper: str) -> None:
     """Write a printable one-page checklist per stage of DIR: HTML, and PDF with the pdf extra."""
     from .checklists import check_output, render_checklist_pdfs, render_checklists, write_checklists, written_files
-    from .validate import validate_project
 
     root = project_dir(directory)
     target = Path(out).resolve() if out else root / "checklists"
     check_output(target)  # refuse before the slow part, not after it
-    project, diagnostics = validate_project(root)
-    report_problems(diagnostics)
-    if project is None or any(d.is_error for d in diagnostics):
-        sys.exit(EXIT_ERRORS)
+    project = load_valid_project(directory)
     files = render_checklists(project, paper=paper)
     pdfs, notes = render_checklist_pdfs(project, files)
-    for note in notes:
-        click.echo(f"note: {note}", err=True)
+    print_notes(notes)
     written = write_checklists(target, written_files({**files, **pdfs}))
     click.echo(f"wrote {len(written)} checklist files to {target}")
