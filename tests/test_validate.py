@@ -65,7 +65,7 @@ CASES = {
     ),
     "syntax error": (
         {STAGE: "id: first\nname: [First\n"},
-        "stages/01-first.yml:3:1: error: YAML syntax error: while parsing a flow sequence, expected ',' or ']', but got '<stream end>' [yaml-syntax]",
+        "stages/01-first.yml:3:1: error: YAML syntax error: while parsing a flow sequence, did not find expected ',' or ']' [yaml-syntax]",
     ),
     "complex key": (
         {STAGE: "id: first\n? [a]\n: b\n"},
@@ -265,6 +265,17 @@ def test_oversized_file(make_project):
     result = run_cli("validate", root)
     assert result.exit_code == 1
     assert "stages/01-first.yml:1:1: error: file is 1200010 bytes; the limit is 1000000 [yaml-too-large]" in result.stdout
+
+
+def test_a_broken_stage_file_is_named_where_its_id_is_missing(make_project):
+    root = make_project({STAGE: "id: first\nname: [First\n"})
+    lines = run_cli("validate", root).stdout.splitlines()
+    assert lines == [
+        "playbook/playbook.yml:3:10: error: no file in stages/ has id 'first'; stages/01-first.yml could not be read, "
+        "fix it first [stage-missing]",
+        "stages/01-first.yml:3:1: error: YAML syntax error: while parsing a flow sequence, did not find expected ',' or ']' [yaml-syntax]",
+        "2 errors, 0 warnings",
+    ]
 
 
 def test_all_problems_in_one_run_sorted_with_summary(make_project):

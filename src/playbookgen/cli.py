@@ -182,7 +182,7 @@ def export(directory: str, fmt: str, out: str | None) -> None:
 
     result = export_project(load_valid_project(directory), fmt)
     print_notes(result.notes)
-    for path in write_export(result, Path(out) if out else None, click.get_binary_stream("stdout")):
+    for path in write_export(result, Path(out) if out else None, sys.stdout.buffer):
         click.echo(f"wrote {path}", err=True)
 
 

@@ -62,6 +62,7 @@ class Sources:
     root: Path
     documents: dict[str, Document] = field(default_factory=dict)  # kind name -> document
     stages: list[Document] = field(default_factory=list)  # in file-name order
+    unreadable_stages: list[str] = field(default_factory=list)  # stage files that are not valid YAML
     guides: list[RawGuide] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -138,6 +139,8 @@ def read_sources(root: Path) -> Sources:
             document = _read_document(root, path, sources)
             if document is not None:
                 sources.stages.append(document)
+            else:
+                sources.unreadable_stages.append(_relative(root, path))
     _read_guides(root, sources)
     return sources
 

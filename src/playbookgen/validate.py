@@ -247,6 +247,8 @@ def _check_stage_list(checked: _Checked, sources: Sources) -> list[tuple[model.S
     for i, sid in enumerate(playbook.stages):
         if sid not in files and sid not in _raw_ids(sources.stages) and listed[sid] == (pdoc, ("stages", i)):
             hint = did_you_mean(sid, files)
+            broken = sources.unreadable_stages
+            hint += f"; {', '.join(broken)} could not be read, fix {'it' if len(broken) == 1 else 'them'} first" if broken else ""
             checked.at(pdoc, ("stages", i), "stage-missing", f"no file in stages/ has id '{sid}'{hint}")
     for sid, (doc, path) in files.items():
         if sid not in listed:
@@ -269,7 +271,7 @@ def _check_techniques(checked: _Checked, sources: Sources) -> None:
                 checked.at(doc, ("techniques", i), "unknown-technique",
                            f"unknown technique '{ref}'{did_you_mean(ref, written)}; techniques are defined in playbook/techniques.yml")
     for tid, (doc, path) in known.items():
-        if tid not in used:
+        if tid not in used and not sources.unreadable_stages:  # an unreadable stage may well use it
             checked.at(doc, path, "unused-technique", f"technique '{tid}' is not used by any stage", warn=True)
 
 
