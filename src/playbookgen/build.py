@@ -98,6 +98,18 @@ def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes
     return changed
 
 
+def _find_in_source(path: Path, needle: str) -> tuple[int, int]:
+    """Line and column of the first ``needle`` in a source file; 1:1 when it cannot be found there."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return (1, 1)
+    at = text.find(needle)
+    if at < 0:
+        return (1, 1)
+    return (text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1)
+
+
 def _link_diagnostics(project: Project, broken: list[BrokenLink], strict: bool) -> list[Diagnostic]:
     """Broken links as diagnostics on the file the page came from; errors in strict mode (or when unsafe)."""
     sources = {f"stages/{s.id}.html": project.stage_file(s.id) for s in project.stages}
@@ -105,9 +117,10 @@ def _link_diagnostics(project: Project, broken: list[BrokenLink], strict: bool) 
     diagnostics = []
     for link in broken:
         file = sources.get(link.page, f"site/{link.page}")
+        line, column = _find_in_source(project.root / file, link.href)
         message = f"broken link '{link.href}' in {link.page}: {link.reason}"
         make = error if (strict or link.unsafe) else warning
-        diagnostics.append(make(file, 1, 1, "unsafe-link" if link.unsafe else "broken-link", message))
+        diagnostics.append(make(file, line, column, "unsafe-link" if link.unsafe else "broken-link", message))
     if any(d.is_error for d in diagnostics):
         raise ValidationFailed(diagnostics)
     return diagnostics

@@ -7,9 +7,10 @@ only come from text that escaped escaping.
 
 from __future__ import annotations
 
+import html
 import posixpath
+import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,29 +27,35 @@ class BrokenLink:
     unsafe: bool = False
 
 
-class _PageParser(HTMLParser):
-    """Collects the ids (and a names) a page defines and the hrefs of its links."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id" or (tag == "a" and name == "name"):
-                self.ids.add(value)
-            if tag == "a" and name == "href":
-                self.hrefs.append(value)
+# The engine writes well-formed HTML in which text is entity-escaped, so these patterns can only
+# match real attributes; they are several times faster than HTMLParser over a large site.
+_IDS = re.compile(r"""<[a-z][a-z0-9]*\s[^>]*?\bid\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_LINKS = re.compile(r"""<a\s([^>]*)>""", re.IGNORECASE)
+_HREF_OR_NAME = re.compile(r"""\b(href|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_SKIP_BLOCKS = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 
 
-def _parse(path: Path) -> _PageParser:
-    parser = _PageParser()
-    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-    parser.close()
-    return parser
+@dataclass
+class _Page:
+    """The ids (and a names) a page defines and the hrefs of its links."""
+
+    ids: set[str]
+    hrefs: list[str]
+
+
+def _parse(path: Path) -> _Page:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if "<script" in text:
+        text = _SKIP_BLOCKS.sub("", text)
+    page = _Page({html.unescape(m) for m in _IDS.findall(text)}, [])
+    for link in _LINKS.finditer(text):
+        for attr in _HREF_OR_NAME.finditer(link.group(1)):
+            value = html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or "")
+            if attr.group(1).lower() == "href":
+                page.hrefs.append(value)
+            else:
+                page.ids.add(value)
+    return page
 
 
 def check_site_links(site: Path, skip: tuple[str, ...] = ()) -> list[BrokenLink]:
@@ -56,27 +63,33 @@ def check_site_links(site: Path, skip: tuple[str, ...] = ()) -> list[BrokenLink]
 
     Pages under a ``skip`` prefix are not checked (they may still be link targets).
     """
-    pages = {p.relative_to(site).as_posix(): _parse(p) for p in sorted(site.rglob("*.html")) if p.is_file()}
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    pages = {name: _parse(site / name) for name in sorted(files) if name.endswith(".html")}
     broken: list[BrokenLink] = []
     for page, parsed in pages.items():
         if page.startswith(skip):
             continue
         for href in parsed.hrefs:
-            if safe_url(href) is None:
-                broken.append(BrokenLink(page, href, "unsafe link scheme", unsafe=True))
-                continue
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or href.startswith("/"):
-                continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) if parts.path else page
-            if target.startswith("../"):
-                broken.append(BrokenLink(page, href, "points outside the site"))
-                continue
-            path = site / target
-            if path.is_dir():
-                target, path = posixpath.join(target, "index.html"), path / "index.html"
-            if not path.is_file():
-                broken.append(BrokenLink(page, href, "no such file"))
-            elif parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
-                broken.append(BrokenLink(page, href, f"no anchor '{parts.fragment}' in {target}"))
+            problem = _check_href(page, href, files, pages)
+            if problem is not None:
+                broken.append(problem)
     return broken
+
+
+def _check_href(page: str, href: str, files: set[str], pages: dict[str, _Page]) -> BrokenLink | None:
+    """Why ``href`` on ``page`` is broken or unsafe, or None when it is fine (or leaves the site)."""
+    if safe_url(href) is None:
+        return BrokenLink(page, href, "unsafe link scheme", unsafe=True)
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith("/"):
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) if parts.path else page
+    if target.startswith("../"):
+        return BrokenLink(page, href, "points outside the site")
+    if target not in files and posixpath.join(target, "index.html") in files:
+        target = posixpath.join(target, "index.html")
+    if target not in files:
+        return BrokenLink(page, href, "no such file")
+    if parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
+        return BrokenLink(page, href, f"no anchor '{parts.fragment}' in {target}")
+    return None

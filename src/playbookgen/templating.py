@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Callable
@@ -77,12 +78,26 @@ class _NoRawHtml(md.extensions.Extension):
         md_.treeprocessors.register(_SafeLinks(md_), "playbookgen_safe_links", 0)
 
 
+_local = threading.local()
+
+
+def _markdown_engine() -> md.Markdown:
+    """One configured converter per thread: building one loads every extension, converting is cheap."""
+    engine = getattr(_local, "engine", None)
+    if engine is None:
+        engine = _local.engine = md.Markdown(extensions=[_NoRawHtml(), "sane_lists", "tables"], output_format="html")
+    return engine
+
+
 def render_markdown(text: str | None) -> Markup:
     """A Markdown field from YAML rendered to HTML with raw HTML off and only safe links."""
     if not text:
         return Markup("")
-    engine = md.Markdown(extensions=[_NoRawHtml(), "sane_lists", "tables"], output_format="html")
-    return Markup(engine.convert(text))
+    engine = _markdown_engine()
+    try:
+        return Markup(engine.convert(text))
+    finally:
+        engine.reset()
 
 
 def _finalize_markdown(value: Any) -> Any:

@@ -1,0 +1,39 @@
+"""Internal links in the built site: every relative link reaches a page and its anchor; none is unsafe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build_file_tree, run_cli
+from playbookgen.linkcheck import check_site_links
+
+
+def test_broken_files_anchors_and_unsafe_links_are_found(tmp_path: Path) -> None:
+    site = build_file_tree(tmp_path / "site", {
+        "index.html": (
+            '<h1 id="top">Home</h1><a href="stages/a.html#exit">ok</a> <a href="stages/a.html#nope">bad anchor</a>'
+            "<a href='missing.html'>missing</a> <a class=x href=guides/>dir index</a> <a href=\"https://x.org/\">out</a>"
+            '<a href="JaVaScRiPt:alert(1)">unsafe</a> <a href="#top">self</a> <a href="../up.html">outside</a>'
+            '<script>var s = \'<a href="ghost.html">\';</script>'
+        ),
+        "stages/a.html": '<h2 id="exit">Exit</h2><a href="../index.html#top">home</a><a name="legacy"></a>',
+        "guides/index.html": '<a href="../stages/a.html#legacy">named anchor</a>',
+    })
+    broken = {(b.page, b.href, b.reason, b.unsafe) for b in check_site_links(site)}
+    assert broken == {
+        ("index.html", "stages/a.html#nope", "no anchor 'nope' in stages/a.html", False),
+        ("index.html", "missing.html", "no such file", False),
+        ("index.html", "JaVaScRiPt:alert(1)", "unsafe link scheme", True),
+        ("index.html", "../up.html", "points outside the site", False),
+    }
+
+
+def test_a_broken_link_in_a_guide_warns_and_fails_strict(make_project, tmp_path: Path) -> None:
+    root = make_project({"playbook/guides/10-intro.md": "# Intro\n\nSee [the plan](plan.md) and [first](../stages/first.md).\n"})
+    plain = run_cli("build", root, "--site-dir", tmp_path / "site", "--no-pdf")
+    assert plain.exit_code == 0
+    assert ("playbook/guides/10-intro.md:3:15: warning: broken link 'plan.md' in guides/intro.html: no such file "
+            "[broken-link]") in plain.stderr.splitlines()
+    strict = run_cli("build", root, "--site-dir", tmp_path / "strict", "--no-pdf", "--strict")
+    assert strict.exit_code == 1
+    assert not (tmp_path / "strict").exists()
