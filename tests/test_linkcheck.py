@@ -32,7 +32,7 @@ def test_a_broken_link_in_a_guide_warns_and_fails_strict(make_project, tmp_path:
     root = make_project({"playbook/guides/10-intro.md": "# Intro\n\nSee [the plan](plan.md) and [first](../stages/first.md).\n"})
     plain = run_cli("build", root, "--site-dir", tmp_path / "site", "--no-pdf")
     assert plain.exit_code == 0
-    assert ("playbook/guides/10-intro.md:3:15: warning: broken link 'plan.md' in guides/intro.html: no such file "
+    assert ("playbook/guides/10-intro.md:3:16: warning: broken link 'plan.md' in guides/intro.html: no such file "
             "[broken-link]") in plain.stderr.splitlines()
     strict = run_cli("build", root, "--site-dir", tmp_path / "strict", "--no-pdf", "--strict")
     assert strict.exit_code == 1
