@@ -13,11 +13,12 @@ def test_broken_files_anchors_and_unsafe_links_are_found(tmp_path: Path) -> None
         "index.html": (
             '<h1 id="top">Home</h1><a href="stages/a.html#exit">ok</a> <a href="stages/a.html#nope">bad anchor</a>'
             "<a href='missing.html'>missing</a> <a class=x href=guides/>dir index</a> <a href=\"https://x.org/\">out</a>"
-            '<a href="JaVaScRiPt:alert(1)">unsafe</a> <a href="#top">self</a> <a href="../up.html">outside</a>'
+            '<a href="JaVaScRiPt:alert(1)">unsafe</a> <a href="#top">self</a> <a href="../up.html">outside</a> <a href="/abs.html">absolute</a>'
             '<script>var s = \'<a href="ghost.html">\';</script>'
         ),
         "stages/a.html": '<h2 id="exit">Exit</h2><a href="../index.html#top">home</a><a name="legacy"></a>',
         "guides/index.html": '<a href="../stages/a.html#legacy">named anchor</a>',
+        "404.html": '<a href="/index.html">home</a>',
     })
     broken = {(b.page, b.href, b.reason, b.unsafe) for b in check_site_links(site)}
     assert broken == {
@@ -25,6 +26,7 @@ def test_broken_files_anchors_and_unsafe_links_are_found(tmp_path: Path) -> None
         ("index.html", "missing.html", "no such file", False),
         ("index.html", "JaVaScRiPt:alert(1)", "unsafe link scheme", True),
         ("index.html", "../up.html", "points outside the site", False),
+        ("index.html", "/abs.html", "an absolute path breaks the site opened from files; use a relative link", False),
     }
 
 
