@@ -1,17 +1,21 @@
 """The site engine: runs MkDocs or Zensical on a work folder (mkdocs.yml + docs/) into a target folder.
 
-The engine runs in a child process so its output can be captured, its environment (SOURCE_DATE_EPOCH)
-set, and its failure reported as an EngineError instead of a traceback. No playbook logic lives here.
+MkDocs runs in our process (a second interpreter would cost a fifth of a small build) with its log
+captured; Zensical, a compiled program with its own CLI, runs as a child process. Either way the
+engine sees a fixed SOURCE_DATE_EPOCH and its failure becomes an EngineError, never a traceback.
+No playbook logic lives here.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from typing import Iterator
 from pathlib import Path
 
 from .errors import EngineError, UserError
@@ -40,10 +44,7 @@ def engine_environment(epoch: int) -> dict[str, str]:
 
 
 def _command(engine: str, config: Path, target: Path, strict: bool) -> list[str]:
-    """The command line for ``engine``; Zensical reads site_dir from the config, MkDocs takes -d."""
-    if engine == "mkdocs":
-        command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config), "--site-dir", str(target)]
-        return command + (["--strict"] if strict else [])
+    """The command line for a child-process engine; Zensical reads site_dir from the config."""
     if engine == "zensical":
         command = [sys.executable, "-m", "zensical", "build", "--config-file", str(config), "--clean"]
         return command + (["--strict"] if strict else [])
@@ -59,6 +60,63 @@ def _check_installed(engine: str) -> None:
         raise UserError(f"the site engine '{engine}' is not installed{extra}")
 
 
+class _Capture(logging.Handler):
+    """Keeps MkDocs' log lines (and its warnings apart) instead of printing them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        self.warnings: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        self.lines.append(f"{record.levelname} - {message}")
+        if record.levelno >= logging.WARNING:
+            self.warnings.append(message)
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def _captured_log() -> Iterator[_Capture]:
+    logger = logging.getLogger("mkdocs")
+    capture = _Capture()
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    logger.handlers, logger.propagate = [capture], False
+    logger.setLevel(logging.INFO)
+    try:
+        yield capture
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[2]
+        logger.setLevel(saved[1])
+
+
+def _run_mkdocs(config: Path, target: Path, strict: bool, epoch: int) -> EngineRun:
+    """MkDocs' own build, in this process; any failure of it or of a plugin is an EngineError."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    with _captured_log() as log, _environment({"SOURCE_DATE_EPOCH": str(epoch)}):
+        try:
+            build(load_config(config_file=str(config), site_dir=str(target), strict=strict))
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - the engine's failure, reported, not raised
+            output = "\n".join(log.lines + [f"{type(exc).__name__}: {exc}"])
+            raise EngineError("mkdocs build failed", output) from exc
+    return EngineRun("\n".join(log.lines), log.warnings)
+
+
 def run_engine(work: Path, target: Path, *, engine: str = "mkdocs", strict: bool = False, epoch: int = 0) -> EngineRun:
     """Build the site described by WORK/mkdocs.yml into ``target``; EngineError when the engine fails.
 
@@ -68,6 +126,8 @@ def run_engine(work: Path, target: Path, *, engine: str = "mkdocs", strict: bool
     config = work / "mkdocs.yml"
     if engine == "zensical" and target.resolve() != (work / "site").resolve():
         raise EngineError(f"zensical builds into {work / 'site'} only, not {target}")
+    if engine == "mkdocs":
+        return _run_mkdocs(config, target, strict, epoch)
     try:
         result = subprocess.run(_command(engine, config, target, strict), cwd=work, env=engine_environment(epoch),
                                 capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
