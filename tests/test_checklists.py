@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -326,12 +327,64 @@ def test_a_long_stage_tightens_instead_of_spilling(tmp_path: Path, paper: str) -
 
 
 @pdf
-def test_sheets_are_measured_in_the_box_that_fits_both_papers(tmp_path: Path) -> None:
-    """The measuring box overrides the page's own size (a plain @page rule would lose to the page's)."""
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_every_kept_sheet_also_fits_the_box_of_both_papers(tmp_path: Path, paper: str) -> None:
+    """A sheet that fits A4 but not Letter is tightened: the unbroken stage's text is estimated too loose."""
     needs_weasyprint()
-    html = render_checklists(project_of(tmp_path, [rich_stage(1)]))["checklists/stage-1.html"].decode()
-    assert checklists.count_pages(html) == 1
-    assert checklists.count_pages(html, page_size="210mm 100mm") > 1
+    unbroken = rich_stage(3, name="N" * 120, exit_criteria=[{"text": "A" * 300, "evidence": "B" * 300}])
+    project = project_of(tmp_path, [rich_stage(2), unbroken])
+    files, notes = checklists.render_all(project, pdfs=True, paper=paper)
+    assert notes == []
+    print_css = checklists._Book.of(project, paper).print_css
+    for stage in project.stages:
+        html = files[f"checklists/{stage.id}.html"].decode()
+        assert checklists.count_pages(html, page_size=checklists.FIT_BOX, print_css=print_css) == 1, stage.id
+    assert checklists.count_pages(html, page_size="210mm 100mm", print_css=print_css) > 1  # the box does count
+
+
+@pdf
+def test_each_sheet_is_printed_once_and_its_page_has_the_layout_of_its_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    needs_weasyprint()
+    printed: dict[str, bytes | None] = {}
+    real_print = checklists.print_html
+
+    def counting_print(html: str, print_css: str) -> checklists.Printed:
+        result = real_print(html, print_css)
+        assert html not in printed, "the same page was printed twice"
+        printed[html] = result.pdf
+        return result
+
+    monkeypatch.setattr(checklists, "print_html", counting_print)
+    project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
+    files, notes = checklists.render_all(project, pdfs=True)
+    assert notes == [] and len(printed) == len(project.stages) + 1  # one print per stage, and all.pdf
+    for name in ("stage-1", "long", "all"):
+        assert printed[files[f"checklists/{name}.html"].decode()] == files[f"checklists/{name}.pdf"]
+    printed.clear()
+    pages = render_checklists(project)  # the two-step API gives the same files, still printing each once
+    assert {**pages, **render_checklist_pdfs(project, pages)[0]} == files
+    assert len(printed) == len(project.stages) + 1
+
+
+def test_without_pdfs_weasyprint_is_never_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # any import of it now fails loudly
+
+    def no_weasyprint() -> bool:
+        raise AssertionError("WeasyPrint was looked for although no PDF is made")
+
+    monkeypatch.setattr(checklists, "pdf_available", no_weasyprint)
+    project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
+    files, notes = checklists.render_all(project, pdfs=False)
+    assert files == render_checklists(project, pdfs=False) and notes == []
+    assert 'class="sheet density-regular"' not in files["checklists/long.html"].decode()
+
+
+def test_pages_hold_no_css_that_only_weasyprint_reads(tmp_path: Path) -> None:
+    """Paged-media CSS (running footers) goes to WeasyPrint apart, so the pages pass the HTML checker."""
+    for path, data in render_checklists(project_of(tmp_path, [rich_stage(1)]), pdfs=False).items():
+        assert "running(" not in data.decode() and "element(" not in data.decode(), path
 
 
 @pdf
