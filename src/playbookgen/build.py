@@ -74,11 +74,7 @@ def _check_target(root: Path, out: Path, engine: str) -> None:
 
 def static_files(project: Project, *, pdfs: bool = True) -> tuple[dict[str, bytes], list[str]]:
     """Site-root files made outside the site engine: printable checklists (HTML, and PDFs if possible)."""
-    files = checklists.render_checklists(project, pdfs=None if pdfs else False)
-    if not pdfs:
-        return files, []
-    pdf_files, notes = checklists.render_checklist_pdfs(project, files)
-    return {**files, **pdf_files}, list(notes)
+    return checklists.render_all(project, pdfs=pdfs)
 
 
 def render_project(project: Project, static: dict[str, bytes]) -> SiteFiles:

@@ -247,14 +247,13 @@ def serve(directory: str, dev_addr: str, engine: str) -> None:
 @handle_errors
 def checklists(directory: str, out: str | None, paper: str) -> None:
     """Write a printable one-page checklist per stage of DIR: HTML, and PDF with the pdf extra."""
-    from .checklists import check_output, render_checklist_pdfs, render_checklists, write_checklists, written_files
+    from .checklists import check_output, render_all, write_checklists, written_files
 
     root = project_dir(directory)
     target = Path(out).resolve() if out else root / "checklists"
     check_output(target)  # refuse before the slow part, not after it
     project = load_valid_project(directory)
-    files = render_checklists(project, paper=paper)
-    pdfs, notes = render_checklist_pdfs(project, files)
+    files, notes = render_all(project, pdfs=True, paper=paper)
     print_notes(notes)
-    written = write_checklists(target, written_files({**files, **pdfs}))
+    written = write_checklists(target, written_files(files))
     click.echo(f"wrote {len(written)} checklist files to {target}")
