@@ -9,6 +9,7 @@ only safe link schemes.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
@@ -91,8 +92,12 @@ def _markdown_engine() -> md.Markdown:
 
 def render_markdown(text: str | None) -> Markup:
     """A Markdown field from YAML rendered to HTML with raw HTML off and only safe links."""
-    if not text:
-        return Markup("")
+    return _render_markdown(text) if text else Markup("")
+
+
+@functools.lru_cache(maxsize=4096)
+def _render_markdown(text: str) -> Markup:
+    """Cached: a technique's description appears on its own page and on every stage that uses it."""
     engine = _markdown_engine()
     try:
         return Markup(engine.convert(text))
