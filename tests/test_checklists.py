@@ -23,7 +23,7 @@ from playbookgen.checklists import (
     render_checklists,
 )
 from playbookgen.errors import OutputRefused
-from playbookgen.model import ExitCriterion, Playbook, Project, Stage
+from playbookgen.model import Playbook, Project, Stage
 
 from conftest import REPO, build_file_tree, run_cli
 

@@ -11,18 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import OutputRefused
 from .model import Project, Stage
 from .templating import make_environment, render_template
-from .write import write_bytes_atomic
+from .write import check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker
 
 __all__ = [
     "PAPERS",
@@ -52,6 +48,7 @@ FIT_BOX = f"210mm {_FIT_HEIGHT_MM}mm"
 DENSITIES = ("regular", "compact", "tight", "tiny")
 PDF_HINT = "PDF checklists skipped: install playbookgen[pdf] (WeasyPrint) to get them"
 OUTPUT_MARKER = ".playbookgen-checklists"
+MARKER_NOTE = "Written by playbookgen checklists: this folder is replaced on every run.\nFiles listed below are ours."
 
 LABELS: dict[str, dict[str, str]] = {
     "pl": {
@@ -438,56 +435,23 @@ def _refusal_notes(html_path: str, urls: Iterable[str]) -> list[str]:
 # --- Writing the checklists folder (playbookgen checklists) -------------------------------------
 
 
-def _foreign_files(out: Path) -> list[str]:
-    """Files in ``out`` that the marker does not list as ours (everything, when there is no marker)."""
-    marker = out / OUTPUT_MARKER
-    ours = set(marker.read_text(encoding="utf-8").split("\n")) if marker.is_file() else set()
-    ours.add(OUTPUT_MARKER)
-    found = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir())
-    return [name for name in found if name not in ours]
-
-
 def check_output(out: Path) -> None:
     """Refuse an output folder that is not ours: a file, a link, or a folder holding files we did not make."""
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise OutputRefused(f"{out} is not a folder playbookgen made; choose another with -o")
-    if out.is_dir():
-        foreign = _foreign_files(out)
-        if foreign:
-            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-            raise OutputRefused(
-                f"{out} holds files playbookgen did not make ({shown}); "
-                "choose an empty or new folder with -o, or remove them"
-            )
+    check_replaceable(out, OUTPUT_MARKER, option="-o")
 
 
 def write_checklists(out: Path, files: dict[str, bytes]) -> list[Path]:
     """Replace ``out`` with ``files`` (paths relative to it): built in a sibling folder, then swapped in."""
     check_output(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
+    staging = make_staging(out)
     try:
         for name, data in sorted(files.items()):
             write_bytes_atomic(staging / name, data)
-        listing = "\n".join(sorted(files)) + "\n"
-        write_bytes_atomic(staging / OUTPUT_MARKER, listing.encode("utf-8"))
-        os.chmod(staging, 0o755)
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        write_marker(staging, OUTPUT_MARKER, MARKER_NOTE)
+        swap_folder(staging, out)
+    finally:
+        remove_tree(staging)  # gone already after a successful swap
     return [out / name for name in sorted(files)]
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` where ``out`` is; the old folder (only our files, checked) is removed after."""
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-    os.replace(out, retired / out.name)
-    os.replace(staging, out)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def written_files(files: dict[str, bytes]) -> dict[str, bytes]:
