@@ -278,6 +278,15 @@ def test_a_broken_stage_file_is_named_where_its_id_is_missing(make_project):
     ]
 
 
+def test_a_duplicate_key_does_not_hide_the_other_problems(make_project):
+    root = make_project({STAGE: FIRST_STAGE.replace("probability: 10", "probability: no\n    name: Again")})
+    assert run_cli("validate", root).stdout.splitlines() == [
+        "stages/01-first.yml:4:14: error: 'probability' must be a whole number, got the text 'no' [wrong-type]",
+        "stages/01-first.yml:5:1: error: duplicate key 'name' (first defined on line 2) [yaml-duplicate-key]",
+        "2 errors, 0 warnings",
+    ]
+
+
 def test_all_problems_in_one_run_sorted_with_summary(make_project):
     root = make_project({
         STAGE: FIRST_STAGE.replace("probability: 10", "probability: 150") + "    typo: 1\n",

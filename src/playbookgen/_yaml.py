@@ -37,6 +37,9 @@ _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
+_DROPPED = "\x00dropped"  # the key of a repeated entry: its value is read but not kept
+
+
 @dataclass
 class Document:
     """One parsed YAML file: plain Python data plus where each piece of it was written."""
@@ -178,9 +181,12 @@ class _Composer:
         name = event.value
         line, column = _mark(event)
         if name in frame.key_lines:
+            # Reported, and the repeat's value dropped; reading goes on so every other problem is found too.
             first = frame.key_lines[name]
-            raise _Stop(error(self.file, line, column, "yaml-duplicate-key",
-                              f"duplicate key '{name}' (first defined on line {first})"))
+            self.diagnostics.append(error(self.file, line, column, "yaml-duplicate-key",
+                                          f"duplicate key '{name}' (first defined on line {first})"))
+            frame.pending_key = _DROPPED
+            return
         frame.key_lines[name] = line
         frame.pending_key = name
         self.doc.keys[frame.path + (name,)] = (line, column)
@@ -194,7 +200,8 @@ class _Composer:
             frame.container.append(value)
         else:
             assert frame.pending_key is not None
-            frame.container[frame.pending_key] = value
+            if frame.pending_key is not _DROPPED:
+                frame.container[frame.pending_key] = value
             frame.pending_key = None
 
 
@@ -230,7 +237,7 @@ def parse_yaml(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]
         for event in yaml.parse(text, Loader=_EVENT_LOADER):
             composer.feed(event)
     except _Stop as stop:
-        return None, [stop.diagnostic]
+        return None, composer.diagnostics + [stop.diagnostic]
     except yaml.YAMLError as exc:
         return None, [_syntax_error(exc, file)]
     except (RecursionError, MemoryError, ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
@@ -239,7 +246,7 @@ def parse_yaml(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]
         kind = "a list" if isinstance(composer.root, list) else "a single value"
         return None, [error(file, 1, 1, "yaml-not-mapping", f"the file holds {kind}; it must hold a mapping of keys to values")]
     composer.doc.data = composer.root
-    return composer.doc, []
+    return composer.doc, composer.diagnostics
 
 
 def load_yaml_file(path: Path, file: str) -> tuple[Document | None, list[Diagnostic]]:
