@@ -39,6 +39,11 @@ def test_every_starter_passes_strict_validation(tmp_path: Path, starter: str, la
     assert sorted(p.name for p in (tmp_path / "stages").iterdir())[0].startswith("01-")
     assert (tmp_path / "schemas" / "stage.schema.json").is_file()
 
+    built = run_cli("build", tmp_path, "--strict", "--no-pdf")  # and it builds as it is
+    assert built.exit_code == 0, built.stderr
+    stage_pages = sorted(p.stem for p in (tmp_path / "site" / "stages").glob("*.html"))
+    assert stage_pages == sorted(s.id for s in project.stages)
+
 
 def test_the_polish_full_starter_is_the_repository_playbook(tmp_path: Path) -> None:
     init_project(tmp_path)
