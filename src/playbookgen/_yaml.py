@@ -223,6 +223,8 @@ def _syntax_error(exc: yaml.YAMLError, file: str) -> Diagnostic:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
+    if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 stops at its own limit while scanning ahead
+        return error(file, line, column, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else problem
     return error(file, line, column, "yaml-syntax", f"YAML syntax error: {message}")
