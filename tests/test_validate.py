@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import MINIMAL_PLAYBOOK, run_cli
 from playbookgen.validate import validate_project
 
 STAGE = "stages/01-first.yml"
 PLAYBOOK = "playbook/playbook.yml"
 TECHNIQUES = "playbook/techniques.yml"
 
-FIRST_STAGE = """
-    id: first
-    name: First
-    summary: The first stage.
-    probability: 10
-    exit_criteria:
-      - Budget confirmed
-    techniques: [cold-calling]
-"""
+# The minimal project's first stage, indented as the edits below expect.
+FIRST_STAGE = textwrap.indent(textwrap.dedent(MINIMAL_PLAYBOOK[STAGE]), "    ")
 
 # (changes to the minimal project, the one diagnostic expected, exactly as the CLI prints it)
 CASES = {
