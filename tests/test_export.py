@@ -475,3 +475,16 @@ def test_every_shipped_playbook_exports_cleanly(tmp_path: Path, fmt: str) -> Non
         result = run_cli("export", "--to", fmt, root, "-o", out)
         assert result.exit_code == 0, f"{root.name}: {result.stderr}"
         assert out.exists()
+
+
+@pytest.mark.parametrize("target", ["stages/01-first.yml", "playbook", "stages/new.json", "."])
+def test_export_never_overwrites_the_playbooks_own_files(tmp_path: Path, target: str) -> None:
+    from conftest import MINIMAL_PLAYBOOK, build_file_tree, run_cli
+
+    root = build_file_tree(tmp_path / "p", MINIMAL_PLAYBOOK)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    for fmt in ("csv", "salesforce"):
+        result = run_cli("export", "--to", fmt, root, "-o", root / target)
+        assert result.exit_code == 2
+        assert "would overwrite the playbook's own files" in result.stderr
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before

@@ -180,9 +180,10 @@ def export(directory: str, fmt: str, out: str | None) -> None:
     """Export the pipeline's stages from the playbook in DIR for a CRM, so the two never drift apart."""
     from .export import export_project, write_export
 
-    result = export_project(load_valid_project(directory), fmt)
+    project = load_valid_project(directory)
+    result = export_project(project, fmt)
     print_notes(result.notes)
-    for path in write_export(result, Path(out) if out else None, sys.stdout.buffer):
+    for path in write_export(result, Path(out) if out else None, sys.stdout.buffer, project.root):
         click.echo(f"wrote {path}", err=True)
 
 

@@ -51,8 +51,26 @@ def export_project(project: Project, fmt: str) -> Export:
     return Export(fmt, csv.render(stages), notes)
 
 
-def write_export(export: Export, out: Path | None, stdout: BinaryIO) -> list[Path]:
-    """Write ``export`` to ``out`` (a folder for Salesforce, a file otherwise) or, for one file, to stdout."""
+SOURCE_FOLDERS = ("playbook", "stages", "templates", "schemas")
+
+
+def _refuse_sources(out: Path | None, project_root: Path | None) -> None:
+    """An export never lands on the playbook's own files: -o stages/x.yml is a slip, not a wish."""
+    if out is None or project_root is None:
+        return
+    target, root = out.resolve(), project_root.resolve()
+    protected = [root / name for name in SOURCE_FOLDERS] + [root / "mkdocs.yml"]
+    if target == root or any(target == p or p in target.parents for p in protected):
+        raise UserError(f"refusing to write the export to {out}: it would overwrite the playbook's own files; "
+                        "choose a path outside playbook/, stages/, templates/ and schemas/")
+
+
+def write_export(export: Export, out: Path | None, stdout: BinaryIO, project_root: Path | None = None) -> list[Path]:
+    """Write ``export`` to ``out`` (a folder for Salesforce, a file otherwise) or, for one file, to stdout.
+
+    With ``project_root``, a path onto the project's own sources is refused.
+    """
+    _refuse_sources(out, project_root)
     if export.is_folder:
         return _write_folder(export, out)
     (data,) = export.files.values()
