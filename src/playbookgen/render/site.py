@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..errors import Diagnostic
 from ..i18n import labels as labels_for
-from ..model import ID_PATTERN, Guide, Project, Stage
+from ..model import Guide, Project, Stage
 from ..templating import escape_markdown, make_environment, render_template, safe_url
 from .config import site_config
 
@@ -28,6 +28,15 @@ WORKER_SHIM = "assets/javascripts/iframe-worker.js"
 # Theme overrides live beside docs/, not in it (custom_dir in mkdocs.yml).
 THEME_OVERRIDES = "overrides"
 INLINE_STYLE = f"{THEME_OVERRIDES}/partials/playbookgen-style.html"
+# Reference pages, in nav order: (page, name, label of why to read it). The name is at once the
+# Project attribute holding the entries, the label key of the title and the renderer's method.
+REFERENCE_PAGES = (
+    ("techniques", "techniques", "read_techniques"),
+    ("frameworks", "frameworks", "read_frameworks"),
+    ("metrics", "metrics", "read_metrics"),
+    ("glossary", "glossary", "read_glossary"),
+    ("case-studies", "case_studies", "read_case_studies"),
+)
 
 
 @dataclass
@@ -131,11 +140,6 @@ def sanitize_guide(markdown: str) -> str:
     return "\n".join(part for part in out) if out else ""
 
 
-def guide_slug(guide: Guide) -> str:
-    """The guide's file name in the site: its slug, folded to a safe one if it is not already."""
-    return guide.slug if re.fullmatch(ID_PATTERN, guide.slug) else slugify(guide.slug)
-
-
 def _guide_page(guide: Guide) -> str:
     """The guide as a page, headed by its title unless its text starts with its own H1."""
     body = sanitize_guide(guide.markdown).lstrip("\n")
@@ -182,14 +186,9 @@ class _Renderer:
     def render(self, page: str, template: str, **context: Any) -> None:
         self.pages[page] = render_template(self.env, f"site/{template}", L=self.L, **context)
 
-    def has(self, kind: str) -> bool:
-        return bool({
-            "techniques": self.project.techniques,
-            "frameworks": self.project.frameworks,
-            "metrics": self.project.metrics,
-            "glossary": self.project.glossary,
-            "case-studies": self.project.case_studies,
-        }[kind])
+    def reference_pages(self) -> list[tuple[str, str, str]]:
+        """(page, name, why) of each reference page the project has entries for, in nav order."""
+        return [(page, name, why) for page, name, why in REFERENCE_PAGES if getattr(self.project, name)]
 
     def home(self) -> None:
         page = page_path("index")
@@ -201,14 +200,9 @@ class _Renderer:
         reading: list[dict[str, Any]] = [
             {"title": self.L["home"], "href": _href(page, page_path("index")), "why": self.L["read_overview"]}]
         reading += [{"title": s["name"], "href": s["href"], "why": None} for s in _stage_links(self.project, page)]
-        for kind, label, why in (("techniques", "techniques", "read_techniques"),
-                                 ("frameworks", "frameworks", "read_frameworks"),
-                                 ("metrics", "metrics", "read_metrics"),
-                                 ("glossary", "glossary", "read_glossary"),
-                                 ("case-studies", "case_studies", "read_case_studies")):
-            if self.has(kind):
-                reading.append({"title": self.L[label], "href": _href(page, page_path(kind)), "why": self.L[why]})
-        reading += [{"title": g.title, "href": _href(page, page_path("guides", guide_slug(g))), "why": None}
+        for kind, name, why in self.reference_pages():
+            reading.append({"title": self.L[name], "href": _href(page, page_path(kind)), "why": self.L[why]})
+        reading += [{"title": g.title, "href": _href(page, page_path("guides", g.slug)), "why": None}
                     for g in self.project.guides]
         self.render(page, "start-here.md.j2", reading=reading, onboarding=self.project.playbook.onboarding)
 
@@ -283,7 +277,7 @@ class _Renderer:
 
     def guides(self) -> None:
         for guide in self.project.guides:
-            self.pages[page_path("guides", guide_slug(guide))] = _guide_page(guide)
+            self.pages[page_path("guides", guide.slug)] = _guide_page(guide)
 
     def assets(self) -> None:
         shim = resources.files("playbookgen").joinpath("templates/site/vendor/iframe-worker.js")
@@ -303,12 +297,10 @@ class _Renderer:
         """Home, Start here, the stages in order, the reference pages, the guides."""
         nav: list[Any] = [{self.L["home"]: page_path("index")}, {self.L["start_here"]: page_path("start-here")}]
         nav.append({self.L["stages"]: [page_path("stages", s.id) for s in self.project.stages]})
-        for kind, label in (("techniques", "techniques"), ("frameworks", "frameworks"), ("metrics", "metrics"),
-                            ("glossary", "glossary"), ("case-studies", "case_studies")):
-            if self.has(kind):
-                nav.append({self.L[label]: page_path(kind)})
+        for kind, name, _ in self.reference_pages():
+            nav.append({self.L[name]: page_path(kind)})
         if self.project.guides:
-            nav.append({self.L["guides"]: [page_path("guides", guide_slug(g)) for g in self.project.guides]})
+            nav.append({self.L["guides"]: [page_path("guides", g.slug) for g in self.project.guides]})
         return nav
 
 
@@ -320,10 +312,8 @@ def render_site(project: Project, team_config: str | None = None, static: Collec
     r.start_here()
     for index, stage in enumerate(project.stages):
         r.stage(index, stage)
-    for kind, step in (("techniques", r.techniques), ("frameworks", r.frameworks), ("metrics", r.metrics),
-                       ("glossary", r.glossary), ("case-studies", r.case_studies)):
-        if r.has(kind):
-            step()
+    for _, name, _ in r.reference_pages():
+        getattr(r, name)()
     r.guides()
     r.assets()
     config, notes = site_config(project, r.L, r.nav(), [], [WORKER_SHIM], team_config)
