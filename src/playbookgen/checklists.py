@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
+from .i18n import checklist_labels, format_date
 from .model import Project, Stage
 from .templating import make_environment, render_template
 from .write import check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker
@@ -27,7 +28,6 @@ __all__ = [
     "Layout",
     "PDF_HINT",
     "OUTPUT_MARKER",
-    "LABELS",
     "pdf_available",
     "render_all",
     "render_checklists",
@@ -49,55 +49,6 @@ DENSITIES = ("regular", "compact", "tight", "tiny")
 PDF_HINT = "PDF checklists skipped: install playbookgen[pdf] (WeasyPrint) to get them"
 OUTPUT_MARKER = ".playbookgen-checklists"
 MARKER_NOTE = "Written by playbookgen checklists: this folder is replaced on every run.\nFiles listed below are ours."
-
-LABELS: dict[str, dict[str, str]] = {
-    "pl": {
-        "checklist": "Lista kontrolna",
-        "checklists": "Listy kontrolne etapów",
-        "all_checklists": "Wszystkie listy kontrolne",
-        "index_intro": "Jedna strona na etap: wydrukuj ją przed spotkaniem albo odhaczaj na tablecie.",
-        "no_pdf": "Wersje PDF nie zostały zbudowane: zainstaluj playbookgen[pdf].",
-        "stage_of": "Etap {number} z {total}",
-        "deal": "Szansa sprzedaży",
-        "rep": "Handlowiec",
-        "date": "Data",
-        "exit_criteria": "Kryteria wyjścia z etapu",
-        "criterion": "Kryterium",
-        "evidence": "Dowód",
-        "questions": "Pytania do zadania",
-        "signals": "Sygnały gotowości",
-        "red_flags": "Czerwone flagi: zdyskwalifikuj, gdy",
-        "notes": "Notatki",
-        "last_changed": "Ostatnia zmiana",
-    },
-    "en": {
-        "checklist": "Checklist",
-        "checklists": "Stage checklists",
-        "all_checklists": "All checklists",
-        "index_intro": "One page per stage: print it before the meeting or tick it on a tablet.",
-        "no_pdf": "PDF versions were not built: install playbookgen[pdf].",
-        "stage_of": "Stage {number} of {total}",
-        "deal": "Deal",
-        "rep": "Rep",
-        "date": "Date",
-        "exit_criteria": "Exit criteria",
-        "criterion": "Criterion",
-        "evidence": "Evidence",
-        "questions": "Questions to ask",
-        "signals": "Signals: ready to move on",
-        "red_flags": "Red flags: disqualify when",
-        "notes": "Notes",
-        "last_changed": "Last changed",
-    },
-}
-
-_MONTHS = {
-    "pl": ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
-           "września", "października", "listopada", "grudnia"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
-}
-
 
 @dataclass(frozen=True)
 class Layout:
@@ -133,12 +84,6 @@ class Sheet:
 # --- HTML --------------------------------------------------------------------------------------
 
 
-def format_date(epoch: int, language: str) -> str:
-    """The day of ``epoch`` (UTC) as a reader of ``language`` writes it: '27 listopada 2026'."""
-    day = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).date()
-    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
-
-
 def _iso_date(epoch: int) -> str:
     return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -150,7 +95,7 @@ def _context(project: Project, paper: str) -> dict[str, Any]:
     return {
         "title": project.playbook.title,
         "language": language,
-        "labels": LABELS[language],
+        "labels": checklist_labels(language),
         "changed": format_date(changed, language) if changed > 0 else "",
         "changed_iso": _iso_date(changed) if changed > 0 else "",
         "page_size": PAPERS[paper],
@@ -158,7 +103,7 @@ def _context(project: Project, paper: str) -> dict[str, Any]:
 
 
 def _sheets(project: Project, layouts: dict[str, Layout]) -> list[Sheet]:
-    labels = LABELS[project.playbook.language]
+    labels = checklist_labels(project.playbook.language)
     total = len(project.stages)
     return [
         Sheet(stage, labels["stage_of"].format(number=n, total=total), layouts.get(stage.id, LAYOUTS[0]))

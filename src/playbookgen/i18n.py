@@ -1,15 +1,17 @@
-"""Every heading and label the generated site prints, in each language a playbook can be written in.
+"""Every word playbookgen prints into an output, in each language a playbook can be written in.
 
-Templates never hold literal words: they read them from ``labels(language)``, so a page in a Polish
-playbook is Polish from its title to its last link.
+Templates never hold literal words: they read them from ``labels(language)`` (the site) and
+``checklist_labels(language)`` (the printable checklists), so a page in a Polish playbook is Polish
+from its title to its last link. Adding a language means adding it here, in one file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from types import MappingProxyType
 from typing import Mapping
 
-__all__ = ["LABELS", "labels"]
+__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "CLOSED_STAGE_NAMES"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -155,3 +157,71 @@ LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 def labels(language: str) -> Mapping[str, str]:
     """The labels for ``language`` (pl or en); English for anything else."""
     return LABELS.get(language, LABELS["en"])
+
+
+# The printable checklists (checklists.py).
+CHECKLIST_LABELS: dict[str, dict[str, str]] = {
+    "pl": {
+        "checklist": "Lista kontrolna",
+        "checklists": "Listy kontrolne etapów",
+        "all_checklists": "Wszystkie listy kontrolne",
+        "index_intro": "Jedna strona na etap: wydrukuj ją przed spotkaniem albo odhaczaj na tablecie.",
+        "no_pdf": "Wersje PDF nie zostały zbudowane: zainstaluj playbookgen[pdf].",
+        "stage_of": "Etap {number} z {total}",
+        "deal": "Szansa sprzedaży",
+        "rep": "Handlowiec",
+        "date": "Data",
+        "exit_criteria": "Kryteria wyjścia z etapu",
+        "criterion": "Kryterium",
+        "evidence": "Dowód",
+        "questions": "Pytania do zadania",
+        "signals": "Sygnały gotowości",
+        "red_flags": "Czerwone flagi: zdyskwalifikuj, gdy",
+        "notes": "Notatki",
+        "last_changed": "Ostatnia zmiana",
+    },
+    "en": {
+        "checklist": "Checklist",
+        "checklists": "Stage checklists",
+        "all_checklists": "All checklists",
+        "index_intro": "One page per stage: print it before the meeting or tick it on a tablet.",
+        "no_pdf": "PDF versions were not built: install playbookgen[pdf].",
+        "stage_of": "Stage {number} of {total}",
+        "deal": "Deal",
+        "rep": "Rep",
+        "date": "Date",
+        "exit_criteria": "Exit criteria",
+        "criterion": "Criterion",
+        "evidence": "Evidence",
+        "questions": "Questions to ask",
+        "signals": "Signals: ready to move on",
+        "red_flags": "Red flags: disqualify when",
+        "notes": "Notes",
+        "last_changed": "Last changed",
+    },
+}
+
+# Month names as a date is written (Polish takes the genitive: "27 listopada 2026").
+_MONTHS = {
+    "pl": ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
+           "września", "października", "listopada", "grudnia"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}
+
+# The closed stages the CRM export appends when a playbook marks none (export/_stages.py).
+CLOSED_STAGE_NAMES: dict[str, dict[str, str]] = {
+    "pl": {"won": "Wygrana", "lost": "Przegrana"},
+    "en": {"won": "Closed Won", "lost": "Closed Lost"},
+}
+
+
+def checklist_labels(language: str) -> Mapping[str, str]:
+    """The checklists' words for ``language`` (pl or en)."""
+    return CHECKLIST_LABELS[language]
+
+
+def format_date(epoch: int, language: str) -> str:
+    """The day of ``epoch`` (UTC) as a reader of ``language`` writes it: '27 listopada 2026'."""
+    day = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).date()
+    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"

@@ -6,14 +6,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import Diagnostic, error
+from ..i18n import CLOSED_STAGE_NAMES
 from ..model import Project, Stage
 
 Outcome = Literal["won", "lost"]
 
-CLOSED_NAMES: dict[str, dict[Outcome, str]] = {
-    "pl": {"won": "Wygrana", "lost": "Przegrana"},
-    "en": {"won": "Closed Won", "lost": "Closed Lost"},
-}
 CLOSED_PROBABILITY: dict[Outcome, int] = {"won": 100, "lost": 0}
 
 
@@ -46,7 +43,7 @@ def crm_stages(project: Project) -> tuple[list[CrmStage], list[str]]:
     stages = playbook_stages(project)
     notes = []
     defined = {stage.closed for stage in stages}
-    names = CLOSED_NAMES[project.playbook.language]
+    names = CLOSED_STAGE_NAMES[project.playbook.language]
     for outcome in ("won", "lost"):
         if outcome not in defined:
             name = names[outcome]
