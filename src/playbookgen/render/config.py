@@ -24,8 +24,6 @@ TEAM_CONFIG = "mkdocs.yml"
 OURS_ONLY = ("docs_dir", "site_dir", "nav")
 
 
-
-
 @dataclass(frozen=True)
 class Tagged:
     """A YAML node under a tag we do not interpret, kept to be written back unchanged."""
