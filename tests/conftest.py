@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,18 @@ def build_file_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
     return root
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_template_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Compiled templates go to a folder of the test session's, not the user's ~/.cache."""
+    saved = os.environ.get("PLAYBOOKGEN_CACHE_DIR")
+    os.environ["PLAYBOOKGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("template-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("PLAYBOOKGEN_CACHE_DIR", None)
+    else:
+        os.environ["PLAYBOOKGEN_CACHE_DIR"] = saved
+
+
 @pytest.fixture
 def make_project(tmp_path: Path):
     """make_project({path: text}) -> folder holding the minimal valid playbook with those changes."""
@@ -92,7 +105,6 @@ def run_cli(*args: str) -> CliResult:
 # (browser, HTML-quality and engine tests). Self-contained: these fixtures need nothing above.
 
 import functools  # noqa: E402
-import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402

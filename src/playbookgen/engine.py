@@ -3,7 +3,9 @@
 MkDocs runs in our process (a second interpreter would cost a fifth of a small build) with its log
 captured; Zensical, a compiled program with its own CLI, runs as a child process. Either way the
 engine sees a fixed SOURCE_DATE_EPOCH and its failure becomes an EngineError, never a traceback.
-No playbook logic lives here.
+MkDocs' theme environment is given our template cache in memory (compiling Material's templates
+is a fifth of a small build); nothing of it is written into the mkdocs.yml Zensical reads. No
+playbook logic lives here.
 """
 
 from __future__ import annotations
@@ -15,10 +17,16 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 from pathlib import Path
 
 from .errors import EngineError, UserError
+from .template_cache import template_cache
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
 
 __all__ = ["ENGINES", "EngineRun", "run_engine", "engine_environment"]
 
@@ -103,6 +111,26 @@ def _captured_log() -> Iterator[_Capture]:
         logger.setLevel(saved[1])
 
 
+def _add_template_cache(settings: MkDocsConfig, skip: Path) -> None:
+    """Let MkDocs' theme environment reuse compiled templates (see template_cache); output is unchanged.
+
+    Registered on the in-memory config through MkDocs' plugin API, never written to mkdocs.yml, so
+    the generated folder stays the same for any engine. Templates in the work folder are not kept.
+    """
+    from mkdocs.plugins import BasePlugin
+
+    cache = template_cache(skip=(skip,))
+    if cache is None:
+        return
+
+    class TemplateCachePlugin(BasePlugin):
+        def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+            env.bytecode_cache = cache
+            return env
+
+    settings.plugins["playbookgen-template-cache"] = TemplateCachePlugin()
+
+
 def _run_mkdocs(config: Path, target: Path, strict: bool, epoch: int) -> EngineRun:
     """MkDocs' own build, in this process; any failure of it or of a plugin is an EngineError."""
     from mkdocs.commands.build import build
@@ -110,7 +138,9 @@ def _run_mkdocs(config: Path, target: Path, strict: bool, epoch: int) -> EngineR
 
     with _captured_log() as log, _environment({"SOURCE_DATE_EPOCH": str(epoch)}):
         try:
-            build(load_config(config_file=str(config), site_dir=str(target), strict=strict))
+            settings = load_config(config_file=str(config), site_dir=str(target), strict=strict)
+            _add_template_cache(settings, skip=config.parent)
+            build(settings)
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - the engine's failure, reported, not raised
             output = "\n".join(log.lines + [f"{type(exc).__name__}: {exc}"])
             raise EngineError("mkdocs build failed", output) from exc

@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import TemplateError, error
+from .template_cache import template_cache
 
 __all__ = [
     "TEMPLATE_DIR",
@@ -129,6 +130,7 @@ def make_environment(project_root: Path | None, kind: str = "html") -> Sandboxed
         "keep_trailing_newline": True,
         "trim_blocks": True,
         "lstrip_blocks": True,
+        "bytecode_cache": template_cache(),
     }
     if kind == "markdown":
         options["autoescape"] = False

@@ -1,0 +1,76 @@
+"""The compiled-template cache: reused between builds, never shared across escaping rules, never trusted blindly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from playbookgen.build import build_site
+from playbookgen.template_cache import template_cache
+from playbookgen.templating import make_environment, render_template
+
+from conftest import run_cli
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PLAYBOOKGEN_CACHE_DIR", str(folder))
+    return folder / "jinja"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_builds_reuse_the_cache_and_write_the_same_bytes_as_without_it(make_project, tmp_path: Path,
+                                                                      cache_dir: Path, monkeypatch) -> None:
+    root = make_project()
+    assert run_cli("build", root, "--site-dir", tmp_path / "cold", "--no-pdf").exit_code == 0
+    entries = tree(cache_dir)
+    assert len(entries) > 40  # ours and Material's theme templates
+    assert run_cli("build", root, "--site-dir", tmp_path / "warm", "--no-pdf").exit_code == 0
+    assert tree(cache_dir) == entries  # all reused: nothing recompiled, and the work folder's overrides not kept
+    monkeypatch.setenv("PLAYBOOKGEN_CACHE_DIR", "")  # turned off
+    build_site(root, tmp_path / "uncached", pdfs=False)
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold") == tree(tmp_path / "uncached")
+
+
+def test_an_escaping_environment_never_runs_code_compiled_without_escaping(make_project, cache_dir: Path) -> None:
+    root = make_project({"templates/probe.j2": "{{ value }}"})
+    markdown = render_template(make_environment(root, "markdown"), "probe.j2", value="<b>*x*</b>")
+    html = render_template(make_environment(root, "html"), "probe.j2", value="<b>*x*</b>")
+    assert html == "&lt;b&gt;*x*&lt;/b&gt;"
+    assert markdown != html
+    assert len(tree(cache_dir)) == 2  # one compiled copy per set of rules
+
+
+def test_a_damaged_entry_is_compiled_again(make_project, tmp_path: Path, cache_dir: Path) -> None:
+    root = make_project()
+    build_site(root, tmp_path / "first", pdfs=False)
+    for number, entry in enumerate(sorted(cache_dir.iterdir())):
+        entry.write_bytes(b"" if number % 2 else entry.read_bytes()[:40])  # emptied or truncated
+    result = run_cli("build", root, "--site-dir", tmp_path / "second", "--no-pdf")
+    assert result.exit_code == 0, result.stderr
+    assert tree(tmp_path / "second") == tree(tmp_path / "first")
+
+
+def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "shared"
+    (folder / "jinja").mkdir(parents=True)
+    os.chmod(folder / "jinja", 0o777)
+    monkeypatch.setenv("PLAYBOOKGEN_CACHE_DIR", str(folder))
+    assert template_cache() is None
+    os.chmod(folder / "jinja", 0o700)
+    assert template_cache() is not None
+
+
+def test_no_usable_cache_folder_still_builds(make_project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache would go")
+    monkeypatch.setenv("PLAYBOOKGEN_CACHE_DIR", str(blocker))
+    assert template_cache() is None
+    result = run_cli("build", make_project(), "--no-pdf")
+    assert result.exit_code == 0, result.stderr
