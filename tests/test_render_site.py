@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playbookgen.errors import TemplateError
 from playbookgen.render.config import Tagged, load_team_config
@@ -152,3 +154,33 @@ def test_guides_keep_markdown_but_lose_raw_html_and_unsafe_links() -> None:
     assert "`<b>code</b>`" in text and "<em>kept in code</em>" in text
     assert "javascript:" not in text
     assert "[good](other.md)" in text
+
+
+# Prose (mostly taking the shortcut) and prose mixed with what Markdown treats specially.
+_PLAIN = list("ab ząę\n\n1.,;:'\"()?%@/=+-#\xa0")
+_SPECIAL = list("*_`[]<&|~{}\t\r\x02\x85\u2028")
+_PROSE = st.text(alphabet=st.sampled_from(_PLAIN), max_size=60) | st.text(
+    alphabet=st.sampled_from(_PLAIN + _SPECIAL), max_size=60)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PROSE)
+def test_the_plain_prose_shortcut_matches_python_markdown(text: str) -> None:
+    from playbookgen.templating import _markdown_engine, _plain_paragraphs
+
+    shortcut = _plain_paragraphs(text)
+    if shortcut is not None:
+        engine = _markdown_engine()
+        try:
+            assert shortcut == engine.convert(text)
+        finally:
+            engine.reset()
+
+
+def test_the_plain_prose_shortcut_takes_most_prose_and_no_markup() -> None:
+    from playbookgen.templating import _plain_paragraphs
+
+    assert _plain_paragraphs("Ask about budget.\nThen timing, please.\n\nSecond paragraph (50%).") == (
+        "<p>Ask about budget.\nThen timing, please.</p>\n<p>Second paragraph (50%).</p>")
+    for markup in ("**bold**", "- item", "1. first", "# Title", "> quote", "a  \nb", "    code", "a | b", "<b>"):
+        assert _plain_paragraphs(markup) is None, markup

@@ -96,9 +96,35 @@ def render_markdown(text: str | None) -> Markup:
     return _render_markdown(text) if text else Markup("")
 
 
+# Prose in which Markdown would find nothing: no inline syntax or HTML anywhere, no line that could
+# open a block (heading, list, quote, code, rule, table), no hard line break. Most YAML text is
+# such prose, and Python-Markdown's dozens of passes over it only wrap paragraphs; a property test
+# holds the shortcut to Python-Markdown's own output.
+_BLOCK_START = re.compile(r"[\s#>+\-=*\d]")
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&!|~\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _plain_paragraphs(text: str) -> str | None:
+    """The HTML Python-Markdown makes of ``text`` when it is plain prose (see above), else None."""
+    if _INLINE_SYNTAX.search(text):
+        return None
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if not line.strip(" "):  # only spaces make a blank line for Markdown, not other white space
+            paragraphs.append([])
+        elif _BLOCK_START.match(line) or line[-1] == " ":
+            return None
+        else:
+            paragraphs[-1].append(line)
+    return "\n".join("<p>" + "\n".join(lines) + "</p>" for lines in paragraphs if lines)
+
+
 @functools.lru_cache(maxsize=4096)
 def _render_markdown(text: str) -> Markup:
     """Cached: a technique's description appears on its own page and on every stage that uses it."""
+    plain = _plain_paragraphs(text)
+    if plain is not None:
+        return Markup(plain)
     engine = _markdown_engine()
     try:
         return Markup(engine.convert(text))
