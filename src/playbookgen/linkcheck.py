@@ -61,37 +61,43 @@ def _parse(path: Path) -> _Page:
 def check_site_links(site: Path, skip: tuple[str, ...] = ()) -> list[BrokenLink]:
     """Every broken internal link and every unsafe link in the HTML pages under ``site``.
 
-    Pages under a ``skip`` prefix are not checked (they may still be link targets).
+    Pages under a ``skip`` prefix are not checked (they may still be link targets). Every page of a
+    folder carries the same navigation, so a link is judged once per folder, not once per page.
     """
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     pages = {name: _parse(site / name) for name in sorted(files) if name.endswith(".html")}
+    judged: dict[tuple[str, str], tuple[str, bool] | None] = {}
     broken: list[BrokenLink] = []
     for page, parsed in pages.items():
         if page.startswith(skip):
             continue
         for href in parsed.hrefs:
-            problem = _check_href(page, href, files, pages)
-            if problem is not None:
-                broken.append(problem)
+            # A link without a path points into its own page; a site-absolute one is judged per page.
+            key = (page if not href or href.startswith(("#", "?", "/")) else posixpath.dirname(page), href)
+            if key not in judged:
+                judged[key] = _judge(page, href, files, pages)
+            if judged[key] is not None:
+                reason, unsafe = judged[key]
+                broken.append(BrokenLink(page, href, reason, unsafe))
     return broken
 
 
-def _check_href(page: str, href: str, files: set[str], pages: dict[str, _Page]) -> BrokenLink | None:
-    """Why ``href`` on ``page`` is broken or unsafe, or None when it is fine (or leaves the site)."""
+def _judge(page: str, href: str, files: set[str], pages: dict[str, _Page]) -> tuple[str, bool] | None:
+    """Why ``href`` on ``page`` is broken (and whether it is unsafe), or None when it is fine or leaves the site."""
     if safe_url(href) is None:
-        return BrokenLink(page, href, "unsafe link scheme", unsafe=True)
+        return ("unsafe link scheme", True)
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         return None
     if href.startswith("/"):  # MkDocs writes 404.html with absolute links on purpose: it is served anywhere
-        return None if page == "404.html" else BrokenLink(page, href, "an absolute path breaks the site opened from files; use a relative link")
+        return None if page == "404.html" else ("an absolute path breaks the site opened from files; use a relative link", False)
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) if parts.path else page
     if target.startswith("../"):
-        return BrokenLink(page, href, "points outside the site")
+        return ("points outside the site", False)
     if target not in files and posixpath.join(target, "index.html") in files:
         target = posixpath.join(target, "index.html")
     if target not in files:
-        return BrokenLink(page, href, "no such file")
+        return ("no such file", False)
     if parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
-        return BrokenLink(page, href, f"no anchor '{parts.fragment}' in {target}")
+        return (f"no anchor '{parts.fragment}' in {target}", False)
     return None
