@@ -17,7 +17,8 @@ from .model import Project
 from .render.config import TEAM_CONFIG
 from .render.site import SiteFiles, render_site
 from .validate import load_project
-from .write import check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker
+from .write import (check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker,
+                    write_new_file)
 
 __all__ = ["BuildResult", "SITE_MARKER", "build_site", "render_project", "static_files", "write_work_folder"]
 
@@ -52,7 +53,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, e
         raise ValidationFailed(diagnostics)
     staging = make_staging(out)
     try:
-        write_work_folder(staging, site.files, static)  # write
+        write_work_folder(staging, site.files, static, fresh=True)  # write
         result = run_engine(staging, staging / "site", engine=engine, strict=strict, epoch=project.last_changed)
         diagnostics += _link_diagnostics(project, check_site_links(staging / "site", skip=OTHERS_PAGES), strict)
         diagnostics += [warning(f"<{engine}>", 1, 1, "engine-warning", w) for w in result.warnings]
@@ -84,13 +85,16 @@ def render_project(project: Project, static: dict[str, bytes]) -> SiteFiles:
     return render_site(project, team_config=team_text, static=static.keys())
 
 
-def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes]) -> list[Path]:
+def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes], *, fresh: bool = False) -> list[Path]:
     """Write the engine's input; static files go into docs/ so the engine copies them and checks links to them.
 
-    Returns the files whose content changed (serve rebuilds only then).
+    ``fresh``: ``work`` is a staging folder we just made, written plainly. Otherwise (serve's
+    long-lived folder) each file is replaced atomically and only when its content changed.
+    Returns the files written (serve rebuilds only when there are some).
     """
-    changed = [work / name for name, text in sorted(files.items()) if write_bytes_atomic(work / name, text.encode("utf-8"))]
-    changed += [work / "docs" / name for name, data in sorted(static.items()) if write_bytes_atomic(work / "docs" / name, data)]
+    write = write_new_file if fresh else write_bytes_atomic
+    changed = [work / name for name, text in sorted(files.items()) if write(work / name, text.encode("utf-8"))]
+    changed += [work / "docs" / name for name, data in sorted(static.items()) if write(work / "docs" / name, data)]
     return changed
 
 

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 from .i18n import checklist_labels, format_date
 from .model import Project, Stage
 from .templating import make_environment, render_template
-from .write import check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker
+from .write import check_replaceable, make_staging, remove_tree, swap_folder, write_marker, write_new_file
 
 __all__ = [
     "PAPERS",
@@ -391,7 +391,7 @@ def write_checklists(out: Path, files: dict[str, bytes]) -> list[Path]:
     staging = make_staging(out)
     try:
         for name, data in sorted(files.items()):
-            write_bytes_atomic(staging / name, data)
+            write_new_file(staging / name, data)
         write_marker(staging, OUTPUT_MARKER, MARKER_NOTE)
         swap_folder(staging, out)
     finally:

@@ -33,6 +33,17 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
+def write_new_file(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` in a folder we have just made (a staging folder) and nobody else sees.
+
+    A plain write is as safe there as the atomic one (the folder is swapped in whole, or removed)
+    and costs a fraction of it: no temporary file, no rename, no fsync per file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
 def write_text_atomic(path: Path, text: str) -> bool:
     return write_bytes_atomic(path, text.encode("utf-8"))
 
