@@ -30,6 +30,16 @@ def test_broken_files_anchors_and_unsafe_links_are_found(tmp_path: Path) -> None
     }
 
 
+def test_anchors_come_from_tags_only_in_every_spelling(tmp_path: Path) -> None:
+    site = build_file_tree(tmp_path / "site", {
+        "a.html": ('<p>Write &lt;div id="fake"&gt; or code id="fake2"</p>\n<h2\n  id="multi-line">M</h2>'
+                   '<a href="b.html#single">1</a><a href="#fake">2</a><a href="#fake2">3</a><a href="#multi-line">4</a>'),
+        "b.html": "<h2 class=x id='single'>S</h2>",  # the engines write double quotes; others still count
+    })
+    broken = {(b.page, b.href) for b in check_site_links(site)}
+    assert broken == {("a.html", "#fake"), ("a.html", "#fake2")}
+
+
 def test_a_broken_link_in_a_guide_warns_and_fails_strict(make_project, tmp_path: Path) -> None:
     root = make_project({"playbook/guides/10-intro.md": "# Intro\n\nSee [the plan](plan.md) and [first](../stages/first.md).\n"})
     plain = run_cli("build", root, "--site-dir", tmp_path / "site", "--no-pdf")
