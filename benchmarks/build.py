@@ -2,7 +2,8 @@
 
 Both run as child processes in the same session, interleaved (ABBA order, so drift in machine load
 falls on both alike), on the repository's playbook and on a large synthetic one. Prints medians,
-spread (min-max), the overhead of playbookgen over MkDocs alone, and each command's peak memory
+spread (min-max), the overhead of playbookgen over MkDocs alone (as a ratio of medians, and as the
+median of the two commands' ratio within each round), and each command's peak memory
 (the child's maximum resident set, its own children included). Target: overhead at most 15%.
 
     python benchmarks/build.py [--repeat 5] [--stages 60] [--techniques 200] [--pdf]
@@ -117,15 +118,28 @@ def breakdown(root: Path, site: Path) -> dict[str, float]:
     return steps
 
 
+def paired_overhead(results: dict[str, Samples]) -> float:
+    """Median over rounds of playbookgen's time over MkDocs' time in the same round, minus one.
+
+    The two commands of a round run back to back, so a slow spell of a shared machine falls on
+    both: the ratio within a round is steadier than the ratio of the two medians.
+    """
+    ours, base = results["playbookgen build"].seconds, results["mkdocs build"].seconds
+    return statistics.median(a / b for a, b in zip(ours, base)) - 1
+
+
 def table(rows: list[tuple[str, dict[str, Samples]]]) -> str:
-    header = f"{'playbook':<28} {'command':<18} {'median s':>9} {'min-max s':>13} {'overhead':>9} {'peak MiB':>9}"
+    header = (f"{'playbook':<28} {'command':<18} {'median s':>9} {'min-max s':>13} {'overhead':>9} "
+              f"{'paired':>8} {'peak MiB':>9}")
     lines = [header, "-" * len(header)]
     for label, results in rows:
         base = results["mkdocs build"].median
         for name, samples in results.items():
             spread = f"{min(samples.seconds):.2f}-{max(samples.seconds):.2f}"
-            overhead = f"{(samples.median / base - 1) * 100:+.1f}%" if name != "mkdocs build" else ""
-            lines.append(f"{label:<28} {name:<18} {samples.median:>9.2f} {spread:>13} {overhead:>9} "
+            ours = name != "mkdocs build"
+            overhead = f"{(samples.median / base - 1) * 100:+.1f}%" if ours else ""
+            paired = f"{paired_overhead(results) * 100:+.1f}%" if ours else ""
+            lines.append(f"{label:<28} {name:<18} {samples.median:>9.2f} {spread:>13} {overhead:>9} {paired:>8} "
                          f"{max(samples.peak_mib):>9.0f}")
     return "\n".join(lines)
 
@@ -161,9 +175,11 @@ def main() -> int:
     for label, times in steps:
         print(f"  {label:<28} {times}")
     worst = max(r["playbookgen build"].median / r["mkdocs build"].median - 1 for _, r in rows)
-    verdict = "within" if worst <= TARGET_OVERHEAD else "OVER"
-    print(f"\nworst overhead {worst * 100:+.1f}%: {verdict} the {TARGET_OVERHEAD:.0%} target")
-    return 0 if worst <= TARGET_OVERHEAD else 1
+    worst_paired = max(paired_overhead(r) for _, r in rows)
+    verdict = "within" if max(worst, worst_paired) <= TARGET_OVERHEAD else "OVER"
+    print(f"\nworst overhead {worst * 100:+.1f}% (medians), {worst_paired * 100:+.1f}% (paired): "
+          f"{verdict} the {TARGET_OVERHEAD:.0%} target")
+    return 0 if max(worst, worst_paired) <= TARGET_OVERHEAD else 1
 
 
 if __name__ == "__main__":
