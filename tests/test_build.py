@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from html.parser import HTMLParser
 from pathlib import Path
@@ -128,6 +129,25 @@ def test_no_yaml_text_becomes_live_html(make_project) -> None:
     assert live_problems(root / "site") == {}
     stage = (root / "site/stages/first.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in stage  # shown as text, not dropped silently
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_hostile_title_is_text_in_either_engine(make_project, engine: str, require_tool) -> None:
+    """The playbook's title becomes the site name, which the theme prints in <title>, the header and the nav."""
+    if engine == "zensical" and importlib.util.find_spec("zensical") is None:
+        require_tool("zensical is not installed (pip install 'playbookgen[zensical]')")
+    title = "</title><script>alert(1)</script><img src=x onerror=alert(1)>"
+    root = make_project(XSS | {"playbook/playbook.yml": f"""
+        title: "{title}"
+        description: "<script>alert(1)</script>"
+        language: en
+        stages: [first, second]
+    """})
+    result = run_cli("build", root, "--no-pdf", "--engine", engine)
+    assert result.exit_code == 0, result.stderr
+    assert live_problems(root / "site") == {}
+    home = (root / "site/index.html").read_text(encoding="utf-8")
+    assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in home  # shown as text, not dropped silently
 
 
 def test_two_builds_are_byte_identical(make_project, tmp_path: Path) -> None:
