@@ -6,10 +6,12 @@ spread (min-max), the overhead of playbookgen over MkDocs alone (as a ratio of m
 median of the two commands' ratio within each round), and each command's peak memory
 (the child's maximum resident set, its own children included). Target: overhead at most 15%.
 
-    python benchmarks/build.py [--repeat 5] [--stages 60] [--techniques 200] [--pdf]
+    python benchmarks/build.py [--repeat 5] [--stages 60] [--techniques 200] [--pdf] [--cold-cache]
 
 PDF checklists are left out by default (--no-pdf): MkDocs makes no PDFs, so timing them would not
 compare like with like; --pdf adds them to playbookgen's side to show what they cost.
+playbookgen keeps compiled templates between builds (docs/site.md); --cold-cache times first
+builds, each with an empty cache.
 """
 
 from __future__ import annotations
@@ -43,9 +45,14 @@ class Samples:
         return statistics.median(self.seconds)
 
 
-def run_timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one child process (its own children included)."""
+def run_timed(command: list[str], cwd: Path, cold_cache: bool = False) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one child process (its own children included).
+
+    ``cold_cache``: playbookgen starts with an empty template cache, as on a fresh CI machine.
+    """
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1")
+    if cold_cache:
+        env["PLAYBOOKGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="pbg-cold-cache-")
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = child.stdout.read() if child.stdout else b""
@@ -77,7 +84,7 @@ def in_child(step: str, *args: Path) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
-def bench(root: Path, scratch: Path, repeat: int, pdf: bool) -> dict[str, Samples]:
+def bench(root: Path, scratch: Path, repeat: int, pdf: bool, cold_cache: bool) -> dict[str, Samples]:
     work = scratch / "work"
     in_child("work", root, work)
     ours = [sys.executable, "-m", "playbookgen", "build", str(root), "--site-dir", str(scratch / "site-pg")]
@@ -91,7 +98,7 @@ def bench(root: Path, scratch: Path, repeat: int, pdf: bool) -> dict[str, Sample
     for index in range(repeat):
         order = list(commands) if index % 2 == 0 else list(reversed(commands))
         for name in order:
-            seconds, peak = run_timed(*commands[name])
+            seconds, peak = run_timed(*commands[name], cold_cache=cold_cache and name == "playbookgen build")
             results[name].seconds.append(seconds)
             results[name].peak_mib.append(peak)
     return results
@@ -157,6 +164,8 @@ def main() -> int:
     parser.add_argument("--stages", type=int, default=60)
     parser.add_argument("--techniques", type=int, default=200)
     parser.add_argument("--pdf", action="store_true", help="let playbookgen also make the PDF checklists")
+    parser.add_argument("--cold-cache", action="store_true",
+                        help="start every playbookgen run with an empty template cache (a first build)")
     args = parser.parse_args()
     rows, steps = [], []
     with tempfile.TemporaryDirectory(prefix="pbg-bench-") as tmp:
@@ -168,7 +177,7 @@ def main() -> int:
             print(f"timing {label} ({args.repeat} runs each, interleaved)...", file=sys.stderr)
             folder = scratch / f"run-{number}"
             folder.mkdir()
-            rows.append((label, bench(root, folder, args.repeat, args.pdf)))
+            rows.append((label, bench(root, folder, args.repeat, args.pdf, args.cold_cache)))
             steps.append((label, in_child("breakdown", root, folder / "site-mk").strip()))
     print(table(rows))
     print("\nplaybookgen's own steps, seconds (one in-process run):")
