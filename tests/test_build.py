@@ -150,6 +150,37 @@ def test_a_hostile_title_is_text_in_either_engine(make_project, engine: str, req
     assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in home  # shown as text, not dropped silently
 
 
+def test_a_team_theme_folder_joins_ours_and_keeps_titles_escaped(make_project) -> None:
+    root = make_project(XSS | {
+        "mkdocs.yml": "theme:\n  custom_dir: theme\n",
+        "theme/main.html": '{% extends "base.html" %}\n{% block announce %}Team banner{% endblock %}\n',
+        "theme/partials/copyright.html": "<div>Team copyright</div>\n",
+        "theme/assets/images/team-logo.png": b"\x89PNG\r\n\x1a\n not really",
+    })
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 0, result.stderr
+    stage = (root / "site/stages/first.html").read_text(encoding="utf-8")
+    assert "Team banner" in stage and "Team copyright" in stage  # their blocks and partials
+    assert "<title>&lt;/title&gt;&lt;script&gt;" in stage  # our title fix still in the chain
+    assert live_problems(root / "site") == {}
+    assert (root / "site/assets/images/team-logo.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"mkdocs.yml": "theme:\n  custom_dir: nope\n"},
+     "mkdocs.yml:1:1: error: theme.custom_dir 'nope' is not a folder in the project [mkdocs-custom-dir]"),
+    ({"mkdocs.yml": "theme:\n  custom_dir: theme\n", "theme/main.html": "<html>{% block content %}{% endblock %}</html>"},
+     'theme/main.html:1:1: error: a main.html override must start with {% extends "base.html" %}, so that '
+     "playbookgen's escaping of titles stays in the template chain [mkdocs-custom-dir]"),
+])
+def test_a_team_theme_folder_we_cannot_join_is_an_error(make_project, files, expected: str) -> None:
+    root = make_project(files)
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 1
+    assert expected in result.stderr.splitlines()
+    assert not (root / "site").exists()
+
+
 def test_two_builds_are_byte_identical(make_project, tmp_path: Path) -> None:
     root = make_project({"playbook/guides/10-a.md": "# A\n\nText.\n"})
     env = dict(os.environ)

@@ -13,9 +13,10 @@ from . import checklists
 from .engine import ENGINES, run_engine
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
+from .load import read_theme_folder
 from .model import Project
 from .render.config import TEAM_CONFIG
-from .render.site import SiteFiles, render_site
+from .render.site import SiteFiles, render_site, with_team_theme
 from .validate import load_project
 from .write import (check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker,
                     write_new_file)
@@ -53,7 +54,7 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, e
         raise ValidationFailed(diagnostics)
     staging = make_staging(out)
     try:
-        write_work_folder(staging, site.files, static, fresh=True)  # write
+        write_work_folder(staging, site.files, static, fresh=True, theme=site.theme_files)  # write
         result = run_engine(staging, staging / "site", engine=engine, strict=strict, epoch=project.last_changed)
         diagnostics += _link_diagnostics(project, check_site_links(staging / "site", skip=OTHERS_PAGES), strict)
         diagnostics += [warning(f"<{engine}>", 1, 1, "engine-warning", w) for w in result.warnings]
@@ -82,11 +83,25 @@ def render_project(project: Project, static: dict[str, bytes]) -> SiteFiles:
     """The work folder's text files: pages, stylesheet and the merged mkdocs.yml."""
     team = project.root / TEAM_CONFIG
     team_text = team.read_text(encoding="utf-8") if team.is_file() else None
-    return render_site(project, team_config=team_text, static=static.keys())
+    site = render_site(project, team_config=team_text, static=static.keys())
+    if site.team_theme is None:
+        return site
+    label = _relative_label(project.root, site.team_theme)
+    return with_team_theme(site, read_theme_folder(project.root, site.team_theme), label)
 
 
-def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes], *, fresh: bool = False) -> list[Path]:
+def _relative_label(root: Path, folder: Path) -> str:
+    try:
+        return folder.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(folder)
+
+
+def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes], *, fresh: bool = False,
+                      theme: dict[str, bytes] | None = None) -> list[Path]:
     """Write the engine's input; static files go into docs/ so the engine copies them and checks links to them.
+
+    ``theme``: the team's theme files, by work-folder path (SiteFiles.theme_files).
 
     ``fresh``: ``work`` is a staging folder we just made, written plainly. Otherwise (serve's
     long-lived folder) each file is replaced atomically and only when its content changed.
@@ -95,6 +110,7 @@ def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes
     write = write_new_file if fresh else write_bytes_atomic
     changed = [work / name for name, text in sorted(files.items()) if write(work / name, text.encode("utf-8"))]
     changed += [work / "docs" / name for name, data in sorted(static.items()) if write(work / "docs" / name, data)]
+    changed += [work / name for name, data in sorted((theme or {}).items()) if write(work / name, data)]
     return changed
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from . import model
 from ._yaml import MAX_BYTES, Document, load_yaml_file
-from .errors import Diagnostic, error, warning
+from .errors import Diagnostic, ValidationFailed, error, warning
 
 __all__ = ["FileKind", "FILE_KINDS", "Sources", "RawGuide", "read_sources", "source_date_epoch"]
 
@@ -165,3 +165,11 @@ def source_date_epoch(root: Path, inputs: list[Path]) -> int:
         return committed
     times = [int(p.stat().st_mtime) for p in inputs if p.exists()]
     return max(times, default=0)
+
+
+def read_theme_folder(root: Path, folder: Path) -> dict[str, bytes]:
+    """Every file of a team's theme folder (mkdocs.yml's theme.custom_dir), by path relative to it."""
+    if not folder.is_dir():
+        raise ValidationFailed([error("mkdocs.yml", 1, 1, "mkdocs-custom-dir",
+                                      f"theme.custom_dir '{_relative(root, folder)}' is not a folder in the project")])
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

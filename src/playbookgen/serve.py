@@ -51,7 +51,7 @@ def render_into(root: Path, work: Path) -> list[Path]:
     project, _ = load_project(root)
     static, _ = static_files(project, pdfs=False)  # PDFs are slow; the preview links the HTML sheets
     site = render_project(project, static)
-    changed = write_work_folder(work, site.files, static)
+    changed = write_work_folder(work, site.files, static, theme=site.theme_files)
     wanted = {work / name for name in site.files} | {work / "docs" / name for name in static}
     for path in sorted((work / "docs").rglob("*")):
         if path.is_file() and path not in wanted:

@@ -17,9 +17,12 @@ import yaml
 from ..errors import Diagnostic, ValidationFailed, error, warning
 from ..model import Project
 
-__all__ = ["TEAM_CONFIG", "OURS_ONLY", "Tagged", "load_team_config", "dump_config", "merge_config", "site_config"]
+__all__ = ["TEAM_CONFIG", "OUR_THEME_DIR", "OURS_ONLY", "Tagged", "load_team_config", "dump_config", "merge_config",
+           "site_config", "team_theme_dir"]
 
 TEAM_CONFIG = "mkdocs.yml"
+# Our theme overrides, beside docs/ in the work folder; a team's custom_dir is copied beneath them.
+OUR_THEME_DIR = "overrides"
 # Keys the pipeline decides: the team's values would point the engine at the wrong pages or folders.
 OURS_ONLY = ("docs_dir", "site_dir", "nav")
 
@@ -121,7 +124,7 @@ def _merge_mapping(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[s
     return merged
 
 
-def merge_config(ours: Mapping[str, Any], theirs: Mapping[str, Any], root: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
+def merge_config(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> tuple[dict[str, Any], list[Diagnostic]]:
     """The team's settings win where they set them, ours fill the rest; see docs/site.md for the rules."""
     notes: list[Diagnostic] = []
     theirs = dict(theirs)
@@ -138,11 +141,23 @@ def merge_config(ours: Mapping[str, Any], theirs: Mapping[str, Any], root: Path)
     merged["plugins"] = plugins
     merged["markdown_extensions"] = extensions
     merged["extra_css"] = extra_css
-    theme = merged.get("theme")
-    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
-        # The engine runs on a copy of the docs elsewhere: anchor the team's folder to the project.
-        theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
+    if isinstance(merged.get("theme"), dict):
+        # MkDocs takes one custom_dir: ours stays, and the team's folder is copied beneath it
+        # (render/site.py: with_team_theme), so our safety fixes stay in the template chain.
+        merged["theme"] = dict(merged["theme"], custom_dir=OUR_THEME_DIR)
     return merged, notes
+
+
+def team_theme_dir(team: Mapping[str, Any], root: Path) -> Path | None:
+    """The team's ``theme.custom_dir``, relative to the project folder; None when it sets none."""
+    theme = team.get("theme")
+    folder = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if folder is None:
+        return None
+    if not isinstance(folder, str) or not folder.strip():
+        raise ValidationFailed([error(TEAM_CONFIG, 1, 1, "mkdocs-custom-dir",
+                                      "theme.custom_dir must be a folder name, relative to the project")])
+    return root / folder
 
 
 def _palette(labels: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -168,7 +183,7 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
         "use_directory_urls": False,
         "theme": {
             "name": "material",
-            "custom_dir": "overrides",
+            "custom_dir": OUR_THEME_DIR,
             "language": playbook.language,
             "font": False,
             "palette": _palette(labels),
@@ -206,12 +221,14 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
 
 
 def site_config(project: Project, labels: Mapping[str, str], nav: list[Any], extra_css: list[str],
-                polyfills: list[str], team_text: str | None) -> tuple[str, list[Diagnostic]]:
-    """The mkdocs.yml text to build with, and notes about the team's settings we set aside."""
+                polyfills: list[str], team_text: str | None) -> tuple[str, list[Diagnostic], Path | None]:
+    """The mkdocs.yml text to build with, notes about the team's settings we set aside, and the
+    team's theme folder (to be copied beneath ours), if it names one."""
     ours = builtin_config(project, labels, nav, extra_css, polyfills)
     if team_text is None:
-        return dump_config(ours), []
-    merged, notes = merge_config(ours, load_team_config(team_text), project.root)
+        return dump_config(ours), [], None
+    team = load_team_config(team_text)
+    merged, notes = merge_config(ours, team)
     merged["nav"] = nav
     merged["docs_dir"], merged["site_dir"] = "docs", "site"
-    return dump_config(merged), notes
+    return dump_config(merged), notes, team_theme_dir(team, project.root)

@@ -10,17 +10,18 @@ import re
 import unicodedata
 from importlib import resources
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Collection
 
 from markupsafe import Markup
 
-from ..errors import Diagnostic
+from ..errors import Diagnostic, ValidationFailed, error
 from ..i18n import labels as labels_for
 from ..model import Guide, Project, Stage
 from ..templating import escape_markdown, make_environment, render_template, safe_url
 from .config import site_config
 
-__all__ = ["SiteFiles", "render_site", "page_path", "checklist_path", "sanitize_guide", "slugify"]
+__all__ = ["SiteFiles", "render_site", "with_team_theme", "page_path", "checklist_path", "sanitize_guide", "slugify"]
 
 DOCS = "docs"
 # Material's offline plugin would load this Web Worker shim from a CDN; we ship it (MIT, vendored).
@@ -41,10 +42,16 @@ REFERENCE_PAGES = (
 
 @dataclass
 class SiteFiles:
-    """What the engine needs: files by work-folder-relative path, and notes for the user."""
+    """What the engine needs: files by work-folder-relative path, and notes for the user.
+
+    ``team_theme`` is the team's own theme folder (mkdocs.yml's ``theme.custom_dir``), still to be
+    read and joined beneath ours with :func:`with_team_theme`; ``theme_files`` holds its files.
+    """
 
     files: dict[str, str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    team_theme: Path | None = None
+    theme_files: dict[str, bytes] = field(default_factory=dict)
 
 
 def slugify(text: str) -> str:
@@ -316,8 +323,47 @@ def render_site(project: Project, team_config: str | None = None, static: Collec
         getattr(r, name)()
     r.guides()
     r.assets()
-    config, notes = site_config(project, r.L, r.nav(), [], [WORKER_SHIM], team_config)
+    config, notes, team_theme = site_config(project, r.L, r.nav(), [], [WORKER_SHIM], team_config)
     files = {f"{DOCS}/{path}": text for path, text in sorted(r.pages.items())}
     files.update(r.theme_overrides())
     files["mkdocs.yml"] = config
-    return SiteFiles(files, notes)
+    return SiteFiles(files, notes, team_theme)
+
+
+# The team's main.html must extend the theme's base.html; it is made to extend our fixes instead.
+_EXTENDS_BASE = re.compile(r"""\{%-?\s*extends\s+(["'])base\.html\1\s*-?%\}""")
+OUR_MAIN, TEAM_MAIN = f"{THEME_OVERRIDES}/main.html", f"{THEME_OVERRIDES}/playbookgen-team.html"
+_OUR_PARENT = '{% extends "playbookgen-theme.html" %}'
+
+
+def with_team_theme(site: SiteFiles, team: dict[str, bytes], label: str) -> SiteFiles:
+    """The team's theme files (``label``: their folder, for diagnostics) joined beneath our overrides.
+
+    MkDocs takes one theme folder, so the team's files are copied into ours. Ours win by name (they
+    are named playbookgen-*), except main.html: the team's joins the chain as
+    our main.html (the <title> fix) → theirs → playbookgen-theme.html (markup fixes) → base.html,
+    so a team template can change any block without undoing the escaping.
+    """
+    files, theme = dict(site.files), {}
+    for name, data in sorted(team.items()):
+        target = f"{THEME_OVERRIDES}/{name}"
+        if target == OUR_MAIN:
+            files[TEAM_MAIN] = _chained_main(data, f"{label}/main.html")
+            files[OUR_MAIN] = files[OUR_MAIN].replace(_OUR_PARENT, '{% extends "playbookgen-team.html" %}', 1)
+        elif target not in files:
+            theme[target] = data
+    return SiteFiles(files, site.diagnostics, site.team_theme, theme)
+
+
+def _chained_main(data: bytes, file: str) -> str:
+    """The team's main.html, extending our theme fixes instead of base.html."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed([error(file, 1, 1, "mkdocs-custom-dir", f"not valid UTF-8 ({exc.reason})")]) from exc
+    found = _EXTENDS_BASE.search(text)
+    if found is None:
+        raise ValidationFailed([error(file, 1, 1, "mkdocs-custom-dir",
+                                      'a main.html override must start with {% extends "base.html" %}, so that '
+                                      "playbookgen's escaping of titles stays in the template chain")])
+    return text[: found.start()] + _OUR_PARENT + text[found.end():]
