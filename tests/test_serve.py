@@ -93,3 +93,16 @@ def test_a_removed_stage_disappears_from_the_preview(make_project, tmp_path: Pat
     (root / "playbook/playbook.yml").write_text("title: Test playbook\nlanguage: en\nstages: [first]\n")
     render_into(root, work)
     assert not (work / "docs/stages/second.md").exists()
+
+
+def test_the_team_theme_folder_is_watched_and_rendered(make_project, tmp_path: Path) -> None:
+    root = make_project({"mkdocs.yml": "theme:\n  custom_dir: theme\n",
+                         "theme/partials/copyright.html": "<div>One</div>\n"})
+    work = tmp_path / "work"
+    render_into(root, work)
+    before = snapshot(root)
+    (root / "theme/partials/copyright.html").write_text("<div>Two</div>\n")
+    assert snapshot(root) != before
+    changed = {p.relative_to(work).as_posix() for p in render_into(root, work)}
+    assert changed == {"overrides/partials/copyright.html"}
+    assert (work / "overrides/partials/copyright.html").read_text() == "<div>Two</div>\n"

@@ -21,17 +21,30 @@ from .write import remove_tree
 
 __all__ = ["WATCHED", "serve_project", "snapshot", "render_into", "Watcher"]
 
-# What a team edits: the playbook's YAML and guides, its stages, its templates, its mkdocs.yml.
+# What a team edits: the playbook's YAML and guides, its stages, its templates, its mkdocs.yml (and
+# the theme folder that names, if any).
 WATCHED = ("playbook", "stages", "templates", "mkdocs.yml")
 POLL_SECONDS = 0.5
 
 Snapshot = dict[str, tuple[int, int]]
 
 
+def _team_theme(root: Path) -> str | None:
+    """The theme folder the team's mkdocs.yml names (theme.custom_dir), to watch as well."""
+    from .render.config import TEAM_CONFIG, load_team_config
+
+    try:
+        theme = load_team_config((root / TEAM_CONFIG).read_text(encoding="utf-8")).get("theme")
+    except (OSError, UnicodeDecodeError, ValidationFailed):
+        return None  # no file, or one the next render reports
+    folder = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return folder if isinstance(folder, str) and folder.strip() else None
+
+
 def snapshot(root: Path) -> Snapshot:
     """Modification time and size of every watched file, keyed by path relative to ``root``."""
     found: Snapshot = {}
-    for name in WATCHED:
+    for name in WATCHED + tuple(filter(None, [_team_theme(root)])):
         base = root / name
         paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else []
         for path in paths:
