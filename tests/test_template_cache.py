@@ -74,3 +74,29 @@ def test_no_usable_cache_folder_still_builds(make_project, tmp_path: Path, monke
     assert template_cache() is None
     result = run_cli("build", make_project(), "--no-pdf")
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_first_build_compiles_the_theme_in_a_child_and_writes_the_same_bytes(make_project, tmp_path: Path) -> None:
+    """In a fresh process (no other thread), the CLI forks a child that fills the cache with the theme."""
+    import subprocess
+    import sys
+
+    root = make_project()
+    cache = tmp_path / "fresh-cache"
+
+    def build(site: str, cache_dir: str) -> None:
+        env = dict(os.environ, PLAYBOOKGEN_CACHE_DIR=cache_dir, NO_MKDOCS_2_WARNING="1")
+        command = [sys.executable, "-m", "playbookgen", "build", str(root), "--site-dir", str(tmp_path / site), "--no-pdf"]
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+        assert result.returncode == 0, result.stderr
+
+    build("first", str(cache))
+    markers = [p.name for p in (cache / "jinja").iterdir() if p.name.startswith("theme-warm-")]
+    assert len(markers) == 1
+    entries = len(list((cache / "jinja").glob("*.cache")))
+    assert entries > 40
+    build("uncached", "")
+    assert tree(tmp_path / "first") == tree(tmp_path / "uncached")
+    build("second", str(cache))  # warm: no child, nothing new compiled
+    assert len(list((cache / "jinja").glob("*.cache"))) == entries
+    assert tree(tmp_path / "second") == tree(tmp_path / "first")

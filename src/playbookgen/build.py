@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checklists
-from .engine import ENGINES, run_engine
+from .engine import ENGINES, finish_theme_warmup, run_engine, start_theme_warmup
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
 from .load import read_theme_folder
@@ -46,6 +46,15 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, e
     root = Path(root).resolve()
     out = Path(site_dir).resolve() if site_dir is not None else root / "site"
     _check_target(root, out, engine)
+    if engine == "mkdocs":
+        start_theme_warmup()  # a first build: the theme's templates compile meanwhile, on another core
+    try:
+        return _build(root, out, strict, engine, pdfs)
+    finally:
+        finish_theme_warmup()
+
+
+def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool) -> BuildResult:
     project, diagnostics = load_project(root, strict=strict)  # load + validate
     static, notes = static_files(project, pdfs=pdfs)  # printable checklists
     site = render_project(project, static)  # render (pure)

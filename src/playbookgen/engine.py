@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,14 +22,14 @@ from typing import TYPE_CHECKING, Iterator
 from pathlib import Path
 
 from .errors import EngineError, UserError
-from .template_cache import template_cache
+from .template_cache import TemplateCache, template_cache
 
 if TYPE_CHECKING:
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
 
-__all__ = ["ENGINES", "EngineRun", "run_engine", "engine_environment"]
+__all__ = ["ENGINES", "EngineRun", "run_engine", "engine_environment", "start_theme_warmup", "finish_theme_warmup"]
 
 ENGINES = ("mkdocs", "zensical")
 TIMEOUT_SECONDS = 600
@@ -129,6 +130,83 @@ def _add_template_cache(settings: MkDocsConfig, skip: Path) -> None:
             return env
 
     settings.plugins["playbookgen-template-cache"] = TemplateCachePlugin()
+
+
+# Templates MkDocs renders by name on every build; what they include is followed from there.
+_THEME_ENTRY_TEMPLATES = ("main.html", "404.html", "sitemap.xml")
+_warmup_pid: int | None = None
+
+
+def _warm_marker() -> str:
+    """A file in the cache folder saying the theme's templates are in it, for these versions."""
+    from importlib.metadata import version
+
+    versions = "-".join(version(name) for name in ("mkdocs", "mkdocs-material", "jinja2"))
+    return f"theme-warm-{versions}-py{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def start_theme_warmup() -> None:
+    """Compile Material's templates into the template cache in a child process, on another core.
+
+    A first build (an empty cache, as on CI) otherwise compiles them inside MkDocs, after all of
+    our own steps. The child starts as a build starts, and MkDocs then finds the templates in the
+    cache; the output is the same either way. Only where it pays and is safe: os.fork exists,
+    there is more than one CPU, no other thread runs (forking then is unsafe), the cache is in use
+    and does not hold them yet. Idempotent; finish_theme_warmup() reaps the child.
+    """
+    global _warmup_pid
+    if _warmup_pid is not None or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return
+    import threading
+
+    cache = template_cache()
+    if threading.active_count() > 1 or cache is None or (cache.folder / _warm_marker()).exists():
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: compile, never return into the caller's code
+        try:
+            _compile_theme(cache)
+        finally:
+            os._exit(0)
+    _warmup_pid = pid
+
+
+def _compile_theme(cache: TemplateCache) -> None:
+    """Load (so compile and cache) the theme's templates reachable from the ones MkDocs renders."""
+    from jinja2 import meta
+    from mkdocs.theme import Theme
+
+    logging.disable(logging.CRITICAL)
+    env = Theme(name="material").get_env()  # the environment MkDocs builds with, bar our custom_dir
+    env.bytecode_cache = cache
+    seen: set[str] = set()
+    waiting = list(_THEME_ENTRY_TEMPLATES)
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            env.get_template(name)
+            source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+            waiting += [ref for ref in meta.find_referenced_templates(env.parse(source)) if ref]
+        except Exception:  # noqa: BLE001 - a template we cannot compile is MkDocs' to report
+            continue
+    (cache.folder / _warm_marker()).touch()
+
+
+def finish_theme_warmup() -> None:
+    """Reap the warm-up child; stop it if it is still compiling (MkDocs has compiled the rest)."""
+    global _warmup_pid
+    pid, _warmup_pid = _warmup_pid, None
+    if pid is None:
+        return
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == 0:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+    except (ChildProcessError, ProcessLookupError):
+        pass
 
 
 def _run_mkdocs(config: Path, target: Path, strict: bool, epoch: int) -> EngineRun:
