@@ -95,15 +95,7 @@ def render_project(project: Project, static: dict[str, bytes]) -> SiteFiles:
     site = render_site(project, team_config=team_text, static=static.keys())
     if site.team_theme is None:
         return site
-    label = _relative_label(project.root, site.team_theme)
-    return with_team_theme(site, read_theme_folder(project.root, site.team_theme), label)
-
-
-def _relative_label(root: Path, folder: Path) -> str:
-    try:
-        return folder.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(folder)
+    return with_team_theme(site, read_theme_folder(project.root, site.team_theme), site.team_theme)
 
 
 def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes], *, fresh: bool = False,

@@ -167,9 +167,10 @@ def source_date_epoch(root: Path, inputs: list[Path]) -> int:
     return max(times, default=0)
 
 
-def read_theme_folder(root: Path, folder: Path) -> dict[str, bytes]:
+def read_theme_folder(root: Path, name: str) -> dict[str, bytes]:
     """Every file of a team's theme folder (mkdocs.yml's theme.custom_dir), by path relative to it."""
+    folder = root / name
     if not folder.is_dir():
         raise ValidationFailed([error("mkdocs.yml", 1, 1, "mkdocs-custom-dir",
-                                      f"theme.custom_dir '{_relative(root, folder)}' is not a folder in the project")])
+                                      f"theme.custom_dir '{name}' is not a folder in the project")])
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -31,14 +31,12 @@ Snapshot = dict[str, tuple[int, int]]
 
 def _team_theme(root: Path) -> str | None:
     """The theme folder the team's mkdocs.yml names (theme.custom_dir), to watch as well."""
-    from .render.config import TEAM_CONFIG, load_team_config
+    from .render.config import TEAM_CONFIG, load_team_config, team_theme_dir
 
     try:
-        theme = load_team_config((root / TEAM_CONFIG).read_text(encoding="utf-8")).get("theme")
+        return team_theme_dir(load_team_config((root / TEAM_CONFIG).read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, ValidationFailed):
         return None  # no file, or one the next render reports
-    folder = theme.get("custom_dir") if isinstance(theme, dict) else None
-    return folder if isinstance(folder, str) and folder.strip() else None
 
 
 def snapshot(root: Path) -> Snapshot:

@@ -148,8 +148,8 @@ def merge_config(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> tuple[di
     return merged, notes
 
 
-def team_theme_dir(team: Mapping[str, Any], root: Path) -> Path | None:
-    """The team's ``theme.custom_dir``, relative to the project folder; None when it sets none."""
+def team_theme_dir(team: Mapping[str, Any]) -> str | None:
+    """The team's ``theme.custom_dir`` as written (relative to the project folder); None when unset."""
     theme = team.get("theme")
     folder = theme.get("custom_dir") if isinstance(theme, dict) else None
     if folder is None:
@@ -157,7 +157,7 @@ def team_theme_dir(team: Mapping[str, Any], root: Path) -> Path | None:
     if not isinstance(folder, str) or not folder.strip():
         raise ValidationFailed([error(TEAM_CONFIG, 1, 1, "mkdocs-custom-dir",
                                       "theme.custom_dir must be a folder name, relative to the project")])
-    return root / folder
+    return folder
 
 
 def _palette(labels: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -221,7 +221,7 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
 
 
 def site_config(project: Project, labels: Mapping[str, str], nav: list[Any], extra_css: list[str],
-                polyfills: list[str], team_text: str | None) -> tuple[str, list[Diagnostic], Path | None]:
+                polyfills: list[str], team_text: str | None) -> tuple[str, list[Diagnostic], str | None]:
     """The mkdocs.yml text to build with, notes about the team's settings we set aside, and the
     team's theme folder (to be copied beneath ours), if it names one."""
     ours = builtin_config(project, labels, nav, extra_css, polyfills)
@@ -231,4 +231,4 @@ def site_config(project: Project, labels: Mapping[str, str], nav: list[Any], ext
     merged, notes = merge_config(ours, team)
     merged["nav"] = nav
     merged["docs_dir"], merged["site_dir"] = "docs", "site"
-    return dump_config(merged), notes, team_theme_dir(team, project.root)
+    return dump_config(merged), notes, team_theme_dir(team)

@@ -10,7 +10,6 @@ import re
 import unicodedata
 from importlib import resources
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Collection
 
 from markupsafe import Markup
@@ -44,13 +43,14 @@ REFERENCE_PAGES = (
 class SiteFiles:
     """What the engine needs: files by work-folder-relative path, and notes for the user.
 
-    ``team_theme`` is the team's own theme folder (mkdocs.yml's ``theme.custom_dir``), still to be
-    read and joined beneath ours with :func:`with_team_theme`; ``theme_files`` holds its files.
+    ``team_theme`` is the team's own theme folder (mkdocs.yml's ``theme.custom_dir``, relative to
+    the project), still to be read and joined beneath ours with :func:`with_team_theme`;
+    ``theme_files`` then holds its files.
     """
 
     files: dict[str, str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    team_theme: Path | None = None
+    team_theme: str | None = None
     theme_files: dict[str, bytes] = field(default_factory=dict)
 
 
