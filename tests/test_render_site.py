@@ -111,6 +111,14 @@ def test_team_config_wins_where_set_and_keeps_unknown_tags(make_project) -> None
     assert any("'nav' in mkdocs.yml is ignored" in d.message for d in site.diagnostics)
 
 
+def test_the_short_theme_form_keeps_our_theme_settings(make_project) -> None:
+    root = make_project({"mkdocs.yml": "theme: material\n"})
+    project, _ = load_project(root)
+    theme = load_team_config(render_site(project, team_config="theme: material\n").files["mkdocs.yml"])["theme"]
+    assert theme["name"] == "material"
+    assert theme["font"] is False and theme["custom_dir"] == "overrides"  # no Google Fonts, our title fix kept
+
+
 def test_a_team_template_overrides_one_file(make_project) -> None:
     root = make_project({"templates/site/techniques.md.j2": "# Our own {{ L.techniques }} page\n"})
     files = render(root)

@@ -128,6 +128,8 @@ def merge_config(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> tuple[di
     """The team's settings win where they set them, ours fill the rest; see docs/site.md for the rules."""
     notes: list[Diagnostic] = []
     theirs = dict(theirs)
+    if isinstance(theirs.get("theme"), str):  # MkDocs' short form, `theme: material`
+        theirs["theme"] = {"name": theirs["theme"]}
     for key in OURS_ONLY:
         if key in theirs:
             theirs.pop(key)
