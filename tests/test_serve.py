@@ -46,9 +46,11 @@ def wait_for(url: str, text: str, deadline: float) -> str:
 def test_preview_rebuilds_when_a_stage_changes(make_project) -> None:
     root = make_project()
     port = free_port()
+    cache = root.parent / "serve-cache"
     server = subprocess.Popen(
         [sys.executable, "-m", "playbookgen", "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=dict(os.environ, PLAYBOOKGEN_CACHE_DIR=str(cache)),
     )
     try:
         deadline = time.monotonic() + SERVE_TIMEOUT
@@ -62,6 +64,7 @@ def test_preview_rebuilds_when_a_stage_changes(make_project) -> None:
         time.sleep(2)
         assert server.poll() is None
         assert "Renamed while serving." in (fetch(url) or "")
+        assert len(list((cache / "jinja").glob("*.cache"))) > 40  # the theme's templates too, via our hook
     finally:
         server.terminate()
         try:
@@ -69,6 +72,9 @@ def test_preview_rebuilds_when_a_stage_changes(make_project) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+    output = server.stdout.read() if server.stdout else ""
+    assert f"Serving on http://127.0.0.1:{port}/" in output  # the user is told where to look
+    assert "Documentation built in" in output
 
 
 def test_rerender_writes_only_what_changed(make_project, tmp_path: Path) -> None:

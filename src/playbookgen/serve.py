@@ -105,6 +105,47 @@ def _report(message: str) -> None:
     print(f"playbookgen: {message}", file=sys.stderr, flush=True)
 
 
+# MkDocs' dev server builds its own theme environment on every rebuild; this hook, written into the
+# private work folder and named on the command line, hands it our template cache so a rebuild
+# does not compile the theme's templates again. It is MkDocs' public hooks API, serve-only, and
+# never part of a built site's mkdocs.yml.
+SERVE_HOOK = "playbookgen_serve_hook.py"
+_HOOK_SOURCE = '''"""Written by playbookgen serve: MkDocs' theme environment reuses compiled templates."""
+from pathlib import Path
+
+from playbookgen.template_cache import template_cache
+
+_cache = template_cache(skip=(Path(__file__).resolve().parent,))
+
+
+def on_env(env, config, files):
+    if _cache is not None:
+        env.bytecode_cache = _cache
+    return env
+'''
+
+
+def _hooks(work: Path) -> list[str]:
+    """The generated config's hooks (a team's), then ours."""
+    from .render.config import load_team_config
+
+    (work / SERVE_HOOK).write_text(_HOOK_SOURCE, encoding="utf-8")
+    theirs = load_team_config((work / "mkdocs.yml").read_text(encoding="utf-8")).get("hooks") or []
+    return [str(work / hook) for hook in theirs] + [str(work / SERVE_HOOK)]
+
+
+def _show_engine_log() -> None:
+    """MkDocs' own lines (serving on, building, built in N seconds, warnings) on stderr, as its CLI shows them."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s - %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def serve_project(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
     """Serve a live preview of the playbook in ``root`` until interrupted."""
     from mkdocs.commands.serve import serve as mkdocs_serve
@@ -112,11 +153,12 @@ def serve_project(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
 
     work = Path(tempfile.mkdtemp(prefix="playbookgen-serve-"))
     watcher = Watcher(root, work, _report)
+    _show_engine_log()
     try:
         render_into(root, work)  # errors at start are reported like `build`'s
         watcher.start()
         try:
-            mkdocs_serve(str(work / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+            mkdocs_serve(str(work / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, hooks=_hooks(work))
         except (Abort, ConfigurationError) as exc:
             raise UserError(f"cannot serve: {exc}") from exc
     finally:
