@@ -167,10 +167,19 @@ def start_theme_warmup() -> None:
     pid = os.fork()
     if pid == 0:  # the child: compile, never return into the caller's code
         try:
+            _detach_stdio()  # a caller reading our output must not wait for the child to end
             _compile_theme(cache)
         finally:
             os._exit(0)
     _warmup_pid = pid
+
+
+def _detach_stdio() -> None:
+    """Point the child's stdin, stdout and stderr at the null device, letting go of the caller's pipes."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
 
 
 def _compile_theme(cache: TemplateCache) -> None:
