@@ -104,11 +104,13 @@ def run_cli(*args: str) -> CliResult:
 # --- The repository's own site, built once, served on loopback, driven in headless Chromium -------
 # (browser, HTML-quality and engine tests). Self-contained: these fixtures need nothing above.
 
+import contextlib  # noqa: E402
 import functools  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -147,16 +149,25 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def repo_site_url(repo_site: Path):
-    """Base URL (ending in /) of the repository's site, served by a threaded server on a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(repo_site))
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on a free loopback port; yields its base URL (ending in /)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def repo_site_url(repo_site: Path):
+    """Base URL (ending in /) of the repository's site, served by a threaded server on a free port."""
+    with serving(repo_site) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,11 +6,13 @@ the offline one (the site ships as a folder people open from disk). Screenshots 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_cli, serving
 
 pytestmark = pytest.mark.browser
 
@@ -59,8 +61,11 @@ def _search(driver, query: str) -> list[str]:
     from selenium.webdriver.common.by import By
 
     box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
+    magnifier = driver.find_element(By.CSS_SELECTOR, "label.md-header__button[for='__search']")
+    # The theme shows its search controls once its scripts run, which is after the first paint.
+    _wait(driver, lambda d: box.is_displayed() or magnifier.is_displayed(), "no search control appeared")
     if not box.is_displayed():  # narrow screens: the magnifier in the header opens the search
-        driver.find_element(By.CSS_SELECTOR, "label.md-header__button[for='__search']").click()
+        magnifier.click()
     _wait(driver, lambda d: box.is_displayed(), "the search box did not open")
     box.click()
     box.send_keys(query)
@@ -135,3 +140,39 @@ def test_site_works_from_the_file_system_without_network(chromium, repo_site, sc
     screenshot(driver, "offline-search")
     remote = [url for url in _requests(driver) if not url.startswith(LOCAL_SCHEMES)]
     assert not remote, f"the offline site asked the network for: {remote}"
+
+
+TEAM_SCRIPT = """
+window.teamEvents = window.teamEvents || [];
+document.addEventListener("DOMContentLoaded", function () {
+  window.teamEvents.push(document.documentElement.classList.contains("js") ? "theme-ready" : "theme-not-ready");
+});
+"""
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_scripts_wait_for_the_first_paint_and_start_once(engine, chromium, make_project, tmp_path, require_tool):
+    """The theme's bundle is fetched after the first contentful paint, not alongside the stylesheet,
+    and it and a team's extra_javascript still each get DOMContentLoaded once, in order."""
+    if engine == "zensical" and importlib.util.find_spec("zensical") is None:
+        require_tool("zensical is not installed (pip install 'playbookgen[zensical]')")
+    project = make_project({
+        "mkdocs.yml": "theme:\n  custom_dir: theme\nextra_javascript:\n  - js/team.js\n",
+        "theme/js/team.js": TEAM_SCRIPT,
+    })
+    site = tmp_path / "site"
+    result = run_cli("build", project, "--site-dir", site, "--no-pdf", "--engine", engine)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    driver = chromium()
+    with serving(site) as url:
+        driver.get(f"{url}stages/first.html")
+        _wait(driver, lambda d: d.execute_script("return (window.teamEvents || []).length > 0"),
+              "the team's script never saw DOMContentLoaded")
+        driver.execute_script("return new Promise(r => setTimeout(r, 300))")  # room for a second event
+    assert driver.execute_script("return window.teamEvents") == ["theme-ready"]
+    paint, bundle = driver.execute_script("""
+        const paint = performance.getEntriesByName("first-contentful-paint")[0];
+        const bundle = performance.getEntriesByType("resource").find(e => /bundle\\.[0-9a-f]+\\.min\\.js$/.test(e.name));
+        return [paint.startTime, bundle.startTime];
+    """)
+    assert bundle >= paint, f"the bundle was fetched at {bundle:.0f} ms, before the first paint at {paint:.0f} ms"
