@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checklists
-from .engine import ENGINES, finish_theme_warmup, run_engine, start_theme_warmup
+from .engine import ENGINES, run_engine, start_mkdocs_worker, stop_mkdocs_worker
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
 from .load import read_theme_folder
@@ -47,11 +47,11 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, e
     out = Path(site_dir).resolve() if site_dir is not None else root / "site"
     _check_target(root, out, engine)
     if engine == "mkdocs":
-        start_theme_warmup()  # a first build: the theme's templates compile meanwhile, on another core
+        start_mkdocs_worker()  # MkDocs gets ready meanwhile, on another core
     try:
         return _build(root, out, strict, engine, pdfs)
     finally:
-        finish_theme_warmup()
+        stop_mkdocs_worker()
 
 
 def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool) -> BuildResult:

@@ -1,8 +1,10 @@
 """The site engine: runs MkDocs or Zensical on a work folder (mkdocs.yml + docs/) into a target folder.
 
-MkDocs runs in our process (a second interpreter would cost a fifth of a small build) with its log
-captured; Zensical, a compiled program with its own CLI, runs as a child process. Either way the
-engine sees a fixed SOURCE_DATE_EPOCH and its failure becomes an EngineError, never a traceback.
+MkDocs runs in Python, with its log captured: in a child forked as the build starts, which imports
+it while we validate and render (start_mkdocs_worker), or else in our own process (a fresh
+interpreter would cost a fifth of a small build). Zensical, a compiled program with its own CLI,
+runs as a child process. Either way the engine sees a fixed SOURCE_DATE_EPOCH and its failure
+becomes an EngineError, never a traceback.
 MkDocs' theme environment is given our template cache in memory (compiling Material's templates
 is a fifth of a small build); nothing of it is written into the mkdocs.yml Zensical reads. No
 playbook logic lives here.
@@ -11,6 +13,7 @@ playbook logic lives here.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -18,7 +21,7 @@ import signal
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 from pathlib import Path
 
 from .errors import EngineError, UserError
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
 
-__all__ = ["ENGINES", "EngineRun", "run_engine", "engine_environment", "start_theme_warmup", "finish_theme_warmup"]
+__all__ = ["ENGINES", "EngineRun", "run_engine", "engine_environment", "start_mkdocs_worker", "stop_mkdocs_worker"]
 
 ENGINES = ("mkdocs", "zensical")
 TIMEOUT_SECONDS = 600
@@ -134,7 +137,174 @@ def _add_template_cache(settings: MkDocsConfig, skip: Path) -> None:
 
 # Templates MkDocs renders by name on every build; what they include is followed from there.
 _THEME_ENTRY_TEMPLATES = ("main.html", "404.html", "sitemap.xml")
-_warmup_pid: int | None = None
+# Material's plugins in every generated mkdocs.yml (theme-namespaced names, as MkDocs resolves them).
+_THEME_PLUGINS = ("material/search", "material/offline")
+
+
+@dataclass(frozen=True)
+class _Worker:
+    """A forked child getting MkDocs ready; the parent sends it one build and reads back the result."""
+
+    pid: int
+    jobs: int  # the parent writes the job here, then closes it
+    results: int  # and reads the child's answer here, until end of file
+    compiler: int | None  # on a first build, a second child compiling the theme's templates meanwhile
+
+
+_worker: _Worker | None = None
+
+
+def start_mkdocs_worker() -> None:
+    """Fork a child that gets MkDocs ready while this process loads, validates and renders.
+
+    The child imports MkDocs, Material and its plugins (a fifth of a small build), then waits for
+    the build (run_engine sends it) and runs MkDocs exactly as this process would. On a first
+    build (the template cache does not hold the theme yet) a second child compiles the theme's
+    templates into the cache meanwhile, as MkDocs would have done inside the build. The output is
+    the same either way. Only where it pays and is safe: os.fork exists, there is more than one CPU
+    and no other thread runs (forking then is unsafe). Idempotent; stop_mkdocs_worker() ends
+    children that were never given a build.
+    """
+    global _worker
+    if _worker is not None or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return
+    import threading
+
+    if threading.active_count() > 1:
+        return
+    cache = template_cache()
+    compiler = None
+    if cache is not None and not (cache.folder / _warm_marker()).exists():
+        compiler = _fork(lambda: _compile_theme(cache))
+    jobs_read, jobs_write = os.pipe()
+    results_read, results_write = os.pipe()
+    pid = _fork(lambda: _serve_one_build(jobs_read, results_write), close=(jobs_write, results_read))
+    os.close(jobs_read)
+    os.close(results_write)
+    _worker = _Worker(pid, jobs_write, results_read, compiler)
+
+
+def _fork(work: Callable[[], None], close: tuple[int, ...] = ()) -> int:
+    """Run ``work`` in a forked child and return its pid; the child never returns into our code.
+
+    The child closes the parent's pipe ends (``close``), and lets go of the caller's stdio so that
+    a caller reading our output never waits for it.
+    """
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            for fd in close:
+                os.close(fd)
+            _detach_stdio()
+            work()
+            status = 0
+        finally:
+            os._exit(status)
+    return pid
+
+
+def stop_mkdocs_worker() -> None:
+    """End and reap a worker that is still waiting (the build failed before the engine ran)."""
+    global _worker
+    worker, _worker = _worker, None
+    if worker is not None:
+        _end_worker(worker)
+
+
+def _end_worker(worker: _Worker) -> None:
+    """Close our pipe ends, and reap the children, stopping any still at work (the compiler's
+    unfinished templates are compiled by MkDocs itself)."""
+    for fd in (worker.jobs, worker.results):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    for pid in (worker.pid, worker.compiler):
+        if pid is None:
+            continue
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+        except (ChildProcessError, ProcessLookupError):
+            pass
+
+
+def _detach_stdio() -> None:
+    """Point the child's stdin, stdout and stderr at the null device, letting go of the caller's pipes."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+
+
+def _serve_one_build(jobs: int, results: int) -> None:
+    """The worker's life: get MkDocs ready, run the one build asked for, write back what came of it."""
+    _prepare_mkdocs()
+    with os.fdopen(jobs, "rb") as stream:
+        job = stream.read()
+    if not job:  # the parent went on without us
+        return
+    config, target, strict, epoch = json.loads(job)
+    try:
+        run = _run_mkdocs(Path(config), Path(target), strict, epoch)
+        reply = ["ok", run.output, run.warnings]
+    except EngineError as exc:
+        reply = ["error", str(exc), exc.output]
+    with os.fdopen(results, "wb") as stream:
+        stream.write(json.dumps(reply).encode("utf-8"))
+
+
+def _prepare_mkdocs() -> None:
+    """Import what every build of ours imports."""
+    import mkdocs.commands.build  # noqa: F401 - imported now, so the build does not wait for it
+    import mkdocs.config  # noqa: F401
+    from mkdocs.plugins import get_plugins
+
+    plugins = get_plugins()
+    for name in _THEME_PLUGINS:
+        if name in plugins:
+            plugins[name].load()
+
+
+def _run_in_worker(config: Path, target: Path, strict: bool, epoch: int) -> EngineRun | None:
+    """The build, run by the worker; None when there is none, or it ended without an answer (the
+    caller then builds in this process)."""
+    global _worker
+    worker, _worker = _worker, None
+    if worker is None:
+        return None
+    try:
+        with contextlib.suppress(BrokenPipeError):
+            os.write(worker.jobs, json.dumps([str(config), str(target), strict, epoch]).encode("utf-8"))
+        os.close(worker.jobs)
+        reply = _read_until_end(worker.results, TIMEOUT_SECONDS)
+    finally:
+        _end_worker(worker)
+    if reply is None:
+        raise EngineError(f"mkdocs did not finish within {TIMEOUT_SECONDS} s")
+    if not reply:
+        return None
+    kind, message, detail = json.loads(reply)
+    if kind == "error":
+        raise EngineError(message, detail)
+    return EngineRun(message, detail)
+
+
+def _read_until_end(fd: int, timeout: float) -> bytes | None:
+    """Everything written to ``fd`` until its writer closes it; None if that takes over ``timeout`` s."""
+    import select
+    import time
+
+    deadline = time.monotonic() + timeout
+    chunks = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return None
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def _warm_marker() -> str:
@@ -147,77 +317,31 @@ def _warm_marker() -> str:
     return f"theme-warm-{versions}-py{sys.version_info[0]}.{sys.version_info[1]}"
 
 
-def start_theme_warmup() -> None:
-    """Compile Material's templates into the template cache in a child process, on another core.
-
-    A first build (an empty cache, as on CI) otherwise compiles them inside MkDocs, after all of
-    our own steps. The child starts as a build starts, and MkDocs then finds the templates in the
-    cache; the output is the same either way. Only where it pays and is safe: os.fork exists,
-    there is more than one CPU, no other thread runs (forking then is unsafe), the cache is in use
-    and does not hold them yet. Idempotent; finish_theme_warmup() reaps the child.
-    """
-    global _warmup_pid
-    if _warmup_pid is not None or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return
-    import threading
-
-    cache = template_cache()
-    if threading.active_count() > 1 or cache is None or (cache.folder / _warm_marker()).exists():
-        return
-    pid = os.fork()
-    if pid == 0:  # the child: compile, never return into the caller's code
-        try:
-            _detach_stdio()  # a caller reading our output must not wait for the child to end
-            _compile_theme(cache)
-        finally:
-            os._exit(0)
-    _warmup_pid = pid
-
-
-def _detach_stdio() -> None:
-    """Point the child's stdin, stdout and stderr at the null device, letting go of the caller's pipes."""
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    os.close(null)
-
-
 def _compile_theme(cache: TemplateCache) -> None:
     """Load (so compile and cache) the theme's templates reachable from the ones MkDocs renders."""
     from jinja2 import meta
     from mkdocs.theme import Theme
 
-    logging.disable(logging.CRITICAL)
-    env = Theme(name="material").get_env()  # the environment MkDocs builds with, bar our custom_dir
-    env.bytecode_cache = cache
-    seen: set[str] = set()
-    waiting = list(_THEME_ENTRY_TEMPLATES)
-    while waiting:
-        name = waiting.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        try:
-            env.get_template(name)
-            source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
-            waiting += [ref for ref in meta.find_referenced_templates(env.parse(source)) if ref]
-        except Exception:  # noqa: BLE001 - a template we cannot compile is MkDocs' to report
-            continue
-    (cache.folder / _warm_marker()).touch()
-
-
-def finish_theme_warmup() -> None:
-    """Reap the warm-up child; stop it if it is still compiling (MkDocs has compiled the rest)."""
-    global _warmup_pid
-    pid, _warmup_pid = _warmup_pid, None
-    if pid is None:
-        return
+    logging.disable(logging.CRITICAL)  # the theme's own notices; the build's log is captured later
     try:
-        if os.waitpid(pid, os.WNOHANG)[0] == 0:
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-    except (ChildProcessError, ProcessLookupError):
-        pass
+        env = Theme(name="material").get_env()  # the environment MkDocs builds with, bar our custom_dir
+        env.bytecode_cache = cache
+        seen: set[str] = set()
+        waiting = list(_THEME_ENTRY_TEMPLATES)
+        while waiting:
+            name = waiting.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            try:
+                env.get_template(name)
+                source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+                waiting += [ref for ref in meta.find_referenced_templates(env.parse(source)) if ref]
+            except Exception:  # noqa: BLE001 - a template we cannot compile is MkDocs' to report
+                continue
+    finally:
+        logging.disable(logging.NOTSET)
+    (cache.folder / _warm_marker()).touch()
 
 
 def _run_mkdocs(config: Path, target: Path, strict: bool, epoch: int) -> EngineRun:
@@ -246,7 +370,7 @@ def run_engine(work: Path, target: Path, *, engine: str = "mkdocs", strict: bool
     if engine == "zensical" and target.resolve() != (work / "site").resolve():
         raise EngineError(f"zensical builds into {work / 'site'} only, not {target}")
     if engine == "mkdocs":
-        return _run_mkdocs(config, target, strict, epoch)
+        return _run_in_worker(config, target, strict, epoch) or _run_mkdocs(config, target, strict, epoch)
     try:
         result = subprocess.run(_command(engine, config, target, strict), cwd=work, env=engine_environment(epoch),
                                 capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)

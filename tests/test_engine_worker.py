@@ -1,0 +1,125 @@
+"""The MkDocs worker: a child forked as a build starts, which imports MkDocs while we validate and
+render, then runs the build. It must give the same bytes, the same errors, and leave nothing behind.
+
+Forking is only done with no other thread running, which a pytest session cannot promise (the
+browser tests serve the site from a thread), so each case runs in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from conftest import run_cli
+
+# Starts the worker, then makes building in this process impossible: whatever gets built, the
+# worker built. Prints what happened as JSON.
+PRELUDE = """
+import json, os, sys
+from pathlib import Path
+from playbookgen import engine
+from playbookgen.build import build_site
+from playbookgen.errors import PlaybookError
+
+engine.start_mkdocs_worker()
+worker = engine._worker
+assert worker is not None, "no worker was started"
+
+def not_here(*args, **kwargs):
+    raise AssertionError("MkDocs ran in the parent process")
+
+root, site = Path(sys.argv[1]), Path(sys.argv[2])
+"""
+
+
+def _run(script: str, *args: Path) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-c", PRELUDE + textwrap.dedent(script), *map(str, args)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_worker_builds_the_same_bytes_as_this_process(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    outcome = _run("""
+        engine._run_mkdocs = not_here
+        build_site(root, site, pdfs=False)
+        print(json.dumps({"worker": worker.pid, "left": engine._worker is not None}))
+    """, root, tmp_path / "by-worker")
+    assert outcome["left"] is False
+    assert not _alive(outcome["worker"])
+    assert run_cli("build", root, "--site-dir", tmp_path / "here", "--no-pdf").exit_code == 0
+    assert _tree(tmp_path / "by-worker") == _tree(tmp_path / "here")
+
+
+def test_an_engine_failure_in_the_worker_is_reported_as_in_this_process(make_project, tmp_path: Path) -> None:
+    root = make_project({"mkdocs.yml": "theme:\n  name: no-such-theme\n"})
+    outcome = _run("""
+        engine._run_mkdocs = not_here
+        try:
+            build_site(root, site, pdfs=False)
+            print(json.dumps({"error": None}))
+        except PlaybookError as exc:
+            print(json.dumps({"error": str(exc), "output": getattr(exc, "output", ""), "site": site.exists()}))
+    """, root, tmp_path / "site")
+    assert outcome["error"] == "mkdocs build failed"
+    assert "no-such-theme" in outcome["output"]
+    assert outcome["site"] is False
+    here = run_cli("build", root, "--site-dir", tmp_path / "here", "--no-pdf")
+    assert here.exit_code == 1 and "mkdocs build failed" in here.stderr and "no-such-theme" in here.stderr
+
+
+def test_a_worker_that_dies_is_replaced_by_a_build_in_this_process(make_project, tmp_path: Path) -> None:
+    root = make_project()
+    outcome = _run("""
+        import signal
+        os.kill(worker.pid, signal.SIGKILL)
+        build_site(root, site, pdfs=False)
+        print(json.dumps({"built": (site / "index.html").is_file()}))
+    """, root, tmp_path / "site")
+    assert outcome["built"] is True
+
+
+def test_a_build_that_fails_before_the_engine_ends_the_worker(make_project, tmp_path: Path) -> None:
+    root = make_project({"stages/01-first.yml": "id: first\nname: [unclosed\n"})
+    outcome = _run("""
+        try:
+            build_site(root, site, pdfs=False)
+        except PlaybookError as exc:
+            print(json.dumps({"error": type(exc).__name__, "worker": worker.pid, "left": engine._worker is not None}))
+    """, root, tmp_path / "site")
+    assert outcome["error"] == "ValidationFailed"
+    assert outcome["left"] is False
+    assert not _alive(outcome["worker"])
+
+
+def test_with_another_thread_running_no_worker_is_forked(make_project, tmp_path: Path) -> None:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    script = textwrap.dedent("""
+        import json, threading
+        from playbookgen import engine
+        threading.Thread(target=threading.Event().wait, daemon=True).start()
+        engine.start_mkdocs_worker()
+        print(json.dumps(engine._worker is None))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) is True
