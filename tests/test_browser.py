@@ -150,6 +150,14 @@ document.addEventListener("DOMContentLoaded", function () {
 """
 
 
+TEAM_MAIN = """{% extends "base.html" %}
+{% block scripts %}{{ super() }}<script>
+window.teamInline = {themeReady: document.documentElement.classList.contains("js"),
+                     teamScriptLoaded: Array.isArray(window.teamEvents)};
+</script>{% endblock %}
+"""
+
+
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_scripts_wait_for_the_first_paint_and_start_once(engine, chromium, make_project, tmp_path, require_tool):
     """The theme's bundle is fetched after the first contentful paint, not alongside the stylesheet,
@@ -159,6 +167,7 @@ def test_scripts_wait_for_the_first_paint_and_start_once(engine, chromium, make_
     project = make_project({
         "mkdocs.yml": "theme:\n  custom_dir: theme\nextra_javascript:\n  - js/team.js\n",
         "theme/js/team.js": TEAM_SCRIPT,
+        "theme/main.html": TEAM_MAIN,
     })
     site = tmp_path / "site"
     result = run_cli("build", project, "--site-dir", site, "--no-pdf", "--engine", engine)
@@ -170,6 +179,8 @@ def test_scripts_wait_for_the_first_paint_and_start_once(engine, chromium, make_
               "the team's script never saw DOMContentLoaded")
         driver.execute_script("return new Promise(r => setTimeout(r, 300))")  # room for a second event
     assert driver.execute_script("return window.teamEvents") == ["theme-ready"]
+    # An inline script a team's main.html adds to the block runs too, after the scripts before it.
+    assert driver.execute_script("return window.teamInline") == {"themeReady": True, "teamScriptLoaded": True}
     paint, bundle = driver.execute_script("""
         const paint = performance.getEntriesByName("first-contentful-paint")[0];
         const bundle = performance.getEntriesByType("resource").find(e => /bundle\\.[0-9a-f]+\\.min\\.js$/.test(e.name));
