@@ -20,7 +20,7 @@ import re
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator
 from pathlib import Path
 
@@ -213,10 +213,10 @@ def stop_mkdocs_worker() -> None:
 
 
 def _end_worker(worker: _Worker) -> None:
-    """Close our pipe ends, and reap the children, stopping any still at work (the compiler's
-    unfinished templates are compiled by MkDocs itself)."""
+    """Close our pipe ends that are still open (-1: closed), and reap the children, stopping any
+    still at work (the compiler's unfinished templates are compiled by MkDocs itself)."""
     for fd in (worker.jobs, worker.results):
-        with contextlib.suppress(OSError):
+        if fd >= 0:
             os.close(fd)
     for pid in (worker.pid, worker.compiler):
         if pid is None:
@@ -274,9 +274,10 @@ def _run_in_worker(config: Path, target: Path, strict: bool, epoch: int) -> Engi
     if worker is None:
         return None
     try:
-        with contextlib.suppress(BrokenPipeError):
-            os.write(worker.jobs, json.dumps([str(config), str(target), strict, epoch]).encode("utf-8"))
-        os.close(worker.jobs)
+        with contextlib.suppress(BrokenPipeError):  # a worker that died answers with nothing, below
+            _write_all(worker.jobs, json.dumps([str(config), str(target), strict, epoch]).encode("utf-8"))
+        os.close(worker.jobs)  # the end of the job
+        worker = replace(worker, jobs=-1)
         reply = _read_until_end(worker.results, TIMEOUT_SECONDS)
     finally:
         _end_worker(worker)
@@ -288,6 +289,12 @@ def _run_in_worker(config: Path, target: Path, strict: bool, epoch: int) -> Engi
     if kind == "error":
         raise EngineError(message, detail)
     return EngineRun(message, detail)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _read_until_end(fd: int, timeout: float) -> bytes | None:
