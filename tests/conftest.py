@@ -62,6 +62,11 @@ def build_file_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
     return root
 
 
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, by relative path, with its bytes: to compare two builds."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_template_cache(tmp_path_factory: pytest.TempPathFactory):
     """Compiled templates go to a folder of the test session's, not the user's ~/.cache."""

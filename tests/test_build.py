@@ -11,7 +11,7 @@ import pytest
 
 from playbookgen.build import SITE_MARKER, build_site
 
-from conftest import run_cli
+from conftest import read_tree, run_cli
 
 XSS = {
     "stages/01-first.yml": """
@@ -84,10 +84,6 @@ def live_problems(site: Path) -> dict[str, list[str]]:
         if parser.problems:
             found[page.relative_to(site).as_posix()] = parser.problems
     return found
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +187,7 @@ def test_two_builds_are_byte_identical(make_project, tmp_path: Path) -> None:
     finally:
         os.environ.clear()
         os.environ.update(env)
-    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    one, two = read_tree(tmp_path / "one"), read_tree(tmp_path / "two")
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
 
@@ -199,29 +195,29 @@ def test_two_builds_are_byte_identical(make_project, tmp_path: Path) -> None:
 def test_a_failed_build_leaves_the_last_good_site(make_project) -> None:
     root = make_project()
     assert run_cli("build", root, "--no-pdf").exit_code == 0
-    before = snapshot(root / "site")
+    before = read_tree(root / "site")
     (root / "stages/01-first.yml").write_text("id: first\nname: [unclosed\n")
     bad_yaml = run_cli("build", root, "--no-pdf")
     assert bad_yaml.exit_code == 1
     assert "stages/01-first.yml:" in bad_yaml.stderr
-    assert snapshot(root / "site") == before
+    assert read_tree(root / "site") == before
     (root / "stages/01-first.yml").write_text("id: first\nname: First\nsummary: S.\nexit_criteria: [x]\n")
     (root / "templates/site").mkdir(parents=True)
     (root / "templates/site/index.md.j2").write_text("{{ missing_variable }}\n")
     assert run_cli("build", root, "--no-pdf").exit_code == 1
-    assert snapshot(root / "site") == before
+    assert read_tree(root / "site") == before
     assert [p.name for p in root.iterdir() if p.name.startswith(".site.")] == []  # staging cleaned up
 
 
 def test_an_engine_failure_leaves_the_last_good_site(make_project) -> None:
     root = make_project()
     assert run_cli("build", root, "--no-pdf").exit_code == 0
-    before = snapshot(root / "site")
+    before = read_tree(root / "site")
     (root / "mkdocs.yml").write_text("theme:\n  name: no-such-theme\n")
     result = run_cli("build", root, "--no-pdf")
     assert result.exit_code == 1
     assert "mkdocs build failed" in result.stderr
-    assert snapshot(root / "site") == before
+    assert read_tree(root / "site") == before
 
 
 def test_a_folder_we_did_not_make_is_refused(make_project, tmp_path: Path) -> None:
@@ -232,7 +228,7 @@ def test_a_folder_we_did_not_make_is_refused(make_project, tmp_path: Path) -> No
     result = run_cli("build", root, "--site-dir", foreign, "--no-pdf")
     assert result.exit_code == 2
     assert "refusing to replace" in result.stderr and "thesis.docx" in result.stderr
-    assert snapshot(foreign) == {"thesis.docx": b"precious"}
+    assert read_tree(foreign) == {"thesis.docx": b"precious"}
 
 
 def test_a_file_added_to_our_site_is_not_deleted(make_project) -> None:

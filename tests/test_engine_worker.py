@@ -14,7 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import read_tree, run_cli
 
 # Starts the worker, then makes building in this process impossible: whatever gets built, the
 # worker built. Prints what happened as JSON.
@@ -52,10 +52,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_the_worker_builds_the_same_bytes_as_this_process(make_project, tmp_path: Path) -> None:
     root = make_project()
     outcome = _run("""
@@ -66,7 +62,7 @@ def test_the_worker_builds_the_same_bytes_as_this_process(make_project, tmp_path
     assert outcome["left"] is False
     assert not _alive(outcome["worker"])
     assert run_cli("build", root, "--site-dir", tmp_path / "here", "--no-pdf").exit_code == 0
-    assert _tree(tmp_path / "by-worker") == _tree(tmp_path / "here")
+    assert read_tree(tmp_path / "by-worker") == read_tree(tmp_path / "here")
 
 
 def test_an_engine_failure_in_the_worker_is_reported_as_in_this_process(make_project, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from playbookgen.build import build_site
 from playbookgen.template_cache import template_cache
 from playbookgen.templating import make_environment, render_template
 
-from conftest import run_cli
+from conftest import read_tree, run_cli
 
 
 @pytest.fixture
@@ -21,21 +21,17 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder / "jinja"
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_builds_reuse_the_cache_and_write_the_same_bytes_as_without_it(make_project, tmp_path: Path,
                                                                       cache_dir: Path, monkeypatch) -> None:
     root = make_project()
     assert run_cli("build", root, "--site-dir", tmp_path / "cold", "--no-pdf").exit_code == 0
-    entries = tree(cache_dir)
+    entries = read_tree(cache_dir)
     assert len(entries) > 40  # ours and Material's theme templates
     assert run_cli("build", root, "--site-dir", tmp_path / "warm", "--no-pdf").exit_code == 0
-    assert tree(cache_dir) == entries  # all reused: nothing recompiled, and the work folder's overrides not kept
+    assert read_tree(cache_dir) == entries  # all reused: nothing recompiled, and the work folder's overrides not kept
     monkeypatch.setenv("PLAYBOOKGEN_CACHE_DIR", "")  # turned off
     build_site(root, tmp_path / "uncached", pdfs=False)
-    assert tree(tmp_path / "warm") == tree(tmp_path / "cold") == tree(tmp_path / "uncached")
+    assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "cold") == read_tree(tmp_path / "uncached")
 
 
 def test_an_escaping_environment_never_runs_code_compiled_without_escaping(make_project, cache_dir: Path) -> None:
@@ -44,7 +40,7 @@ def test_an_escaping_environment_never_runs_code_compiled_without_escaping(make_
     html = render_template(make_environment(root, "html"), "probe.j2", value="<b>*x*</b>")
     assert html == "&lt;b&gt;*x*&lt;/b&gt;"
     assert markdown != html
-    assert len(tree(cache_dir)) == 2  # one compiled copy per set of rules
+    assert len(read_tree(cache_dir)) == 2  # one compiled copy per set of rules
 
 
 def test_a_damaged_entry_is_compiled_again(make_project, tmp_path: Path, cache_dir: Path) -> None:
@@ -54,7 +50,7 @@ def test_a_damaged_entry_is_compiled_again(make_project, tmp_path: Path, cache_d
         entry.write_bytes(b"" if number % 2 else entry.read_bytes()[:40])  # emptied or truncated
     result = run_cli("build", root, "--site-dir", tmp_path / "second", "--no-pdf")
     assert result.exit_code == 0, result.stderr
-    assert tree(tmp_path / "second") == tree(tmp_path / "first")
+    assert read_tree(tmp_path / "second") == read_tree(tmp_path / "first")
 
 
 def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,7 +92,7 @@ def test_a_first_build_compiles_the_theme_in_a_child_and_writes_the_same_bytes(m
     entries = len(list((cache / "jinja").glob("*.cache")))
     assert entries > 40
     build("uncached", "")
-    assert tree(tmp_path / "first") == tree(tmp_path / "uncached")
+    assert read_tree(tmp_path / "first") == read_tree(tmp_path / "uncached")
     build("second", str(cache))  # warm: no child, nothing new compiled
     assert len(list((cache / "jinja").glob("*.cache"))) == entries
-    assert tree(tmp_path / "second") == tree(tmp_path / "first")
+    assert read_tree(tmp_path / "second") == read_tree(tmp_path / "first")
