@@ -329,25 +329,22 @@ def _compile_theme(cache: TemplateCache) -> None:
     from jinja2 import meta
     from mkdocs.theme import Theme
 
-    logging.disable(logging.CRITICAL)  # the theme's own notices; the build's log is captured later
-    try:
-        env = Theme(name="material").get_env()  # the environment MkDocs builds with, bar our custom_dir
-        env.bytecode_cache = cache
-        seen: set[str] = set()
-        waiting = list(_THEME_ENTRY_TEMPLATES)
-        while waiting:
-            name = waiting.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            try:
-                env.get_template(name)
-                source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
-                waiting += [ref for ref in meta.find_referenced_templates(env.parse(source)) if ref]
-            except Exception:  # noqa: BLE001 - a template we cannot compile is MkDocs' to report
-                continue
-    finally:
-        logging.disable(logging.NOTSET)
+    logging.disable(logging.CRITICAL)  # the theme's own notices: this child only compiles, never builds
+    env = Theme(name="material").get_env()  # the environment MkDocs builds with, bar our custom_dir
+    env.bytecode_cache = cache
+    seen: set[str] = set()
+    waiting = list(_THEME_ENTRY_TEMPLATES)
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            env.get_template(name)
+            source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+            waiting += [ref for ref in meta.find_referenced_templates(env.parse(source)) if ref]
+        except Exception:  # noqa: BLE001 - a template we cannot compile is MkDocs' to report
+            continue
     (cache.folder / _warm_marker()).touch()
 
 

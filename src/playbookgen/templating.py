@@ -39,7 +39,7 @@ BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 # Python-Markdown's backslash-escapable characters, plus | for tables and : for attribute lists;
-# each gets a backslash (str.translate: a fifth of the time of a regex substitution).
+# each gets a backslash (str.translate: half the time of a regex substitution, measured).
 _MD_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_{}[]()#+-.!|:~=^"})
 
 
