@@ -119,3 +119,33 @@ def test_with_another_thread_running_no_worker_is_forked(make_project, tmp_path:
                             check=False)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) is True
+
+
+def test_a_first_build_waits_for_a_theme_compiler_slower_than_mkdocs(make_project, tmp_path: Path) -> None:
+    """CI saw a small build finish first, and the compiler stopped before it marked the cache warm."""
+    root = make_project()
+    cache = tmp_path / "cache"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PLAYBOOKGEN_CACHE_DIR=str(cache))
+    script = textwrap.dedent("""
+        import json, sys, time
+        from pathlib import Path
+        from playbookgen import engine
+        from playbookgen.build import build_site
+
+        compile_theme = engine._compile_theme
+        def slow_compile(cache):
+            time.sleep(3)  # longer than the whole small build
+            compile_theme(cache)
+        engine._compile_theme = slow_compile
+        engine.start_mkdocs_worker()
+        compiler = engine._worker.compiler
+        build_site(Path(sys.argv[1]), Path(sys.argv[2]), pdfs=False)
+        print(json.dumps({"compiler": compiler}))
+    """)
+    command = [sys.executable, "-c", script, str(root), str(tmp_path / "site")]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["compiler"] is not None
+    assert not _alive(outcome["compiler"])
+    assert [p.name for p in (cache / "jinja").glob("theme-warm-*")]

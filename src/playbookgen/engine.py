@@ -36,6 +36,7 @@ __all__ = ["ENGINES", "EngineRun", "run_engine", "engine_environment", "start_mk
 
 ENGINES = ("mkdocs", "zensical")
 TIMEOUT_SECONDS = 600
+COMPILER_GRACE_SECONDS = 30  # a first build waits this long at most for the theme compiler to finish
 _WARNING = re.compile(r"^(?:WARNING|WARN)\s*-?\s*(.*)$")
 
 
@@ -212,21 +213,34 @@ def stop_mkdocs_worker() -> None:
         _end_worker(worker)
 
 
-def _end_worker(worker: _Worker) -> None:
-    """Close our pipe ends that are still open (-1: closed), and reap the children, stopping any
-    still at work (the compiler's unfinished templates are compiled by MkDocs itself)."""
+def _end_worker(worker: _Worker, *, let_compiler_finish: bool = False) -> None:
+    """Close our pipe ends that are still open (-1: closed), and reap the children.
+
+    A child still at work is stopped, but for the theme compiler after a build that ran: it gets
+    up to COMPILER_GRACE_SECONDS to finish, so a first build always leaves the cache warm
+    (stopped, its unfinished templates are compiled by the next build instead)."""
     for fd in (worker.jobs, worker.results):
         if fd >= 0:
             os.close(fd)
-    for pid in (worker.pid, worker.compiler):
-        if pid is None:
-            continue
-        try:
-            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+    _reap(worker.pid, 0)
+    if worker.compiler is not None:
+        _reap(worker.compiler, COMPILER_GRACE_SECONDS if let_compiler_finish else 0)
+
+
+def _reap(pid: int, grace: float) -> None:
+    """Wait up to ``grace`` seconds for child ``pid`` to end, then stop it; either way, reap it."""
+    import time
+
+    deadline = time.monotonic() + grace
+    try:
+        while os.waitpid(pid, os.WNOHANG)[0] == 0:
+            if time.monotonic() >= deadline:
                 os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
-        except (ChildProcessError, ProcessLookupError):
-            pass
+                return
+            time.sleep(0.01)
+    except (ChildProcessError, ProcessLookupError):
+        pass
 
 
 def _detach_stdio() -> None:
@@ -280,7 +294,7 @@ def _run_in_worker(config: Path, target: Path, strict: bool, epoch: int) -> Engi
         worker = replace(worker, jobs=-1)
         reply = _read_until_end(worker.results, TIMEOUT_SECONDS)
     finally:
-        _end_worker(worker)
+        _end_worker(worker, let_compiler_finish=True)
     if reply is None:
         raise EngineError(f"mkdocs did not finish within {TIMEOUT_SECONDS} s")
     if not reply:
