@@ -96,3 +96,29 @@ def test_a_first_build_compiles_the_theme_in_a_child_and_writes_the_same_bytes(m
     build("second", str(cache))  # warm: no child, nothing new compiled
     assert len(list((cache / "jinja").glob("*.cache"))) == entries
     assert read_tree(tmp_path / "second") == read_tree(tmp_path / "first")
+
+
+def test_a_warm_build_compiles_none_of_the_themes_templates(make_project, tmp_path: Path, cache_dir: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Material's search plugin makes theme environments of its own while it is configured; they
+    read the cache too (they compiled the translation templates on every build before)."""
+    import jinja2
+    import material
+
+    import playbookgen.build
+
+    monkeypatch.setattr(playbookgen.build, "start_mkdocs_worker", lambda: None)  # MkDocs in this process
+    root = make_project()
+    build_site(root, tmp_path / "cold", pdfs=False)
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def recording(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(filename or "")
+        return compile_template(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", recording)
+    build_site(root, tmp_path / "warm", pdfs=False)
+    theme = str(Path(material.__file__).parent)
+    assert compiled  # the work folder's own overrides are compiled each time
+    assert [name for name in compiled if name.startswith(theme)] == []

@@ -29,10 +29,9 @@ from .template_cache import TemplateCache, template_cache
 
 if TYPE_CHECKING:
     import jinja2
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
+    from mkdocs.theme import Theme
 
-__all__ = ["ENGINES", "EngineRun", "run_engine", "engine_environment", "start_mkdocs_worker", "stop_mkdocs_worker"]
+__all__ = ["ENGINES", "EngineRun", "cache_theme_templates", "run_engine", "engine_environment", "start_mkdocs_worker", "stop_mkdocs_worker"]
 
 ENGINES = ("mkdocs", "zensical")
 TIMEOUT_SECONDS = 600
@@ -116,24 +115,24 @@ def _captured_log() -> Iterator[_Capture]:
         logger.setLevel(saved[1])
 
 
-def _add_template_cache(settings: MkDocsConfig, skip: Path) -> None:
-    """Let MkDocs' theme environment reuse compiled templates (see template_cache); output is unchanged.
+def cache_theme_templates(theme: Theme, cache: TemplateCache | None) -> None:
+    """Give every environment ``theme`` makes our template cache; its output is unchanged.
 
-    Registered on the in-memory config through MkDocs' plugin API, never written to mkdocs.yml, so
-    the generated folder stays the same for any engine. Templates in the work folder are not kept.
+    MkDocs makes a fresh theme environment for the build, and Material's search plugin makes three
+    more while it is configured (to read the theme's translations); all come from Theme.get_env,
+    so it is wrapped on this one theme object. Nothing is written to mkdocs.yml, so the generated
+    folder stays the same for any engine. The build (below) and the serve hook both use this.
     """
-    from mkdocs.plugins import BasePlugin
-
-    cache = template_cache(skip=(skip,))
     if cache is None:
         return
+    make_environment = theme.get_env
 
-    class TemplateCachePlugin(BasePlugin):
-        def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-            env.bytecode_cache = cache
-            return env
+    def get_env() -> jinja2.Environment:
+        environment = make_environment()
+        environment.bytecode_cache = cache
+        return environment
 
-    settings.plugins["playbookgen-template-cache"] = TemplateCachePlugin()
+    theme.get_env = get_env  # type: ignore[method-assign]
 
 
 # Templates MkDocs renders by name on every build; what they include is followed from there.
@@ -370,7 +369,7 @@ def _run_mkdocs(config: Path, target: Path, strict: bool, epoch: int) -> EngineR
     with _captured_log() as log, _environment({"SOURCE_DATE_EPOCH": str(epoch)}):
         try:
             settings = load_config(config_file=str(config), site_dir=str(target), strict=strict)
-            _add_template_cache(settings, skip=config.parent)
+            cache_theme_templates(settings.theme, template_cache(skip=(config.parent,)))  # not the work folder's
             build(settings)
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - the engine's failure, reported, not raised
             output = "\n".join(log.lines + [f"{type(exc).__name__}: {exc}"])

@@ -105,23 +105,26 @@ def _report(message: str) -> None:
     print(f"playbookgen: {message}", file=sys.stderr, flush=True)
 
 
-# MkDocs' dev server builds its own theme environment on every rebuild; this hook, written into the
-# private work folder and named on the command line, hands it our template cache so a rebuild
-# does not compile the theme's templates again. It is MkDocs' public hooks API, serve-only, and
-# never part of a built site's mkdocs.yml.
+# MkDocs' dev server builds its own theme environments on every rebuild; this hook, written into the
+# private work folder and named on the command line, hands them our template cache so a rebuild
+# does not compile the theme's templates again. It runs before the other plugins are configured
+# (Material's search plugin makes environments then). It is MkDocs' public hooks API, serve-only,
+# and never part of a built site's mkdocs.yml.
 SERVE_HOOK = "playbookgen_serve_hook.py"
-_HOOK_SOURCE = '''"""Written by playbookgen serve: MkDocs' theme environment reuses compiled templates."""
+_HOOK_SOURCE = '''"""Written by playbookgen serve: MkDocs' theme environments reuse compiled templates."""
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
+from playbookgen.engine import cache_theme_templates
 from playbookgen.template_cache import template_cache
 
 _cache = template_cache(skip=(Path(__file__).resolve().parent,))
 
 
-def on_env(env, config, files):
-    if _cache is not None:
-        env.bytecode_cache = _cache
-    return env
+@event_priority(100)
+def on_config(config):
+    cache_theme_templates(config.theme, _cache)
 '''
 
 
