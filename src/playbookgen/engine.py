@@ -157,12 +157,12 @@ _worker: _Worker | None = None
 def start_mkdocs_worker() -> None:
     """Fork a child that gets MkDocs ready while this process loads, validates and renders.
 
-    The child imports MkDocs, Material and its plugins (a fifth of a small build), then waits for
-    the build (run_engine sends it) and runs MkDocs exactly as this process would. On a first
-    build (the template cache does not hold the theme yet) a second child compiles the theme's
-    templates into the cache meanwhile, as MkDocs would have done inside the build. The output is
-    the same either way. Only where it pays and is safe: os.fork exists, there is more than one CPU
-    and no other thread runs (forking then is unsafe). Idempotent; stop_mkdocs_worker() ends
+    The child imports MkDocs, Material, its plugins and our Markdown extensions (a fifth of a small
+    build), then waits for the build (run_engine sends it) and runs MkDocs exactly as this process
+    would. On a first build (the template cache does not hold the theme yet) a second child compiles
+    the theme's templates into the cache meanwhile, as MkDocs would have done inside the build. The
+    output is the same either way. Only where it pays and is safe: os.fork exists, there is more than
+    one CPU and no other thread runs (forking then is unsafe). Idempotent; stop_mkdocs_worker() ends
     children that were never given a build.
     """
     global _worker
@@ -268,15 +268,20 @@ def _serve_one_build(jobs: int, results: int) -> None:
 
 
 def _prepare_mkdocs() -> None:
-    """Import what every build of ours imports."""
+    """Import what every build of ours imports: MkDocs, the theme's plugins, our Markdown extensions."""
+    import markdown
     import mkdocs.commands.build  # noqa: F401 - imported now, so the build does not wait for it
     import mkdocs.config  # noqa: F401
     from mkdocs.plugins import get_plugins
+
+    from .render.config import MARKDOWN_EXTENSIONS
 
     plugins = get_plugins()
     for name in _THEME_PLUGINS:
         if name in plugins:
             plugins[name].load()
+    names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in MARKDOWN_EXTENSIONS]
+    markdown.Markdown(extensions=names)  # imports each extension's module; MkDocs makes its own instances
 
 
 def _run_in_worker(config: Path, target: Path, strict: bool, epoch: int) -> EngineRun | None:

@@ -7,17 +7,20 @@ MkDocs and Zensical read the same file.
 
 from __future__ import annotations
 
+import copy
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import yaml
 
 from ..errors import Diagnostic, ValidationFailed, error, warning
-from ..model import Project
 
-__all__ = ["TEAM_CONFIG", "OUR_THEME_DIR", "OURS_ONLY", "Tagged", "load_team_config", "dump_config", "merge_config",
+if TYPE_CHECKING:
+    from ..model import Project
+
+__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OUR_THEME_DIR", "OURS_ONLY", "Tagged", "load_team_config", "dump_config", "merge_config",
            "site_config", "team_theme_dir"]
 
 TEAM_CONFIG = "mkdocs.yml"
@@ -25,6 +28,20 @@ TEAM_CONFIG = "mkdocs.yml"
 OUR_THEME_DIR = "overrides"
 # Keys the pipeline decides: the team's values would point the engine at the wrong pages or folders.
 OURS_ONLY = ("docs_dir", "site_dir", "nav")
+
+# Our Markdown extensions, in order; the MkDocs worker (engine.py) imports them before the build.
+MARKDOWN_EXTENSIONS: tuple[Any, ...] = (
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "tables",
+    {"toc": {"permalink": True}},
+    "pymdownx.escapeall",
+    {"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}},
+    "playbookgen.tasklabels",  # after tasklist: names each checkbox by its item's text
+    "pymdownx.superfences",
+    "pymdownx.details",
+)
 
 
 @dataclass(frozen=True)
@@ -192,18 +209,7 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
             "features": ["navigation.footer", "navigation.sections", "navigation.top", "search.highlight"],
         },
         "plugins": ["search", "offline"],
-        "markdown_extensions": [
-            "admonition",
-            "attr_list",
-            "md_in_html",
-            "tables",
-            {"toc": {"permalink": True}},
-            "pymdownx.escapeall",
-            {"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}},
-            "playbookgen.tasklabels",  # after tasklist: names each checkbox by its item's text
-            "pymdownx.superfences",
-            "pymdownx.details",
-        ],
+        "markdown_extensions": copy.deepcopy(list(MARKDOWN_EXTENSIONS)),
         "extra_css": extra_css,
         # Listing the worker shim here stops the offline plugin adding its CDN copy.
         "extra": {"polyfills": polyfills},
