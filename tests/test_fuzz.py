@@ -104,3 +104,28 @@ def test_alias_bomb_is_refused_at_once() -> None:
 def test_hundred_thousand_brackets_do_not_crash() -> None:
     doc, diagnostics = parse_yaml("a: " + "[" * 100_000, "deep.yml")
     assert doc is None and [d.code for d in diagnostics] == ["yaml-too-deep"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("\\`*_{}[]()#+-.!|:~=^<>&\"' \n\tazAZ09żó;/@")), max_size=40))
+def test_escaped_plain_text_renders_as_that_text(text: str) -> None:
+    """escape_markdown makes any plain text inert: through our Markdown extensions it comes out as one
+    paragraph whose text is the input with its whitespace runs made single spaces."""
+    import html
+    import re
+
+    import markdown
+
+    from playbookgen.render.config import MARKDOWN_EXTENSIONS
+    from playbookgen.templating import escape_markdown
+
+    names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in MARKDOWN_EXTENSIONS]
+    expected = " ".join(text.split())
+    rendered = markdown.Markdown(extensions=names).convert(escape_markdown(text))
+    if not expected:
+        assert rendered == ""
+        return
+    assert rendered.startswith("<p>") and rendered.endswith("</p>")
+    inner = rendered[3:-4]
+    assert "<" not in re.sub(r"&lt;", "", inner)  # no tag of any kind
+    assert html.unescape(inner) == expected

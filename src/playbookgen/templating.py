@@ -39,16 +39,21 @@ BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 # Python-Markdown's backslash-escapable characters, plus | for tables and : for attribute lists;
-# each gets a backslash (str.translate: half the time of a regex substitution, measured).
-_MD_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_{}[]()#+-.!|:~=^"})
+# each gets a backslash. The backslash comes first, so the backslashes added after it stay single.
+# One str.replace per character present: a third of the time of str.translate (which looks each
+# character up in a dict) and of a regex substitution, measured on the playbook's own text.
+_MD_SPECIALS = "\\`*_{}[]()#+-.!|:~=^"
 
 
 def escape_markdown(value: Any) -> str:
     """Plain text, made inert for Markdown: HTML-escaped, specials backslash-escaped, one line."""
     if isinstance(value, Markup):
         return str(value)
-    text = " ".join(str(value).split())
-    return html.escape(text, quote=True).translate(_MD_ESCAPES)
+    text = html.escape(" ".join(str(value).split()), quote=True)
+    for char in _MD_SPECIALS:
+        if char in text:
+            text = text.replace(char, "\\" + char)
+    return text
 
 
 def safe_url(url: str) -> str | None:
