@@ -14,7 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import read_tree, run_cli
+from conftest import needs_two_cpus, read_tree, run_cli
 
 # Starts the worker, then makes building in this process impossible: whatever gets built, the
 # worker built. Prints what happened as JSON.
@@ -52,6 +52,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@needs_two_cpus
 def test_the_worker_builds_the_same_bytes_as_this_process(make_project, tmp_path: Path) -> None:
     root = make_project()
     outcome = _run("""
@@ -65,6 +66,7 @@ def test_the_worker_builds_the_same_bytes_as_this_process(make_project, tmp_path
     assert read_tree(tmp_path / "by-worker") == read_tree(tmp_path / "here")
 
 
+@needs_two_cpus
 def test_an_engine_failure_in_the_worker_is_reported_as_in_this_process(make_project, tmp_path: Path) -> None:
     root = make_project({"mkdocs.yml": "theme:\n  name: no-such-theme\n"})
     outcome = _run("""
@@ -82,6 +84,7 @@ def test_an_engine_failure_in_the_worker_is_reported_as_in_this_process(make_pro
     assert here.exit_code == 1 and "mkdocs build failed" in here.stderr and "no-such-theme" in here.stderr
 
 
+@needs_two_cpus
 def test_a_worker_that_dies_is_replaced_by_a_build_in_this_process(make_project, tmp_path: Path) -> None:
     root = make_project()
     outcome = _run("""
@@ -93,6 +96,7 @@ def test_a_worker_that_dies_is_replaced_by_a_build_in_this_process(make_project,
     assert outcome["built"] is True
 
 
+@needs_two_cpus
 def test_a_build_that_fails_before_the_engine_ends_the_worker(make_project, tmp_path: Path) -> None:
     root = make_project({"stages/01-first.yml": "id: first\nname: [unclosed\n"})
     outcome = _run("""
@@ -121,6 +125,7 @@ def test_with_another_thread_running_no_worker_is_forked(make_project, tmp_path:
     assert json.loads(result.stdout) is True
 
 
+@needs_two_cpus
 def test_a_first_build_waits_for_a_theme_compiler_slower_than_mkdocs(make_project, tmp_path: Path) -> None:
     """CI saw a small build finish first, and the compiler stopped before it marked the cache warm."""
     root = make_project()

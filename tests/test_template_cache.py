@@ -11,7 +11,7 @@ from playbookgen.build import build_site
 from playbookgen.template_cache import template_cache
 from playbookgen.templating import make_environment, render_template
 
-from conftest import read_tree, run_cli
+from conftest import needs_two_cpus, read_tree, run_cli
 
 
 @pytest.fixture
@@ -72,6 +72,7 @@ def test_no_usable_cache_folder_still_builds(make_project, tmp_path: Path, monke
     assert result.exit_code == 0, result.stderr
 
 
+@needs_two_cpus
 def test_a_first_build_compiles_the_theme_in_a_child_and_writes_the_same_bytes(make_project, tmp_path: Path) -> None:
     """In a fresh process (no other thread), the CLI forks a child that fills the cache with the theme."""
     import subprocess
