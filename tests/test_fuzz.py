@@ -116,12 +116,11 @@ def test_escaped_plain_text_renders_as_that_text(text: str) -> None:
 
     import markdown
 
-    from playbookgen.render.config import MARKDOWN_EXTENSIONS
+    from playbookgen.render.config import markdown_extension_names
     from playbookgen.templating import escape_markdown
 
-    names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in MARKDOWN_EXTENSIONS]
     expected = " ".join(text.split())
-    rendered = markdown.Markdown(extensions=names).convert(escape_markdown(text))
+    rendered = markdown.Markdown(extensions=markdown_extension_names()).convert(escape_markdown(text))
     if not expected:
         assert rendered == ""
         return

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     import jinja2
     from mkdocs.theme import Theme
 
-__all__ = ["ENGINES", "EngineRun", "cache_theme_templates", "run_engine", "engine_environment", "start_mkdocs_worker", "stop_mkdocs_worker"]
+__all__ = ["ENGINES", "EngineRun", "cache_theme_templates", "run_engine", "engine_environment", "start_mkdocs_worker",
+           "stop_mkdocs_worker"]
 
 ENGINES = ("mkdocs", "zensical")
 TIMEOUT_SECONDS = 600
@@ -274,14 +275,13 @@ def _prepare_mkdocs() -> None:
     import mkdocs.config  # noqa: F401
     from mkdocs.plugins import get_plugins
 
-    from .render.config import MARKDOWN_EXTENSIONS
+    from .render.config import markdown_extension_names
 
     plugins = get_plugins()
     for name in _THEME_PLUGINS:
         if name in plugins:
             plugins[name].load()
-    names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in MARKDOWN_EXTENSIONS]
-    markdown.Markdown(extensions=names)  # imports each extension's module; MkDocs makes its own instances
+    markdown.Markdown(extensions=markdown_extension_names())  # imports their modules; MkDocs makes its own instances
 
 
 def _run_in_worker(config: Path, target: Path, strict: bool, epoch: int) -> EngineRun | None:

@@ -20,8 +20,8 @@ from ..errors import Diagnostic, ValidationFailed, error, warning
 if TYPE_CHECKING:
     from ..model import Project
 
-__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OUR_THEME_DIR", "OURS_ONLY", "Tagged", "load_team_config", "dump_config", "merge_config",
-           "site_config", "team_theme_dir"]
+__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OUR_THEME_DIR", "OURS_ONLY", "Tagged", "load_team_config",
+           "dump_config", "markdown_extension_names", "merge_config", "site_config", "team_theme_dir"]
 
 TEAM_CONFIG = "mkdocs.yml"
 # Our theme overrides, beside docs/ in the work folder; a team's custom_dir is copied beneath them.
@@ -112,6 +112,11 @@ def _entry_name(entry: Any) -> str | None:
     if isinstance(entry, dict) and len(entry) == 1:
         return str(next(iter(entry)))
     return None
+
+
+def markdown_extension_names() -> list[str]:
+    """The names of our Markdown extensions (MARKDOWN_EXTENSIONS without their settings)."""
+    return [str(_entry_name(entry)) for entry in MARKDOWN_EXTENSIONS]
 
 
 def _as_entries(value: Any) -> list[Any]:
