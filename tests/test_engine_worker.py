@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from conftest import needs_two_cpus, read_tree, run_cli
 
@@ -36,10 +37,11 @@ root, site = Path(sys.argv[1]), Path(sys.argv[2])
 """
 
 
-def _run(script: str, *args: Path) -> dict:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    command = [sys.executable, "-c", PRELUDE + textwrap.dedent(script), *map(str, args)]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+def _run(script: str, *args: Path, prelude: str = PRELUDE, **env: str) -> Any:
+    """Run ``prelude`` + ``script`` in a fresh interpreter (with ``env`` added); the JSON it printed last."""
+    command = [sys.executable, "-c", prelude + textwrap.dedent(script), *map(str, args)]
+    environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env)
+    result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -111,18 +113,14 @@ def test_a_build_that_fails_before_the_engine_ends_the_worker(make_project, tmp_
 
 
 def test_with_another_thread_running_no_worker_is_forked(make_project, tmp_path: Path) -> None:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    script = textwrap.dedent("""
+    no_worker = _run("""
         import json, threading
         from playbookgen import engine
         threading.Thread(target=threading.Event().wait, daemon=True).start()
         engine.start_mkdocs_worker()
         print(json.dumps(engine._worker is None))
-    """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
-                            check=False)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) is True
+    """, prelude="")
+    assert no_worker is True
 
 
 @needs_two_cpus
@@ -130,8 +128,7 @@ def test_a_first_build_waits_for_a_theme_compiler_slower_than_mkdocs(make_projec
     """CI saw a small build finish first, and the compiler stopped before it marked the cache warm."""
     root = make_project()
     cache = tmp_path / "cache"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PLAYBOOKGEN_CACHE_DIR=str(cache))
-    script = textwrap.dedent("""
+    outcome = _run("""
         import json, sys, time
         from pathlib import Path
         from playbookgen import engine
@@ -146,11 +143,7 @@ def test_a_first_build_waits_for_a_theme_compiler_slower_than_mkdocs(make_projec
         compiler = engine._worker.compiler
         build_site(Path(sys.argv[1]), Path(sys.argv[2]), pdfs=False)
         print(json.dumps({"compiler": compiler}))
-    """)
-    command = [sys.executable, "-c", script, str(root), str(tmp_path / "site")]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
-    assert result.returncode == 0, result.stderr
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    """, root, tmp_path / "site", prelude="", PLAYBOOKGEN_CACHE_DIR=str(cache))
     assert outcome["compiler"] is not None
     assert not _alive(outcome["compiler"])
     assert [p.name for p in (cache / "jinja").glob("theme-warm-*")]
