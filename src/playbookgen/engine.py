@@ -348,8 +348,9 @@ def _compile_theme(cache: TemplateCache) -> None:
     from mkdocs.theme import Theme
 
     logging.disable(logging.CRITICAL)  # the theme's own notices: this child only compiles, never builds
-    env = Theme(name="material").get_env()  # the environment MkDocs builds with, bar our custom_dir
-    env.bytecode_cache = cache
+    theme = Theme(name="material")  # the theme MkDocs builds with, bar our custom_dir
+    cache_theme_templates(theme, cache)
+    env = theme.get_env()
     seen: set[str] = set()
     waiting = list(_THEME_ENTRY_TEMPLATES)
     while waiting:
