@@ -20,6 +20,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator
 from pathlib import Path
@@ -229,8 +230,6 @@ def _end_worker(worker: _Worker, *, let_compiler_finish: bool = False) -> None:
 
 def _reap(pid: int, grace: float) -> None:
     """Wait up to ``grace`` seconds for child ``pid`` to end, then stop it; either way, reap it."""
-    import time
-
     deadline = time.monotonic() + grace
     try:
         while os.waitpid(pid, os.WNOHANG)[0] == 0:
@@ -318,7 +317,6 @@ def _write_all(fd: int, data: bytes) -> None:
 def _read_until_end(fd: int, timeout: float) -> bytes | None:
     """Everything written to ``fd`` until its writer closes it; None if that takes over ``timeout`` s."""
     import select
-    import time
 
     deadline = time.monotonic() + timeout
     chunks = []
