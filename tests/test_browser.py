@@ -142,17 +142,81 @@ def test_site_works_from_the_file_system_without_network(chromium, repo_site, sc
     assert not remote, f"the offline site asked the network for: {remote}"
 
 
+# Installed before the page exists: every change to <html>'s attributes (name, old and new value),
+# with whether the <body> existed yet (it does not while <head> is parsed).
+ROOT_WATCH = """
+window.rootChanges = [];
+new MutationObserver(list => {
+  const root = document.documentElement;
+  list.forEach((m, i) => {
+    if (m.target !== root) return;
+    // Setting a value it already has is recorded too; only a real change counts.
+    const next = list.slice(i + 1).find(n => n.target === root && n.attributeName === m.attributeName);
+    const value = next ? next.oldValue : root.getAttribute(m.attributeName);
+    if (value !== m.oldValue) rootChanges.push([m.attributeName, m.oldValue, value, document.body !== null]);
+  });
+}).observe(document, {attributes: true, attributeOldValue: true, subtree: true});  // <html> does not exist yet
+"""
+
+
+def _theme_started(driver) -> None:
+    _wait(driver, lambda d: d.execute_script("return typeof window.document$ === 'object'"),
+          "the theme's script never started")
+
+
+def test_the_theme_start_leaves_the_root_element_alone(chromium, repo_site_url):
+    """The classes the theme's script puts on <html> are there from the <head> on. Set later, by the
+    theme's start-up, each change to <html> restyles every element of the page once more."""
+    driver = chromium()
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": ROOT_WATCH})
+    driver.get(repo_site_url)
+    _theme_started(driver)
+    changes = driver.execute_script("return rootChanges")
+    assert changes and not any(with_body for *_, with_body in changes), changes
+    classes = driver.execute_script("return [...document.documentElement.classList]")
+    assert {"js", "js-focus-visible"} <= set(classes) and "no-js" not in classes
+
+
+def test_switching_light_and_dark_fades_nothing(chromium, repo_site_url):
+    """The palette stylesheet's rule that stops transitions during a switch is gone (it cost two
+    restyles of the whole page at start-up); our script does its job, at the switch only."""
+    from selenium.webdriver.common.by import By
+
+    driver = chromium()
+    driver.get(repo_site_url)
+    _theme_started(driver)
+    header = driver.find_element(By.CSS_SELECTOR, "header.md-header")
+    duration = "return getComputedStyle(arguments[0]).transitionDuration"
+    before = driver.execute_script(duration, header)
+    assert any(float(d.strip().rstrip("s")) > 0 for d in before.split(",")), before
+    toggle = driver.find_element(By.CSS_SELECTOR, "[data-md-component=palette] label:not([hidden])")
+    during, scheme = driver.execute_script("""
+        arguments[0].click();
+        return [getComputedStyle(arguments[1]).transitionDuration, document.body.dataset.mdColorScheme];
+    """, toggle, header)
+    assert scheme == "slate"
+    assert set(during.replace(" ", "").split(",")) == {"0s"}, during
+    _wait(driver, lambda d: d.execute_script(duration, header) == before, "transitions stayed off after the switch")
+    # It is our script that did it: no stylesheet of the page holds the theme's rule any more.
+    assert not driver.execute_script("""
+        const rules = group => [...group.cssRules].flatMap(r => [r, ...(r.cssRules ? rules(r) : [])]);
+        return [...document.styleSheets].flatMap(rules)
+          .some(r => (r.selectorText || "").includes("data-md-color-switching"));
+    """)
+
+
 TEAM_SCRIPT = """
 window.teamEvents = window.teamEvents || [];
 document.addEventListener("DOMContentLoaded", function () {
-  window.teamEvents.push(document.documentElement.classList.contains("js") ? "theme-ready" : "theme-not-ready");
+  // The theme's bundle publishes document$ when it has run (Material and Zensical alike).
+  window.teamEvents.push(typeof window.document$ === "object" ? "theme-ready" : "theme-not-ready");
 });
 """
 
 
 TEAM_MAIN = """{% extends "base.html" %}
 {% block scripts %}{{ super() }}<script>
-window.teamInline = {themeReady: document.documentElement.classList.contains("js"),
+window.teamInline = {themeReady: typeof window.document$ === "object",
                      teamScriptLoaded: Array.isArray(window.teamEvents)};
 </script>{% endblock %}
 """
