@@ -256,3 +256,19 @@ def test_polish_playbook_gets_polish_labels(make_project) -> None:
     stage = (result.site_dir / "stages/first.html").read_text()
     assert "Kryteria wyjścia" in stage and "Następny etap" in stage
     assert '<html lang="pl"' in (result.site_dir / "index.html").read_text()
+
+
+def test_the_palette_stylesheet_loses_only_its_switching_rule(built: Path) -> None:
+    """The theme's own palette stylesheet, but for the one rule blanked out (theme_assets.py)."""
+    import material
+
+    ours = sorted(built.glob("assets/stylesheets/palette.*.min.css"))
+    assert len(ours) == 1
+    theirs = (Path(material.__file__).parent / "templates" / ours[0].relative_to(built)).read_text(encoding="utf-8")
+    text = ours[0].read_text(encoding="utf-8")
+    assert "[data-md-color-switching] *" in theirs and "data-md-color-switching" not in text
+    assert len(text) == len(theirs)  # the source map still lines up
+    start = next(i for i, (a, b) in enumerate(zip(text, theirs)) if a != b)
+    end = len(text) - next(i for i, (a, b) in enumerate(zip(reversed(text), reversed(theirs))) if a != b)
+    assert text[start:end].startswith("/* playbookgen:") and text[start:end].endswith("*/")
+    assert theirs[start:end].startswith("[data-md-color-switching] *")

@@ -1,4 +1,4 @@
-"""`playbookgen build`: load → validate → render → write → engine → checklists → swap.
+"""`playbookgen build`: load → validate → render → write → engine → theme assets → link check → swap.
 
 The site is built in a hidden folder beside the real one and renamed into place only when every
 step succeeded, so a failed build leaves the last good site byte for byte as it was.
@@ -17,6 +17,7 @@ from .load import read_theme_folder
 from .model import Project
 from .render.config import TEAM_CONFIG
 from .render.site import SiteFiles, render_site, with_team_theme
+from .theme_assets import quiet_palette_switching
 from .validate import load_project
 from .write import (check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker,
                     write_new_file)
@@ -65,6 +66,7 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool) -> Buil
     try:
         write_work_folder(staging, site.files, static, fresh=True, theme=site.theme_files)  # write
         result = run_engine(staging, staging / "site", engine=engine, strict=strict, epoch=project.last_changed)
+        quiet_palette_switching(staging / "site")  # start-up speed (theme_assets.py)
         diagnostics += _link_diagnostics(project, check_site_links(staging / "site", skip=OTHERS_PAGES), strict)
         diagnostics += [warning(f"<{engine}>", 1, 1, "engine-warning", w) for w in result.warnings]
         write_marker(staging / "site", SITE_MARKER, MARKER_NOTE)
