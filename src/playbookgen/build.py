@@ -1,4 +1,5 @@
-"""`playbookgen build`: load → validate → render → write → engine → theme assets → link check → swap.
+"""`playbookgen build`: load → validate → checklists → render → write → engine → theme assets →
+link check → swap.
 
 The site is built in a hidden folder beside the real one and renamed into place only when every
 step succeeded, so a failed build leaves the last good site byte for byte as it was.
