@@ -124,26 +124,29 @@ def test_with_another_thread_running_no_worker_is_forked(make_project, tmp_path:
 
 
 @needs_two_cpus
-def test_a_first_build_waits_for_a_theme_compiler_slower_than_mkdocs(make_project, tmp_path: Path) -> None:
-    """CI saw a small build finish first, and the compiler stopped before it marked the cache warm."""
+def test_a_first_build_stops_compiling_the_theme_when_the_build_arrives(make_project, tmp_path: Path) -> None:
+    """The worker compiles the theme into an empty cache only while it has nothing else to do."""
     root = make_project()
     cache = tmp_path / "cache"
     outcome = _run("""
-        import json, sys, time
-        from pathlib import Path
-        from playbookgen import engine
-        from playbookgen.build import build_site
-
+        import time
         compile_theme = engine._compile_theme
-        def slow_compile(cache):
-            time.sleep(3)  # longer than the whole small build
-            compile_theme(cache)
-        engine._compile_theme = slow_compile
+        def compile_once_the_build_is_sent(cache, stop):
+            while not stop():
+                time.sleep(0.01)
+            (cache.folder / "stopped-by-the-build").touch()
+            compile_theme(cache, stop)
+        engine._compile_theme = compile_once_the_build_is_sent
         engine.start_mkdocs_worker()
-        compiler = engine._worker.compiler
-        build_site(Path(sys.argv[1]), Path(sys.argv[2]), pdfs=False)
-        print(json.dumps({"compiler": compiler}))
-    """, root, tmp_path / "site", prelude="", PLAYBOOKGEN_CACHE_DIR=str(cache))
-    assert outcome["compiler"] is not None
-    assert not _alive(outcome["compiler"])
-    assert [p.name for p in (cache / "jinja").glob("theme-warm-*")]
+        worker = engine._worker
+        engine._run_mkdocs = not_here
+        build_site(root, site, pdfs=False)
+        print(json.dumps({"worker": worker.pid, "built": (site / "index.html").is_file()}))
+    """, root, tmp_path / "site", prelude=PRELUDE.replace("engine.start_mkdocs_worker()", "").replace(
+        'assert worker is not None, "no worker was started"', ""), PLAYBOOKGEN_CACHE_DIR=str(cache))
+    assert outcome["built"] is True and not _alive(outcome["worker"])
+    assert (cache / "jinja" / "stopped-by-the-build").is_file()
+    assert not list((cache / "jinja").glob("theme-warm-*"))  # stopped before the end: not marked warm
+    assert len(list((cache / "jinja").glob("*.cache"))) > 40  # what MkDocs compiled, it cached
+    assert run_cli("build", root, "--site-dir", tmp_path / "here", "--no-pdf").exit_code == 0
+    assert read_tree(tmp_path / "site") == read_tree(tmp_path / "here")

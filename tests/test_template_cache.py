@@ -73,8 +73,9 @@ def test_no_usable_cache_folder_still_builds(make_project, tmp_path: Path, monke
 
 
 @needs_two_cpus
-def test_a_first_build_compiles_the_theme_in_a_child_and_writes_the_same_bytes(make_project, tmp_path: Path) -> None:
-    """In a fresh process (no other thread), the CLI forks a child that fills the cache with the theme."""
+def test_a_first_build_fills_the_cache_with_the_theme_and_writes_the_same_bytes(make_project, tmp_path: Path) -> None:
+    """In a fresh process (no other thread), the CLI's MkDocs worker compiles the theme into the cache
+    while it waits, and MkDocs adds what it compiles; the output is the same with or without it."""
     import subprocess
     import sys
 
@@ -87,16 +88,25 @@ def test_a_first_build_compiles_the_theme_in_a_child_and_writes_the_same_bytes(m
         result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
         assert result.returncode == 0, result.stderr
 
+    def entries() -> int:
+        return len(list((cache / "jinja").glob("*.cache")))
+
     build("first", str(cache))
-    markers = [p.name for p in (cache / "jinja").iterdir() if p.name.startswith("theme-warm-")]
-    assert len(markers) == 1
-    entries = len(list((cache / "jinja").glob("*.cache")))
-    assert entries > 40
+    assert entries() > 40
     build("uncached", "")
     assert read_tree(tmp_path / "first") == read_tree(tmp_path / "uncached")
-    build("second", str(cache))  # warm: no child, nothing new compiled
-    assert len(list((cache / "jinja").glob("*.cache"))) == entries
-    assert read_tree(tmp_path / "second") == read_tree(tmp_path / "first")
+    # Each build's worker goes on from where the last one was stopped (a build this small sends the
+    # job early), so within a few builds the theme is all in the cache and the cache marked warm.
+    for again in range(1, 6):
+        build(f"again-{again}", str(cache))
+        assert read_tree(tmp_path / f"again-{again}") == read_tree(tmp_path / "first")
+        if list((cache / "jinja").glob("theme-warm-*")):
+            break
+    assert len(list((cache / "jinja").glob("theme-warm-*"))) == 1, "the cache never became warm"
+    warm = entries()
+    build("warm", str(cache))  # nothing new compiled
+    assert entries() == warm
+    assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "first")
 
 
 def test_a_warm_build_compiles_none_of_the_themes_templates(make_project, tmp_path: Path, cache_dir: Path,

@@ -37,7 +37,6 @@ __all__ = ["ENGINES", "EngineRun", "cache_theme_templates", "run_engine", "engin
 
 ENGINES = ("mkdocs", "zensical")
 TIMEOUT_SECONDS = 600
-COMPILER_GRACE_SECONDS = 30  # a first build waits this long at most for the theme compiler to finish
 _WARNING = re.compile(r"^(?:WARNING|WARN)\s*-?\s*(.*)$")
 
 
@@ -139,6 +138,10 @@ def cache_theme_templates(theme: Theme, cache: TemplateCache | None) -> None:
 
 # Templates MkDocs renders by name on every build; what they include is followed from there.
 _THEME_ENTRY_TEMPLATES = ("main.html", "404.html", "sitemap.xml")
+# The name in {% extends/include/import/from "NAME" ... %}: found without parsing the template (a
+# second parse of each would double the compile's time). A name built at run time is MkDocs' to
+# compile; one that is not a template fails to load and is passed over.
+_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+(["'])([^"'{}]+)\1""")
 # Material's plugins in every generated mkdocs.yml (theme-namespaced names, as MkDocs resolves them).
 _THEME_PLUGINS = ("material/search", "material/offline")
 
@@ -150,7 +153,6 @@ class _Worker:
     pid: int
     jobs: int  # the parent writes the job here, then closes it
     results: int  # and reads the child's answer here, until end of file
-    compiler: int | None  # on a first build, a second child compiling the theme's templates meanwhile
 
 
 _worker: _Worker | None = None
@@ -161,11 +163,11 @@ def start_mkdocs_worker() -> None:
 
     The child imports MkDocs, Material, its plugins and our Markdown extensions (a fifth of a small
     build), then waits for the build (run_engine sends it) and runs MkDocs exactly as this process
-    would. On a first build (the template cache does not hold the theme yet) a second child compiles
-    the theme's templates into the cache meanwhile, as MkDocs would have done inside the build. The
-    output is the same either way. Only where it pays and is safe: os.fork exists, there is more than
-    one CPU and no other thread runs (forking then is unsafe). Idempotent; stop_mkdocs_worker() ends
-    children that were never given a build.
+    would. While the theme's templates are not all in the template cache yet (a first build), it
+    compiles them into it as it waits, which MkDocs would otherwise do inside the build. The output
+    is the same either way. Only where it pays and is safe: os.fork exists, there is more than one
+    CPU and no other thread runs (forking then is unsafe). Idempotent; stop_mkdocs_worker() ends a
+    worker that was never given a build.
     """
     global _worker
     if _worker is not None or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
@@ -174,16 +176,12 @@ def start_mkdocs_worker() -> None:
 
     if threading.active_count() > 1:
         return
-    cache = template_cache()
-    compiler = None
-    if cache is not None and not (cache.folder / _warm_marker()).exists():
-        compiler = _fork(lambda: _compile_theme(cache))
     jobs_read, jobs_write = os.pipe()
     results_read, results_write = os.pipe()
     pid = _fork(lambda: _serve_one_build(jobs_read, results_write), close=(jobs_write, results_read))
     os.close(jobs_read)
     os.close(results_write)
-    _worker = _Worker(pid, jobs_write, results_read, compiler)
+    _worker = _Worker(pid, jobs_write, results_read)
 
 
 def _fork(work: Callable[[], None], close: tuple[int, ...] = ()) -> int:
@@ -214,30 +212,20 @@ def stop_mkdocs_worker() -> None:
         _end_worker(worker)
 
 
-def _end_worker(worker: _Worker, *, let_compiler_finish: bool = False) -> None:
-    """Close our pipe ends that are still open (-1: closed), and reap the children.
-
-    A child still at work is stopped, but for the theme compiler after a build that ran: it gets
-    up to COMPILER_GRACE_SECONDS to finish, so a first build always leaves the cache warm
-    (stopped, its unfinished templates are compiled by the next build instead)."""
+def _end_worker(worker: _Worker) -> None:
+    """Close our pipe ends that are still open (-1: closed), and reap the worker (stopped if still at work)."""
     for fd in (worker.jobs, worker.results):
         if fd >= 0:
             os.close(fd)
-    _reap(worker.pid, 0)
-    if worker.compiler is not None:
-        _reap(worker.compiler, COMPILER_GRACE_SECONDS if let_compiler_finish else 0)
+    _reap(worker.pid)
 
 
-def _reap(pid: int, grace: float) -> None:
-    """Wait up to ``grace`` seconds for child ``pid`` to end, then stop it; either way, reap it."""
-    deadline = time.monotonic() + grace
+def _reap(pid: int) -> None:
+    """Reap child ``pid``, stopping it first if it is still at work."""
     try:
-        while os.waitpid(pid, os.WNOHANG)[0] == 0:
-            if time.monotonic() >= deadline:
-                os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-                return
-            time.sleep(0.01)
+        if os.waitpid(pid, os.WNOHANG)[0] == 0:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
     except (ChildProcessError, ProcessLookupError):
         pass
 
@@ -251,8 +239,16 @@ def _detach_stdio() -> None:
 
 
 def _serve_one_build(jobs: int, results: int) -> None:
-    """The worker's life: get MkDocs ready, run the one build asked for, write back what came of it."""
+    """The worker's life: get MkDocs ready, run the one build asked for, write back what came of it.
+
+    On a first build (the template cache does not hold the theme yet) the worker compiles the
+    theme's templates into the cache while it waits, and stops as soon as the build is sent;
+    MkDocs compiles what is left, into the cache too.
+    """
     _prepare_mkdocs()
+    cache = template_cache()
+    if cache is not None and not (cache.folder / _warm_marker()).exists():
+        _compile_theme(cache, stop=lambda: _readable(jobs))
     with os.fdopen(jobs, "rb") as stream:
         job = stream.read()
     if not job:  # the parent went on without us
@@ -265,6 +261,13 @@ def _serve_one_build(jobs: int, results: int) -> None:
         reply = ["error", str(exc), exc.output]
     with os.fdopen(results, "wb") as stream:
         stream.write(json.dumps(reply).encode("utf-8"))
+
+
+def _readable(fd: int) -> bool:
+    """True when reading ``fd`` would not wait: the job (or the end of the pipe) has arrived."""
+    import select
+
+    return bool(select.select([fd], [], [], 0)[0])
 
 
 def _prepare_mkdocs() -> None:
@@ -297,7 +300,7 @@ def _run_in_worker(config: Path, target: Path, strict: bool, epoch: int) -> Engi
         worker = replace(worker, jobs=-1)
         reply = _read_until_end(worker.results, TIMEOUT_SECONDS)
     finally:
-        _end_worker(worker, let_compiler_finish=True)
+        _end_worker(worker)
     if reply is None:
         raise EngineError(f"mkdocs did not finish within {TIMEOUT_SECONDS} s")
     if not reply:
@@ -340,18 +343,24 @@ def _warm_marker() -> str:
     return f"theme-warm-{versions}-py{sys.version_info[0]}.{sys.version_info[1]}"
 
 
-def _compile_theme(cache: TemplateCache) -> None:
-    """Load (so compile and cache) the theme's templates reachable from the ones MkDocs renders."""
-    from jinja2 import meta
+def _compile_theme(cache: TemplateCache, stop: Callable[[], bool] = lambda: False) -> None:
+    """Load (so compile and cache) the theme's templates reachable from the ones MkDocs renders.
+
+    ``stop`` is asked before each template; once it says yes, the rest is left to MkDocs, and the
+    cache is not marked warm (the next build's worker finishes the job, mostly from the cache).
+    """
     from mkdocs.theme import Theme
 
-    logging.disable(logging.CRITICAL)  # the theme's own notices: this child only compiles, never builds
+    logging.disable(logging.CRITICAL)  # the notices of making a theme object: the build logs its own
     theme = Theme(name="material")  # the theme MkDocs builds with, bar our custom_dir
+    logging.disable(logging.NOTSET)
     cache_theme_templates(theme, cache)
     env = theme.get_env()
     seen: set[str] = set()
     waiting = list(_THEME_ENTRY_TEMPLATES)
     while waiting:
+        if stop():
+            return
         name = waiting.pop()
         if name in seen:
             continue
@@ -359,7 +368,7 @@ def _compile_theme(cache: TemplateCache) -> None:
         try:
             env.get_template(name)
             source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
-            waiting += [ref for ref in meta.find_referenced_templates(env.parse(source)) if ref]
+            waiting += [match[2] for match in _REFERENCE.finditer(source)]
         except Exception:  # noqa: BLE001 - a template we cannot compile is MkDocs' to report
             continue
     (cache.folder / _warm_marker()).touch()
