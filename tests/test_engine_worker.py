@@ -17,23 +17,25 @@ from typing import Any
 
 from conftest import needs_two_cpus, read_tree, run_cli
 
-# Starts the worker, then makes building in this process impossible: whatever gets built, the
-# worker built. Prints what happened as JSON.
-PRELUDE = """
+# What every case needs: the imports, the build's folders, and not_here, which makes building in
+# this process impossible (whatever gets built, the worker built). Cases print what happened as JSON.
+SETUP = """
 import json, os, sys
 from pathlib import Path
 from playbookgen import engine
 from playbookgen.build import build_site
 from playbookgen.errors import PlaybookError
 
-engine.start_mkdocs_worker()
-worker = engine._worker
-assert worker is not None, "no worker was started"
-
 def not_here(*args, **kwargs):
     raise AssertionError("MkDocs ran in the parent process")
 
 root, site = Path(sys.argv[1]), Path(sys.argv[2])
+"""
+# ...and the worker started.
+PRELUDE = SETUP + """
+engine.start_mkdocs_worker()
+worker = engine._worker
+assert worker is not None, "no worker was started"
 """
 
 
@@ -142,8 +144,7 @@ def test_a_first_build_stops_compiling_the_theme_when_the_build_arrives(make_pro
         engine._run_mkdocs = not_here
         build_site(root, site, pdfs=False)
         print(json.dumps({"worker": worker.pid, "built": (site / "index.html").is_file()}))
-    """, root, tmp_path / "site", prelude=PRELUDE.replace("engine.start_mkdocs_worker()", "").replace(
-        'assert worker is not None, "no worker was started"', ""), PLAYBOOKGEN_CACHE_DIR=str(cache))
+    """, root, tmp_path / "site", prelude=SETUP, PLAYBOOKGEN_CACHE_DIR=str(cache))
     assert outcome["built"] is True and not _alive(outcome["worker"])
     assert (cache / "jinja" / "stopped-by-the-build").is_file()
     assert not list((cache / "jinja").glob("theme-warm-*"))  # stopped before the end: not marked warm

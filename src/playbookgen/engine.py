@@ -351,9 +351,10 @@ def _compile_theme(cache: TemplateCache, stop: Callable[[], bool] = lambda: Fals
     """
     from mkdocs.theme import Theme
 
+    disabled = logging.root.manager.disable
     logging.disable(logging.CRITICAL)  # the notices of making a theme object: the build logs its own
     theme = Theme(name="material")  # the theme MkDocs builds with, bar our custom_dir
-    logging.disable(logging.NOTSET)
+    logging.disable(disabled)
     cache_theme_templates(theme, cache)
     env = theme.get_env()
     seen: set[str] = set()
