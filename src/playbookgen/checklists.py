@@ -11,11 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import warnings
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
+from markupsafe import Markup
+
+from .fonts import FONT_STACK, font_face_css
 from .i18n import checklist_labels, format_date
 from .model import Project, Stage
 from .templating import make_environment, render_template
@@ -99,6 +103,8 @@ def _context(project: Project, paper: str) -> dict[str, Any]:
         "changed": format_date(changed, language) if changed > 0 else "",
         "changed_iso": _iso_date(changed) if changed > 0 else "",
         "page_size": PAPERS[paper],
+        "font_stack": FONT_STACK,
+        "font_faces": Markup(font_face_css()),  # our own CSS, from package data
     }
 
 
@@ -236,14 +242,25 @@ def estimate_layout(stage: Stage) -> Layout:
 def pdf_available() -> bool:
     """Whether WeasyPrint (the pdf extra) can be imported."""
     try:
-        import weasyprint  # noqa: F401
+        _weasyprint()
     except (ImportError, OSError):  # OSError: the Python package is there, Pango is not
         return False
     return True
 
 
+def _weasyprint() -> Any:
+    """WeasyPrint, imported without its warning about a machine with no fonts: our pages bring their own."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="No fonts configured", category=UserWarning)
+        import weasyprint
+    return weasyprint
+
+
 class RefuseAllFetcher:
-    """A WeasyPrint url_fetcher that fetches nothing: no files, no network; it remembers what was asked."""
+    """A WeasyPrint url_fetcher that reads only what the page carries (data: URLs, our embedded font).
+
+    No files, no network; it remembers what it refused.
+    """
 
     _fail_on_errors = False  # read by WeasyPrint >= 68 when a fetch fails: a refusal is only a warning
 
@@ -251,10 +268,22 @@ class RefuseAllFetcher:
         self.refused: list[str] = []
 
     def __call__(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        if url.startswith("data:"):
+            return _read_data_url(url)
         self.refused.append(url)
         raise ValueError(f"checklists load no external resources: {url}")
 
     fetch = __call__
+
+
+def _read_data_url(url: str) -> Any:
+    """A data: URL's bytes as WeasyPrint wants them; decoded by the standard library, nothing fetched."""
+    from urllib.request import DataHandler, Request
+
+    from weasyprint.urls import URLFetcherResponse
+
+    with DataHandler().data_open(Request(url)) as response:
+        return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
 
 
 @dataclass(frozen=True)
@@ -279,8 +308,7 @@ def _print_css(env: Any, context: dict[str, Any]) -> str:
 
 def _document(html: str, fetcher: RefuseAllFetcher, print_css: str, page_size: str | None = None) -> Any:
     """The laid-out WeasyPrint document of ``html`` with the print stylesheet, optionally on another page size."""
-    import weasyprint
-
+    weasyprint = _weasyprint()
     stylesheets = [weasyprint.CSS(string=print_css, url_fetcher=fetcher)] if print_css else []
     if page_size is not None:
         stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {page_size} !important; }}", url_fetcher=fetcher))

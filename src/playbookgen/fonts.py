@@ -1,0 +1,33 @@
+"""The checklists' one font: Arimo, shipped inside the package and embedded in every checklist.
+
+With the font inside each file, a checklist is set the same on every machine, in a browser and in
+the PDF, whatever fonts the machine has (or has not). Why Arimo: README, "Dependencies, and why".
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+from importlib import resources
+
+__all__ = ["FONT_STACK", "font_face_css"]
+
+FAMILY = "Arimo"
+# The generic family only serves characters outside the shipped subset (scripts/subset_font.py).
+# No quotes, so the stack reads the same inside an HTML-escaping template.
+FONT_STACK = f"{FAMILY}, sans-serif"
+_FACES = (("Arimo-Regular.woff2", "normal"), ("Arimo-Bold.woff2", "bold"))
+
+
+@functools.cache
+def font_face_css() -> str:
+    """@font-face rules for both faces, each as a data: URL, so the page needs no other file."""
+    folder = resources.files("playbookgen") / "fonts"
+    rules = []
+    for name, weight in _FACES:
+        data = base64.b64encode((folder / name).read_bytes()).decode("ascii")
+        rules.append(
+            f"@font-face {{ font-family: {FAMILY}; font-style: normal; font-weight: {weight}; "
+            f"src: url(data:font/woff2;base64,{data}); }}"
+        )
+    return "\n".join(rules)
