@@ -14,6 +14,43 @@ from playbookgen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
+# --- No system fonts --------------------------------------------------------------------------
+# The suite runs under a fontconfig that sees no font at all, as on a bare machine, so nothing
+# passes because of a font that happens to be installed. Set before anything starts fontconfig
+# (WeasyPrint, Chromium); MACHINE_FONTS is the environment as it came, for a test that wants both.
+FONTCONFIG_VARS = ("FONTCONFIG_FILE", "FONTCONFIG_PATH")
+MACHINE_FONTS = {name: os.environ.get(name) for name in FONTCONFIG_VARS}
+
+
+def _no_fonts_config() -> Path:
+    """A fontconfig file whose only font folder is empty; in a folder removed when the session ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="playbookgen-nofonts-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    (folder / "empty").mkdir()
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        f"<fontconfig><dir>{folder / 'empty'}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+NO_FONTS_CONFIG = _no_fonts_config()
+os.environ["FONTCONFIG_FILE"] = str(NO_FONTS_CONFIG)
+os.environ["FONTCONFIG_PATH"] = str(NO_FONTS_CONFIG.parent)
+
+
+def machine_fonts_env() -> dict[str, str]:
+    """This process's environment with the machine's own fontconfig back (for a child process)."""
+    env = {k: v for k, v in os.environ.items() if k not in FONTCONFIG_VARS}
+    env.update({k: v for k, v in MACHINE_FONTS.items() if v is not None})
+    return env
+
 MINIMAL_PLAYBOOK = {
     "playbook/playbook.yml": """
         title: Test playbook
@@ -200,7 +237,9 @@ def chromium(tmp_path: Path):
         options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='profile-', dir=tmp_path)}")
         # The performance log lists every request the page made: how the offline test sees the network.
         options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        # Chromium shapes no text at all without a system font, even a page's own web font: it gets
+        # the machine's fonts (whatever the browser package brought), unlike the rest of the suite.
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER, env=machine_fonts_env()), options=options)
         driver.set_page_load_timeout(60)
         drivers.append(driver)
         return driver
