@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -43,6 +44,35 @@ def wait_for(url: str, text: str, deadline: float) -> str:
     pytest.fail(f"{url} never showed {text!r} (last page: {(page or '')[:200]!r})")
 
 
+class Output:
+    """Collects a child's output lines on a thread, so a test can wait for the line it is about."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        self.thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self.thread.start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            with self.changed:
+                self.lines.append(line)
+                self.changed.notify_all()
+
+    def wait_for(self, text: str, deadline: float) -> None:
+        """Block until a line holding ``text`` has been printed; fail when ``deadline`` passes."""
+        with self.changed:
+            found = self.changed.wait_for(lambda: any(text in line for line in self.lines),
+                                          timeout=max(0.0, deadline - time.monotonic()))
+        if not found:
+            pytest.fail(f"the server never printed {text!r}; it printed:\n{self.text()}")
+
+    def text(self) -> str:
+        with self.changed:
+            return "".join(self.lines)
+
+
 def test_preview_rebuilds_when_a_stage_changes(make_project) -> None:
     root = make_project()
     port = free_port()
@@ -52,6 +82,7 @@ def test_preview_rebuilds_when_a_stage_changes(make_project) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env=dict(os.environ, PLAYBOOKGEN_CACHE_DIR=str(cache)),
     )
+    output = Output(server)
     try:
         deadline = time.monotonic() + SERVE_TIMEOUT
         url = f"http://127.0.0.1:{port}/stages/first.html"
@@ -59,9 +90,11 @@ def test_preview_rebuilds_when_a_stage_changes(make_project) -> None:
         stage = root / "stages/01-first.yml"
         stage.write_text(stage.read_text().replace("The first stage.", "Renamed while serving."))
         wait_for(url, "Renamed while serving.", deadline)
-        # A broken edit keeps the last good preview instead of stopping the server.
+        # A broken edit keeps the last good preview instead of stopping the server: once the server
+        # has reported the failed re-render, the page must still be the last good one.
         stage.write_text("id: first\nname: [unclosed\n")
-        time.sleep(2)
+        output.wait_for("keeping the last good preview", deadline)
+        assert "stages/01-first.yml:" in output.text() and "[yaml-syntax]" in output.text()
         assert server.poll() is None
         assert "Renamed while serving." in (fetch(url) or "")
         assert len(list((cache / "jinja").glob("*.cache"))) > 40  # the theme's templates too, via our hook
@@ -72,7 +105,8 @@ def test_preview_rebuilds_when_a_stage_changes(make_project) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    output = server.stdout.read() if server.stdout else ""
+    output.thread.join(timeout=10)
+    output = output.text()
     assert f"Serving on http://127.0.0.1:{port}/" in output  # the user is told where to look
     assert "Documentation built in" in output
 
