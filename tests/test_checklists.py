@@ -14,16 +14,12 @@ from typing import Any
 import pytest
 import yaml
 
-from playbookgen import checklists
-from playbookgen.checklists import (
-    OUTPUT_MARKER,
-    PDF_HINT,
-    estimate_layout,
-    render_checklist_pdfs,
-    render_checklists,
-)
+from playbookgen import checklists, printing
+from playbookgen.checklists import MARKER_NOTE, OUTPUT_MARKER, PDF_HINT, make_checklists
+from playbookgen.render.checklists import Book, estimate_layout
 from playbookgen.errors import OutputRefused
 from playbookgen.model import Playbook, Project, Stage
+from playbookgen.write import replace_folder
 
 from conftest import REPO, build_file_tree, run_cli
 
@@ -102,6 +98,12 @@ def long_stage() -> Stage:
         signals=[LONG for _ in range(4)],
         disqualify_when=[LONG for _ in range(4)],
     )
+
+
+def render_checklists(project: Project, *, paper: str = "a4", pdfs: bool = False) -> dict[str, bytes]:
+    """What the checklist flow makes: the HTML pages, with the PDFs too when ``pdfs``."""
+    files, _ = make_checklists(project, pdfs=pdfs, paper=paper)
+    return files
 
 
 # --- reading what came out ---------------------------------------------------------------------
@@ -252,11 +254,11 @@ def test_without_weasyprint_the_html_builds_and_the_build_says_how_to_get_pdfs(
 ) -> None:
     monkeypatch.setattr(checklists, "pdf_available", lambda: False)
     project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
-    files = render_checklists(project)
+    files, notes = make_checklists(project, pdfs=True)
     assert "checklists/stage-1.html" in files
     assert "stage-1.pdf" not in files["checklists/index.html"].decode()
     assert "playbookgen[pdf]" in files["checklists/index.html"].decode()
-    assert render_checklist_pdfs(project, files) == ({}, [PDF_HINT])
+    assert notes == [PDF_HINT] and not [path for path in files if path.endswith(".pdf")]
     assert 'class="sheet density-regular"' in files["checklists/stage-1.html"].decode()
     assert 'class="sheet density-regular"' not in files["checklists/long.html"].decode()
 
@@ -271,8 +273,7 @@ def test_estimated_density_tightens_with_the_amount_of_text() -> None:
 
 def check_pdfs(project: Project, snapshot_name: str | None = None) -> dict[str, bytes]:
     """Build the PDFs and check the promise: one page per stage, every exit criterion on its page."""
-    files = render_checklists(project)
-    pdfs, notes = render_checklist_pdfs(project, files)
+    pdfs, notes = make_checklists(project, pdfs=True)
     assert notes == []
     for stage in project.stages:
         pages = pdf_pages(pdfs[f"checklists/{stage.id}.pdf"])
@@ -318,9 +319,8 @@ def test_a_long_stage_tightens_instead_of_spilling(tmp_path: Path, paper: str) -
     needs_weasyprint()
     unbroken = rich_stage(3, name="N" * 120, exit_criteria=[{"text": "A" * 300, "evidence": "B" * 300}])
     project = project_of(tmp_path, [long_stage(), rich_stage(2), unbroken])
-    files = render_checklists(project, paper=paper)
-    assert 'class="sheet density-regular"' not in files["checklists/stage-1.html"].decode()
-    pdfs, notes = render_checklist_pdfs(project, files)
+    pdfs, notes = make_checklists(project, pdfs=True, paper=paper)
+    assert 'class="sheet density-regular"' not in pdfs["checklists/stage-1.html"].decode()
     assert notes == []
     counts = [len(pdf_pages(pdfs[f"checklists/{s}.pdf"])) for s in ("stage-1", "stage-2", "stage-3", "all")]
     assert counts == [1, 1, 1, 3]
@@ -335,13 +335,13 @@ def test_every_kept_sheet_also_fits_the_box_of_both_papers(tmp_path: Path, paper
     needs_weasyprint()
     unbroken = rich_stage(3, name="N" * 120, exit_criteria=[{"text": "A" * 300, "evidence": "B" * 300}])
     project = project_of(tmp_path, [rich_stage(2), unbroken])
-    files, notes = checklists.render_all(project, pdfs=True, paper=paper)
+    files, notes = make_checklists(project, pdfs=True, paper=paper)
     assert notes == []
-    print_css = checklists._Book.of(project, paper).print_css
+    print_css = Book.of(project, paper).print_css
     for stage in project.stages:
         html = files[f"checklists/{stage.id}.html"].decode()
-        assert checklists.count_pages(html, page_size=checklists.FIT_BOX, print_css=print_css) == 1, stage.id
-    assert checklists.count_pages(html, page_size="210mm 100mm", print_css=print_css) > 1  # the box does count
+        assert printing.count_pages(html, page_size=printing.FIT_BOX, print_css=print_css) == 1, stage.id
+    assert printing.count_pages(html, page_size="210mm 100mm", print_css=print_css) > 1  # the box does count
 
 
 @pdf
@@ -352,7 +352,7 @@ def test_each_sheet_is_printed_once_and_its_page_has_the_layout_of_its_pdf(
     printed: dict[str, bytes | None] = {}
     real_print = checklists.print_html
 
-    def counting_print(html: str, print_css: str) -> checklists.Printed:
+    def counting_print(html: str, print_css: str) -> printing.Printed:
         result = real_print(html, print_css)
         assert html not in printed, "the same page was printed twice"
         printed[html] = result.pdf
@@ -360,14 +360,10 @@ def test_each_sheet_is_printed_once_and_its_page_has_the_layout_of_its_pdf(
 
     monkeypatch.setattr(checklists, "print_html", counting_print)
     project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
-    files, notes = checklists.render_all(project, pdfs=True)
+    files, notes = make_checklists(project, pdfs=True)
     assert notes == [] and len(printed) == len(project.stages) + 1  # one print per stage, and all.pdf
     for name in ("stage-1", "long", "all"):
         assert printed[files[f"checklists/{name}.html"].decode()] == files[f"checklists/{name}.pdf"]
-    printed.clear()
-    pages = render_checklists(project)  # the two-step API gives the same files, still printing each once
-    assert {**pages, **render_checklist_pdfs(project, pages)[0]} == files
-    assert len(printed) == len(project.stages) + 1
 
 
 def test_without_pdfs_weasyprint_is_never_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -378,8 +374,8 @@ def test_without_pdfs_weasyprint_is_never_imported(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(checklists, "pdf_available", no_weasyprint)
     project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
-    files, notes = checklists.render_all(project, pdfs=False)
-    assert files == render_checklists(project, pdfs=False) and notes == []
+    files, notes = make_checklists(project, pdfs=False)
+    assert notes == [] and not [path for path in files if path.endswith(".pdf")]
     assert 'class="sheet density-regular"' not in files["checklists/long.html"].decode()
 
 
@@ -394,7 +390,7 @@ def test_a_stage_too_long_for_any_density_is_reported(tmp_path: Path) -> None:
     needs_weasyprint()
     endless = rich_stage(1, exit_criteria=[{"text": LONG * 3, "evidence": LONG * 3} for _ in range(12)])
     project = project_of(tmp_path, [endless])
-    pdfs, notes = render_checklist_pdfs(project, render_checklists(project))
+    pdfs, notes = make_checklists(project, pdfs=True)
     assert "checklists/stage-1.pdf" in pdfs
     assert any("stage-1.pdf has" in note and "expected 1" in note for note in notes)
 
@@ -403,8 +399,8 @@ def test_a_stage_too_long_for_any_density_is_reported(tmp_path: Path) -> None:
 def test_pdfs_are_byte_identical_across_renders(tmp_path: Path) -> None:
     needs_weasyprint()
     project = project_of(tmp_path, [rich_stage(1), rich_stage(2)], language="pl")
-    first = render_checklist_pdfs(project, render_checklists(project))
-    second = render_checklist_pdfs(project, render_checklists(project))
+    first = make_checklists(project, pdfs=True)
+    second = make_checklists(project, pdfs=True)
     assert first == second
     from pypdf import PdfReader
 
@@ -430,8 +426,7 @@ def test_team_templates_cannot_fetch_files_or_the_network(tmp_path: Path, monkey
         ),
     })
     project = project_of(tmp_path, [rich_stage(1)])
-    files = render_checklists(project)
-    pdfs, notes = render_checklist_pdfs(project, files)
+    pdfs, notes = make_checklists(project, pdfs=True)
     assert len(pdf_pages(pdfs["checklists/stage-1.pdf"])) == 1
     refused = " ".join(notes)
     assert "https://example.com/x.png" in refused and "file:///etc/passwd" in refused
@@ -439,7 +434,7 @@ def test_team_templates_cannot_fetch_files_or_the_network(tmp_path: Path, monkey
 
 
 def checklists_template_dir() -> Path:
-    return Path(checklists.__file__).parent / "templates" / "checklists"
+    return Path(printing.__file__).parent / "templates" / "checklists"
 
 
 # --- the command -------------------------------------------------------------------------------
@@ -479,10 +474,10 @@ def test_cli_refuses_a_folder_holding_someone_elses_files(project_dir: Path, tmp
 
 def test_a_file_added_to_our_folder_is_not_deleted(tmp_path: Path) -> None:
     out = tmp_path / "checklists"
-    checklists.write_checklists(out, {"a.html": b"a"})
+    replace_folder(out, {"a.html": b"a"}, OUTPUT_MARKER, MARKER_NOTE)
     (out / "added-by-hand.txt").write_text("keep", encoding="utf-8")
     with pytest.raises(OutputRefused):
-        checklists.write_checklists(out, {"a.html": b"b"})
+        replace_folder(out, {"a.html": b"b"}, OUTPUT_MARKER, MARKER_NOTE)
     assert (out / "added-by-hand.txt").read_text(encoding="utf-8") == "keep"
     assert (out / "a.html").read_bytes() == b"a"
 
@@ -499,7 +494,7 @@ def test_a_browser_prints_every_stage_on_its_own_page(
 
     project = default_project()
     page = tmp_path / "all.html"
-    page.write_bytes(render_checklists(project, paper=paper)["checklists/all.html"])
+    page.write_bytes(render_checklists(project, paper=paper, pdfs=True)["checklists/all.html"])
     driver = chromium()
     driver.get(page.as_uri())
     options = PrintOptions()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import BytecodeCache
+
 from . import checklists
 from .engine import ENGINES, run_engine, start_mkdocs_worker, stop_mkdocs_worker
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
@@ -18,6 +20,7 @@ from .load import read_theme_folder
 from .model import Project
 from .render.config import TEAM_CONFIG
 from .render.site import SiteFiles, render_site, with_team_theme
+from .template_cache import template_cache
 from .theme_assets import quiet_palette_switching
 from .validate import load_project
 from .write import (check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker,
@@ -58,8 +61,9 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, e
 
 def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool) -> BuildResult:
     project, diagnostics = load_project(root, strict=strict)  # load + validate
-    static, notes = static_files(project, pdfs=pdfs)  # printable checklists
-    site = render_project(project, static)  # render (pure)
+    cache = template_cache()  # compiled templates between builds: ours to own, the renderers only use it
+    static, notes = static_files(project, pdfs=pdfs, cache=cache)  # printable checklists
+    site = render_project(project, static, cache)  # render (pure)
     diagnostics += site.diagnostics
     if strict and site.diagnostics:  # mkdocs.yml settings we set aside
         raise ValidationFailed(diagnostics)
@@ -86,16 +90,17 @@ def _check_target(root: Path, out: Path, engine: str) -> None:
     check_replaceable(out, SITE_MARKER)
 
 
-def static_files(project: Project, *, pdfs: bool = True) -> tuple[dict[str, bytes], list[str]]:
+def static_files(project: Project, *, pdfs: bool = True,
+                 cache: BytecodeCache | None = None) -> tuple[dict[str, bytes], list[str]]:
     """Site-root files made outside the site engine: printable checklists (HTML, and PDFs if possible)."""
-    return checklists.render_all(project, pdfs=pdfs)
+    return checklists.make_checklists(project, pdfs=pdfs, cache=cache)
 
 
-def render_project(project: Project, static: dict[str, bytes]) -> SiteFiles:
+def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCache | None = None) -> SiteFiles:
     """The work folder's text files: pages, stylesheet and the merged mkdocs.yml."""
     team = project.root / TEAM_CONFIG
     team_text = team.read_text(encoding="utf-8") if team.is_file() else None
-    site = render_site(project, team_config=team_text, static=static.keys())
+    site = render_site(project, team_config=team_text, static=static.keys(), cache=cache)
     if site.team_theme is None:
         return site
     return with_team_theme(site, read_theme_folder(project.root, site.team_theme), site.team_theme)

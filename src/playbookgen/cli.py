@@ -252,13 +252,15 @@ def serve(directory: str, dev_addr: str, engine: str) -> None:
 @handle_errors
 def checklists(directory: str, out: str | None, paper: str) -> None:
     """Write a printable one-page checklist per stage of DIR: HTML, and PDF with the pdf extra."""
-    from .checklists import check_output, render_all, write_checklists, written_files
+    from .checklists import MARKER_NOTE, OUTPUT_MARKER, make_checklists, written_files
+    from .template_cache import template_cache
+    from .write import check_replaceable, replace_folder
 
     root = project_dir(directory)
     target = Path(out).resolve() if out else root / "checklists"
-    check_output(target)  # refuse before the slow part, not after it
+    check_replaceable(target, OUTPUT_MARKER, option="-o")  # refuse before the slow part, not after it
     project = load_valid_project(directory)
-    files, notes = render_all(project, pdfs=True, paper=paper)
+    files, notes = make_checklists(project, pdfs=True, paper=paper, cache=template_cache())
     print_notes(notes)
-    written = write_checklists(target, written_files(files))
+    written = replace_folder(target, written_files(files), OUTPUT_MARKER, MARKER_NOTE)
     click.echo(f"wrote {len(written)} checklist files to {target}")

@@ -16,6 +16,7 @@ from typing import Callable
 
 from .build import render_project, static_files, write_work_folder
 from .errors import PlaybookError, UserError, ValidationFailed
+from .template_cache import template_cache
 from .validate import load_project
 from .write import remove_tree
 
@@ -60,8 +61,9 @@ def render_into(root: Path, work: Path) -> list[Path]:
     Returns the files that changed. Raises ValidationFailed when the playbook has errors.
     """
     project, _ = load_project(root)
-    static, _ = static_files(project, pdfs=False)  # PDFs are slow; the preview links the HTML sheets
-    site = render_project(project, static)
+    cache = template_cache()
+    static, _ = static_files(project, pdfs=False, cache=cache)  # PDFs are slow; the preview links the HTML sheets
+    site = render_project(project, static, cache)
     changed = write_work_folder(work, site.files, static, theme=site.theme_files)
     wanted = {work / name for name in site.files} | {work / "docs" / name for name in static}
     for path in sorted((work / "docs").rglob("*")):

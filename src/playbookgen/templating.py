@@ -23,7 +23,6 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .errors import TemplateError, error
-from .template_cache import template_cache
 
 __all__ = [
     "TEMPLATE_DIR",
@@ -150,11 +149,14 @@ def _loader(project_root: Path | None) -> jinja2.BaseLoader:
     return jinja2.ChoiceLoader(loaders)
 
 
-def make_environment(project_root: Path | None, kind: str = "html") -> SandboxedEnvironment:
+def make_environment(
+    project_root: Path | None, kind: str = "html", cache: jinja2.BytecodeCache | None = None
+) -> SandboxedEnvironment:
     """The sandboxed environment for ``kind`` 'html' or 'markdown' output.
 
     Templates are looked up in PROJECT/templates first, then in the built-in set, so a team
-    overrides one file without copying the rest.
+    overrides one file without copying the rest. ``cache`` is the caller's compiled-template cache
+    (the build's, see template_cache.py); without one, nothing is written anywhere.
     """
     options: dict[str, Any] = {
         "loader": _loader(project_root),
@@ -162,7 +164,7 @@ def make_environment(project_root: Path | None, kind: str = "html") -> Sandboxed
         "keep_trailing_newline": True,
         "trim_blocks": True,
         "lstrip_blocks": True,
-        "bytecode_cache": template_cache(),
+        "bytecode_cache": cache,
     }
     if kind == "markdown":
         options["autoescape"] = False

@@ -125,3 +125,20 @@ def remove_tree(folder: Path) -> None:
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def replace_folder(out: Path, files: dict[str, bytes], marker: str, note: str, option: str = "-o") -> list[Path]:
+    """Replace our folder ``out`` with ``files`` (paths relative to it): written beside it, then swapped in.
+
+    Refuses (OutputRefused) a folder holding files we did not make; returns the files written.
+    """
+    check_replaceable(out, marker, option=option)
+    staging = make_staging(out)
+    try:
+        for name, data in sorted(files.items()):
+            write_new_file(staging / name, data)
+        write_marker(staging, marker, note)
+        swap_folder(staging, out)
+    finally:
+        remove_tree(staging)  # gone already after a successful swap
+    return [out / name for name in sorted(files)]

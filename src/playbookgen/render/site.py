@@ -12,6 +12,7 @@ from importlib import resources
 from dataclasses import dataclass, field
 from typing import Any, Collection
 
+import jinja2
 from markupsafe import Markup
 
 from ..errors import Diagnostic, ValidationFailed, error
@@ -183,11 +184,11 @@ def _formula(text: str) -> Markup:
 class _Renderer:
     """Renders each page with one environment; holds nothing but the project and its labels."""
 
-    def __init__(self, project: Project, static: Collection[str]) -> None:
+    def __init__(self, project: Project, static: Collection[str], cache: jinja2.BytecodeCache | None) -> None:
         self.project = project
         self.static = set(static)
         self.L = labels_for(project.playbook.language)
-        self.env = make_environment(project.root, kind="markdown")
+        self.env = make_environment(project.root, kind="markdown", cache=cache)
         self.pages: dict[str, str] = {}
 
     def render(self, page: str, template: str, **context: Any) -> None:
@@ -311,10 +312,12 @@ class _Renderer:
         return nav
 
 
-def render_site(project: Project, team_config: str | None = None, static: Collection[str] = ()) -> SiteFiles:
+def render_site(project: Project, team_config: str | None = None, static: Collection[str] = (),
+                cache: jinja2.BytecodeCache | None = None) -> SiteFiles:
     """Every page of the site plus mkdocs.yml. ``static`` lists site-root files that will exist
-    (the printable checklists), so pages link to them only when they are there."""
-    r = _Renderer(project, static)
+    (the printable checklists), so pages link to them only when they are there. ``cache`` is the
+    caller's compiled-template cache; without one nothing is written."""
+    r = _Renderer(project, static, cache)
     r.home()
     r.start_here()
     for index, stage in enumerate(project.stages):

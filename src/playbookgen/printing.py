@@ -1,0 +1,128 @@
+"""HTML → PDF through WeasyPrint (the optional ``pdf`` extra), and whether a page fit its paper.
+
+WeasyPrint never reads a file or the network here: every URL it asks for is refused except the
+data: URLs a page carries (its embedded font). Same HTML in, same PDF bytes out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["FIT_BOX", "Printed", "RefuseAllFetcher", "count_pages", "pdf_available", "print_html"]
+
+# The narrower width (A4, 210 mm) and the shorter height (Letter, 279.4 mm), less 12 mm: a sheet
+# measured in this box fits on either paper, and still fits when a browser prints it, with the
+# footer in the flow of the page rather than in the page's margin.
+_FIT_HEIGHT_MM = 267.4
+FIT_BOX = f"210mm {_FIT_HEIGHT_MM}mm"
+_FIT_HEIGHT_PX = _FIT_HEIGHT_MM * 96 / 25.4
+
+
+def pdf_available() -> bool:
+    """Whether WeasyPrint (the pdf extra) can be imported."""
+    try:
+        _weasyprint()
+    except (ImportError, OSError):  # OSError: the Python package is there, Pango is not
+        return False
+    return True
+
+
+def _weasyprint() -> Any:
+    """WeasyPrint, imported without its warning about a machine with no fonts: our pages bring their own."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="No fonts configured", category=UserWarning)
+        import weasyprint
+    return weasyprint
+
+
+class RefuseAllFetcher:
+    """A WeasyPrint url_fetcher that reads only what the page carries (data: URLs, our embedded font).
+
+    No files, no network; it remembers what it refused.
+    """
+
+    _fail_on_errors = False  # read by WeasyPrint >= 68 when a fetch fails: a refusal is only a warning
+
+    def __init__(self) -> None:
+        self.refused: list[str] = []
+
+    def __call__(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        if url.startswith("data:"):
+            return _read_data_url(url)
+        self.refused.append(url)
+        raise ValueError(f"checklists load no external resources: {url}")
+
+    fetch = __call__
+
+
+def _read_data_url(url: str) -> Any:
+    """A data: URL's bytes as WeasyPrint wants them; decoded by the standard library, nothing fetched."""
+    from urllib.request import DataHandler, Request
+
+    from weasyprint.urls import URLFetcherResponse
+
+    with DataHandler().data_open(Request(url)) as response:
+        return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
+
+
+@dataclass(frozen=True)
+class Printed:
+    """One page or sheet as WeasyPrint printed it: its PDF (None when WeasyPrint failed) and what to tell."""
+
+    html: str
+    pdf: bytes | None
+    pages: int = 0
+    fits: bool = False  # one page, with room to spare for the other paper and for a browser
+    refused: tuple[str, ...] = ()
+    error: str = ""
+
+
+def _document(html: str, fetcher: RefuseAllFetcher, print_css: str, page_size: str | None = None) -> Any:
+    """The laid-out WeasyPrint document of ``html`` with the print stylesheet, optionally on another page size."""
+    weasyprint = _weasyprint()
+    stylesheets = [weasyprint.CSS(string=print_css, url_fetcher=fetcher)] if print_css else []
+    if page_size is not None:
+        stylesheets.append(weasyprint.CSS(string=f"@page {{ size: {page_size} !important; }}", url_fetcher=fetcher))
+    page = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+    return page.render(stylesheets=stylesheets)
+
+
+def count_pages(html: str, page_size: str | None = None, print_css: str = "") -> int:
+    """How many pages WeasyPrint lays ``html`` out on."""
+    return len(_document(html, RefuseAllFetcher(), print_css, page_size).pages)
+
+
+def print_html(html: str, print_css: str) -> Printed:
+    """Print ``html``; same HTML, same bytes (fixed identifier, dates from the HTML)."""
+    fetcher = RefuseAllFetcher()
+    try:
+        document = _document(html, fetcher, print_css)
+        identifier = hashlib.sha256((html + print_css).encode("utf-8")).hexdigest()[:32].encode("ascii")
+        data = document.write_pdf(pdf_identifier=identifier)
+    except Exception as exc:  # noqa: BLE001 - the PDF engine must not take the HTML build down
+        return Printed(html, None, refused=tuple(fetcher.refused), error=f"{type(exc).__name__}: {exc}")
+    pages = len(document.pages)
+    return Printed(html, data, pages, pages == 1 and _fits_the_box(document), tuple(fetcher.refused))
+
+
+def _fits_the_box(document: Any) -> bool:
+    """Whether page 1's text ends where it would still fit a FIT_BOX page, above that page's bottom margin.
+
+    On A4 this is the measure in FIT_BOX itself (same width); a Letter page sets the text 6 mm wider.
+    It reads WeasyPrint's layout boxes (``_page_box``, not public API; written against WeasyPrint 70,
+    the pdf extra is pinned below 71). If they change, the print fails with a message saying so,
+    rather than keeping sheets that may not fit.
+    """
+    try:
+        page = document.pages[0]._page_box
+        root = page.children[0]
+        bottom = root.position_y + root.margin_height()
+        limit = _FIT_HEIGHT_PX - page.margin_bottom - page.padding_bottom - page.border_bottom_width
+    except (AttributeError, IndexError, TypeError) as exc:
+        version = getattr(_weasyprint(), "__version__", "?")
+        raise RuntimeError(f"WeasyPrint {version}'s page layout is not what playbookgen measures "
+                           f"(written against WeasyPrint 70): {exc}") from exc
+    return bool(bottom <= limit + 0.01)

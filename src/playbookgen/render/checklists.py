@@ -1,0 +1,188 @@
+"""Project → printable checklist pages (HTML), one self-contained page per stage.
+
+Pure: the templates and the caller's compiled-template cache are the only things read, and nothing
+is written. Each sheet's layout (font size, room for notes) is estimated here from its text; the
+checklist flow (``checklists.py``) prints a sheet and asks for a tighter layout when it did not fit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..fonts import FONT_STACK, font_face_css
+from ..i18n import checklist_labels, format_date
+from ..model import Project, Stage
+from ..templating import make_environment, render_template
+
+__all__ = [
+    "DENSITIES",
+    "LAYOUTS",
+    "PAPERS",
+    "PREFIX",
+    "Book",
+    "Layout",
+    "Sheet",
+    "estimate_layout",
+    "estimate_lines",
+    "render_pages",
+    "render_sheet",
+    "sheets_of",
+]
+
+PREFIX = "checklists/"
+PAPERS: dict[str, str] = {"a4": "A4", "letter": "letter"}
+# Loosest first; each is a font size in the CSS, and every length there is in em.
+DENSITIES = ("regular", "compact", "tight", "tiny")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a sheet is set: a density class (font size) and how many ruled lines it leaves for notes."""
+
+    density: str
+    note_lines: int
+
+
+# Loosest first: room for notes goes before the text gets smaller.
+LAYOUTS = (Layout("regular", 8), Layout("regular", 4), Layout("regular", 0)) + tuple(
+    Layout(density, 0) for density in DENSITIES[1:]
+)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One stage as printed: the stage, its place in the pipeline and its layout."""
+
+    stage: Stage
+    position: str
+    layout: Layout
+
+    @property
+    def density(self) -> str:
+        return self.layout.density
+
+    @property
+    def note_lines(self) -> int:
+        return self.layout.note_lines
+
+    @property
+    def with_evidence(self) -> bool:
+        """Whether the criteria table has an evidence column: when any criterion names its evidence."""
+        return any(criterion.evidence for criterion in self.stage.exit_criteria)
+
+
+def _iso_date(epoch: int) -> str:
+    return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _context(project: Project, paper: str) -> dict[str, Any]:
+    """What every checklist template sees besides its sheets."""
+    language = project.playbook.language
+    changed = project.last_changed
+    return {
+        "title": project.playbook.title,
+        "language": language,
+        "labels": checklist_labels(language),
+        "changed": format_date(changed, language) if changed > 0 else "",
+        "changed_iso": _iso_date(changed) if changed > 0 else "",
+        "page_size": PAPERS[paper],
+        "font_stack": FONT_STACK,
+        "font_faces": Markup(font_face_css()),  # our own CSS, from package data
+    }
+
+
+@dataclass(frozen=True)
+class Book:
+    """What every checklist of one render shares: the templates, their context and the print stylesheet."""
+
+    env: jinja2.Environment
+    context: dict[str, Any]
+
+    @classmethod
+    def of(cls, project: Project, paper: str, cache: jinja2.BytecodeCache | None = None) -> Book:
+        """The book for ``paper``; ``cache`` is the caller's compiled-template cache, if any."""
+        if paper not in PAPERS:
+            raise ValueError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}")
+        return cls(make_environment(project.root, kind="html", cache=cache), _context(project, paper))
+
+    @cached_property
+    def print_css(self) -> str:
+        """The rules only WeasyPrint reads (the footer in the page margin), kept out of the pages' own CSS.
+
+        It does not see the paper, so a print made from HTML alone is the same as one made with it.
+        """
+        context = {k: v for k, v in self.context.items() if k != "page_size"}
+        return render_template(self.env, "checklists/_print.css.j2", **context)
+
+
+def sheets_of(project: Project, layouts: dict[str, Layout] | None = None) -> list[Sheet]:
+    """Every stage's sheet, at its layout in ``layouts`` (by stage id), else at the estimated one."""
+    labels = checklist_labels(project.playbook.language)
+    total = len(project.stages)
+    chosen = layouts or {}
+    return [
+        Sheet(stage, labels["stage_of"].format(number=n, total=total), chosen.get(stage.id) or estimate_layout(stage))
+        for n, stage in enumerate(project.stages, start=1)
+    ]
+
+
+def render_sheet(book: Book, sheet: Sheet) -> str:
+    """One stage's page."""
+    return render_template(book.env, "checklists/stage.html.j2", sheet=sheet, **book.context)
+
+
+def render_pages(book: Book, sheets: list[Sheet], *, pdf_links: bool) -> dict[str, str]:
+    """Each stage's page, all of them in one page, and an index (linking PDFs when ``pdf_links``).
+
+    Paths are relative to the site root.
+    """
+    files = {f"{PREFIX}{s.stage.id}.html": render_sheet(book, s) for s in sheets}
+    files[f"{PREFIX}all.html"] = render_template(book.env, "checklists/all.html.j2", sheets=sheets, **book.context)
+    files[f"{PREFIX}index.html"] = render_template(
+        book.env, "checklists/index.html.j2", sheets=sheets, pdf=pdf_links, **book.context
+    )
+    return files
+
+
+# --- Estimating the layout ----------------------------------------------------------------------
+
+# Rough capacity of one sheet in the regular density, in lines of full-width text; each tighter
+# class holds about a fifth more. For the default playbook, the starters and the synthetic
+# 60-stage one it picks what measuring picks, so the first print is nearly always the one kept;
+# text it reads too kindly (long unbroken words) costs one more print.
+_LINE_BUDGET = 52
+_CHARS_PER_LINE = 100
+
+
+def _lines(text: str, width: float) -> int:
+    return max(1, math.ceil(len(text) / (_CHARS_PER_LINE * width)))
+
+
+def estimate_lines(stage: Stage) -> float:
+    """How many regular-density lines the stage's sheet needs, from the amount of text."""
+    lines = 9.0 + _lines(stage.name, 0.55) * 1.6 + _lines(stage.summary, 1)
+    for criterion in stage.exit_criteria:
+        lines += 0.6 + max(_lines(criterion.text, 0.45), _lines(criterion.evidence or "", 0.5))
+    lines += 2.4 + sum(_lines(q, 0.95) + 0.2 for q in stage.questions) if stage.questions else 0
+    side = [sum(_lines(t, 0.45) + 0.3 for t in items) for items in (stage.signals, stage.disqualify_when)]
+    lines += 2.4 + max(side) if max(side) else 0
+    return lines
+
+
+def estimate_layout(stage: Stage) -> Layout:
+    """The loosest layout whose estimated height fits the page."""
+    lines = estimate_lines(stage)
+    for layout in LAYOUTS:
+        step = DENSITIES.index(layout.density)
+        if lines + layout.note_lines * 1.5 <= _LINE_BUDGET * (1.2**step):
+            return layout
+    return LAYOUTS[-1]
+
+
