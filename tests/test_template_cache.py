@@ -118,7 +118,7 @@ def test_a_warm_build_compiles_none_of_the_themes_templates(make_project, tmp_pa
 
     import playbookgen.build
 
-    monkeypatch.setattr(playbookgen.build, "start_mkdocs_worker", lambda: None)  # MkDocs in this process
+    monkeypatch.setattr(playbookgen.build, "start_worker", lambda engine: None)  # MkDocs in this process
     root = make_project()
     build_site(root, tmp_path / "cold", pdfs=False)
     compiled: list[str] = []
