@@ -100,8 +100,9 @@ def drift(step: str, found: str) -> EngineError:
         f"mkdocs-material {material}; installed: {_installed('mkdocs-material')})",
         f"{internal.ours} relies on this: {internal.relies_on}.\n"
         f"Written against {written}; installed: {installed}.\n"
-        "Reinstalling playbookgen brings back the theme versions it supports; if you have those, please "
-        "report this (engines/material_internals.py lists every such step).")
+        "If your team's theme folder (theme.custom_dir in mkdocs.yml) has a file of that name, it replaces "
+        "the theme's own: change it there. Otherwise reinstalling playbookgen brings back the theme versions "
+        "it supports; if you have those, please report this (engines/material_internals.py lists every step).")
 
 
 # --- before the build: the theme's templates ---------------------------------------------------------
@@ -157,7 +158,7 @@ def _search_dialog(page: str, site: Path) -> tuple[str, str] | None:
 
 def _tabindex(page: str, site: Path) -> tuple[str, str] | None:
     """section-tabindex: no empty tabindex is left."""
-    if ' tabindex=""' in page:
+    if re.search(r"""\stabindex=(?:""|'')""", page):
         return ("section-tabindex", 'the home page still has tabindex=""')
     return None
 
