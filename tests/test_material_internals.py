@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from playbookgen.build import build_site
 from playbookgen.engines.material_internals import INTERNALS, WRITTEN_AGAINST, overridden_blocks
 from playbookgen.errors import EngineError
@@ -85,9 +85,9 @@ def test_section_labels_printed_another_way_fail_the_build(make_project) -> None
 
 
 def test_polyfills_printed_another_way_fail_the_build(make_project) -> None:
-    base = _changed("mkdocs", "base.html", "{{ script | script_tag }}\n      {% endfor %}\n    {% endblock %}\n    {% block fonts %}",
-                    '<script type="text/javascript" src="{{ script | url }}"></script>\n      {% endfor %}\n'
-                    "    {% endblock %}\n    {% block fonts %}")
+    rest = "\n      {% endfor %}\n    {% endblock %}\n    {% block fonts %}"  # the libs block's end
+    base = _changed("mkdocs", "base.html", "{{ script | script_tag }}" + rest,
+                    '<script type="text/javascript" src="{{ script | url }}"></script>' + rest)
     line = _build_fails(make_project, {"base.html": base}, "defer-polyfills")
     assert "the worker shim's <script> in the home page is not deferred" in line
 

@@ -19,9 +19,10 @@ import re
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..errors import EngineError
 from ..template_cache import TemplateCache, template_cache
@@ -95,7 +96,7 @@ def cache_theme_templates(theme: Theme, cache: TemplateCache | None) -> Callable
     made: list[jinja2.Environment] = []
 
     def get_env() -> jinja2.Environment:
-        environment = make_environment()
+        environment: jinja2.Environment = make_environment()
         environment.bytecode_cache = cache
         made.append(environment)
         return environment
@@ -290,7 +291,7 @@ def _read_until_end(fd: int, timeout: float) -> bytes | None:
     import select
 
     deadline = time.monotonic() + timeout
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
@@ -352,7 +353,8 @@ def _run_mkdocs(config: Path, target: Path, strict: bool, epoch: int) -> EngineR
         try:
             settings = load_config(config_file=str(config), site_dir=str(target), strict=strict)
             material_internals.check_theme_source([Path(folder) for folder in settings.theme.dirs], "mkdocs")
-            cached = cache_theme_templates(settings.theme, template_cache(skip=(config.parent,)))  # not the work folder's
+            # The work folder's own templates are not cached: it is thrown away.
+            cached = cache_theme_templates(settings.theme, template_cache(skip=(config.parent,)))
             build(settings)
         except EngineError:
             raise

@@ -51,7 +51,8 @@ def quiet_palette_switching(site: Path) -> list[Path]:
         text = path.read_text(encoding="utf-8")
         quiet = _SWITCHING_RULE.sub(_blank, text)
         if quiet == text:
+            name = path.relative_to(site).as_posix()
             raise drift("palette-switching-rule",
-                        f"{path.relative_to(site).as_posix()} has no rule setting transitions under [data-md-color-switching]")
+                        f"{name} has no rule setting transitions under [data-md-color-switching]")
         write_new_file(path, quiet.encode("utf-8"))  # a file of the staging folder
     return paths
