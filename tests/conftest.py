@@ -136,7 +136,7 @@ class CliResult:
     stderr: str
 
 
-# playbookgen forks its MkDocs worker only with more than one CPU (engine.py).
+# playbookgen forks its MkDocs worker only with more than one CPU (engines/mkdocs.py).
 needs_two_cpus = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="children are forked only with 2+ CPUs")
 
 

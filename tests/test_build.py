@@ -259,7 +259,7 @@ def test_polish_playbook_gets_polish_labels(make_project) -> None:
 
 
 def test_the_palette_stylesheet_loses_only_its_switching_rule(built: Path) -> None:
-    """The theme's own palette stylesheet, but for the one rule blanked out (theme_assets.py)."""
+    """The theme's own palette stylesheet, but for the one rule blanked out (engines/theme_assets.py)."""
     import material
 
     ours = sorted(built.glob("assets/stylesheets/palette.*.min.css"))

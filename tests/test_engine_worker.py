@@ -22,7 +22,7 @@ from conftest import needs_two_cpus, read_tree, run_cli
 SETUP = """
 import json, os, sys
 from pathlib import Path
-from playbookgen import engine
+from playbookgen.engines import mkdocs as engine
 from playbookgen.build import build_site
 from playbookgen.errors import PlaybookError
 
@@ -33,7 +33,7 @@ root, site = Path(sys.argv[1]), Path(sys.argv[2])
 """
 # ...and the worker started.
 PRELUDE = SETUP + """
-engine.start_mkdocs_worker()
+engine.start_worker()
 worker = engine._worker
 assert worker is not None, "no worker was started"
 """
@@ -117,9 +117,9 @@ def test_a_build_that_fails_before_the_engine_ends_the_worker(make_project, tmp_
 def test_with_another_thread_running_no_worker_is_forked(make_project, tmp_path: Path) -> None:
     no_worker = _run("""
         import json, threading
-        from playbookgen import engine
+        from playbookgen.engines import mkdocs as engine
         threading.Thread(target=threading.Event().wait, daemon=True).start()
-        engine.start_mkdocs_worker()
+        engine.start_worker()
         print(json.dumps(engine._worker is None))
     """, prelude="")
     assert no_worker is True
@@ -139,7 +139,7 @@ def test_a_first_build_stops_compiling_the_theme_when_the_build_arrives(make_pro
             (cache.folder / "stopped-by-the-build").touch()
             compile_theme(cache, stop)
         engine._compile_theme = compile_once_the_build_is_sent
-        engine.start_mkdocs_worker()
+        engine.start_worker()
         worker = engine._worker
         engine._run_mkdocs = not_here
         build_site(root, site, pdfs=False)

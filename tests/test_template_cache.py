@@ -36,8 +36,9 @@ def test_builds_reuse_the_cache_and_write_the_same_bytes_as_without_it(make_proj
 
 def test_an_escaping_environment_never_runs_code_compiled_without_escaping(make_project, cache_dir: Path) -> None:
     root = make_project({"templates/probe.j2": "{{ value }}"})
-    markdown = render_template(make_environment(root, "markdown"), "probe.j2", value="<b>*x*</b>")
-    html = render_template(make_environment(root, "html"), "probe.j2", value="<b>*x*</b>")
+    cache = template_cache()
+    markdown = render_template(make_environment(root, "markdown", cache), "probe.j2", value="<b>*x*</b>")
+    html = render_template(make_environment(root, "html", cache), "probe.j2", value="<b>*x*</b>")
     assert html == "&lt;b&gt;*x*&lt;/b&gt;"
     assert markdown != html
     assert len(read_tree(cache_dir)) == 2  # one compiled copy per set of rules
@@ -118,7 +119,7 @@ def test_a_warm_build_compiles_none_of_the_themes_templates(make_project, tmp_pa
 
     import playbookgen.build
 
-    monkeypatch.setattr(playbookgen.build, "start_mkdocs_worker", lambda: None)  # MkDocs in this process
+    monkeypatch.setattr(playbookgen.build, "start_worker", lambda engine: None)  # MkDocs in this process
     root = make_project()
     build_site(root, tmp_path / "cold", pdfs=False)
     compiled: list[str] = []

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from playbookgen.theme_assets import quiet_palette_switching
+from playbookgen.engines.theme_assets import quiet_palette_switching
+from playbookgen.errors import EngineError
 
 RULE = ("[data-md-color-switching] *,[data-md-color-switching] :after,[data-md-color-switching] :before"
         "{transition-duration:0s!important}")
@@ -41,8 +42,16 @@ def test_the_switching_rule_becomes_a_comment_of_its_length(tmp_path: Path, befo
     BEFORE + ".md-header " + RULE + AFTER,  # the attribute is not where the selector starts
     BEFORE + RULE.replace("transition-duration:0s", "color:red;transition-duration:0s") + AFTER,
 ], ids=["no rule", "shared selectors", "inner attribute", "other declarations"])
-def test_a_stylesheet_without_the_rule_is_left_alone(tmp_path: Path, text: str) -> None:
+def test_a_stylesheet_without_the_rule_fails_the_build_and_is_left_alone(tmp_path: Path, text: str) -> None:
     path = _palette(tmp_path, text)
-    stamp = path.stat().st_mtime_ns
-    assert quiet_palette_switching(tmp_path) == []
-    assert path.read_text(encoding="utf-8") == text and path.stat().st_mtime_ns == stamp
+    with pytest.raises(EngineError, match=r"^theme check 'palette-switching-rule' failed: assets/stylesheets/"
+                                          r"palette\.0123abcd\.min\.css has no rule .*written against "
+                                          r"mkdocs-material 9\.8\.2; installed: ") as caught:
+        quiet_palette_switching(tmp_path)
+    assert caught.value.output.startswith("engines/theme_assets.py relies on this")
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_site_without_a_palette_stylesheet_fails_the_build(tmp_path: Path) -> None:
+    with pytest.raises(EngineError, match=r"^theme check 'palette-switching-rule' failed: the site has no stylesheet"):
+        quiet_palette_switching(tmp_path)

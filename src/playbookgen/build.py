@@ -1,5 +1,5 @@
-"""`playbookgen build`: load → validate → checklists → render → write → engine → theme assets →
-link check → swap.
+"""`playbookgen build`: load → validate → checklists → render → write → engine (and its theme
+fixes, engines/) → link check → swap.
 
 The site is built in a hidden folder beside the real one and renamed into place only when every
 step succeeded, so a failed build leaves the last good site byte for byte as it was.
@@ -13,7 +13,8 @@ from pathlib import Path
 from jinja2 import BytecodeCache
 
 from . import checklists
-from .engine import ENGINES, run_engine, start_mkdocs_worker, stop_mkdocs_worker
+from .engines import ENGINES, run_engine, start_worker, stop_worker
+from .engines.layout import DOCS_DIR
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
 from .load import read_theme_folder
@@ -21,7 +22,6 @@ from .model import Project
 from .render.config import TEAM_CONFIG
 from .render.site import SiteFiles, render_site, with_team_theme
 from .template_cache import template_cache
-from .theme_assets import quiet_palette_switching
 from .validate import load_project
 from .write import (check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker,
                     write_new_file)
@@ -51,12 +51,11 @@ def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, e
     root = Path(root).resolve()
     out = Path(site_dir).resolve() if site_dir is not None else root / "site"
     _check_target(root, out, engine)
-    if engine == "mkdocs":
-        start_mkdocs_worker()  # MkDocs gets ready meanwhile, on another core
+    start_worker(engine)  # the engine gets ready meanwhile, on another core
     try:
         return _build(root, out, strict, engine, pdfs)
     finally:
-        stop_mkdocs_worker()
+        stop_worker()
 
 
 def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool) -> BuildResult:
@@ -71,7 +70,6 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool) -> Buil
     try:
         write_work_folder(staging, site.files, static, fresh=True, theme=site.theme_files)  # write
         result = run_engine(staging, staging / "site", engine=engine, strict=strict, epoch=project.last_changed)
-        quiet_palette_switching(staging / "site")  # start-up speed (theme_assets.py)
         diagnostics += _link_diagnostics(project, check_site_links(staging / "site", skip=OTHERS_PAGES), strict)
         diagnostics += [warning(f"<{engine}>", 1, 1, "engine-warning", w) for w in result.warnings]
         write_marker(staging / "site", SITE_MARKER, MARKER_NOTE)
@@ -118,7 +116,7 @@ def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes
     """
     write = write_new_file if fresh else write_bytes_atomic
     changed = [work / name for name, text in sorted(files.items()) if write(work / name, text.encode("utf-8"))]
-    changed += [work / "docs" / name for name, data in sorted(static.items()) if write(work / "docs" / name, data)]
+    changed += [work / DOCS_DIR / name for name, data in sorted(static.items()) if write(work / DOCS_DIR / name, data)]
     changed += [work / name for name, data in sorted((theme or {}).items()) if write(work / name, data)]
     return changed
 

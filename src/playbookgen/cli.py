@@ -217,10 +217,9 @@ def init(directory: str, starter: str, language: str, force: bool) -> None:
 @handle_errors
 def build(directory: str, site_dir: str | None, strict: bool, engine: str, no_pdf: bool) -> None:
     """Build the playbook site from DIR: validated, rendered, built offline, swapped in only on success."""
-    if engine == "mkdocs":
-        from .engine import start_mkdocs_worker
+    from .engines import start_worker
 
-        start_mkdocs_worker()  # before the heavier imports below, so the child has the most time
+    start_worker(engine)  # before the heavier imports below, so the child has the most time
     from .build import build_site
 
     result = build_site(project_dir(directory), Path(site_dir) if site_dir else None, strict=strict,

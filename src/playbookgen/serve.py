@@ -118,7 +118,7 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-from playbookgen.engine import cache_theme_templates
+from playbookgen.engines.mkdocs import cache_theme_templates
 from playbookgen.template_cache import template_cache
 
 _cache = template_cache(skip=(Path(__file__).resolve().parent,))

@@ -15,21 +15,20 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import yaml
 
+from ..engines.layout import DOCS_DIR, SITE_DIR, THEME_DIR
 from ..errors import Diagnostic, ValidationFailed, error, warning
 
 if TYPE_CHECKING:
     from ..model import Project
 
-__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OUR_THEME_DIR", "OURS_ONLY", "Tagged", "load_team_config",
+__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OURS_ONLY", "Tagged", "load_team_config",
            "dump_config", "markdown_extension_names", "merge_config", "site_config", "team_theme_dir"]
 
 TEAM_CONFIG = "mkdocs.yml"
-# Our theme overrides, beside docs/ in the work folder; a team's custom_dir is copied beneath them.
-OUR_THEME_DIR = "overrides"
 # Keys the pipeline decides: the team's values would point the engine at the wrong pages or folders.
 OURS_ONLY = ("docs_dir", "site_dir", "nav")
 
-# Our Markdown extensions, in order; the MkDocs worker (engine.py) imports them before the build.
+# Our Markdown extensions, in order; the MkDocs worker (engines/mkdocs.py) imports them before the build.
 MARKDOWN_EXTENSIONS: tuple[Any, ...] = (
     "admonition",
     "attr_list",
@@ -168,7 +167,7 @@ def merge_config(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> tuple[di
     if isinstance(merged.get("theme"), dict):
         # MkDocs takes one custom_dir: ours stays, and the team's folder is copied beneath it
         # (render/site.py: with_team_theme), so our safety fixes stay in the template chain.
-        merged["theme"] = dict(merged["theme"], custom_dir=OUR_THEME_DIR)
+        merged["theme"] = dict(merged["theme"], custom_dir=THEME_DIR)
     return merged, notes
 
 
@@ -201,13 +200,13 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
     config: dict[str, Any] = {
         # MkDocs' theme templates print these without escaping: escape the team's text here.
         "site_name": html.escape(playbook.title, quote=True),
-        "docs_dir": "docs",
-        "site_dir": "site",
+        "docs_dir": DOCS_DIR,
+        "site_dir": SITE_DIR,
         # The offline plugin needs pages as NAME.html so they open from the file system.
         "use_directory_urls": False,
         "theme": {
             "name": "material",
-            "custom_dir": OUR_THEME_DIR,
+            "custom_dir": THEME_DIR,
             "language": playbook.language,
             "font": False,
             "palette": _palette(labels),
@@ -243,5 +242,5 @@ def site_config(project: Project, labels: Mapping[str, str], nav: list[Any], ext
     team = load_team_config(team_text)
     merged, notes = merge_config(ours, team)
     merged["nav"] = nav
-    merged["docs_dir"], merged["site_dir"] = "docs", "site"
+    merged["docs_dir"], merged["site_dir"] = DOCS_DIR, SITE_DIR
     return dump_config(merged), notes, team_theme_dir(team)

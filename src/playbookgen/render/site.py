@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from importlib import resources
 from dataclasses import dataclass, field
 from typing import Any, Collection
 
 import jinja2
 from markupsafe import Markup
 
+from ..engines import theme_overrides, worker_shim
+from ..engines.layout import DOCS_DIR, THEME_DIR
 from ..errors import Diagnostic, ValidationFailed, error
 from ..i18n import labels as labels_for
 from ..model import Guide, Project, Stage
@@ -23,12 +24,9 @@ from .config import site_config
 
 __all__ = ["SiteFiles", "render_site", "with_team_theme", "page_path", "checklist_path", "sanitize_guide", "slugify"]
 
-DOCS = "docs"
-# Material's offline plugin would load this Web Worker shim from a CDN; we ship it (MIT, vendored).
+# Material's offline plugin would load this Web Worker shim from a CDN; we ship it (engines/vendor/).
 WORKER_SHIM = "assets/javascripts/iframe-worker.js"
-# Theme overrides live beside docs/, not in it (custom_dir in mkdocs.yml).
-THEME_OVERRIDES = "overrides"
-INLINE_STYLE = f"{THEME_OVERRIDES}/partials/playbookgen-style.html"
+INLINE_STYLE = f"{THEME_DIR}/partials/playbookgen-style.html"
 # Reference pages, in nav order: (page, name, label of why to read it). The name is at once the
 # Project attribute holding the entries, the label key of the title and the renderer's method.
 REFERENCE_PAGES = (
@@ -288,18 +286,14 @@ class _Renderer:
             self.pages[page_path("guides", guide.slug)] = _guide_page(guide)
 
     def assets(self) -> None:
-        shim = resources.files("playbookgen").joinpath("templates/site/vendor/iframe-worker.js")
-        self.pages[WORKER_SHIM] = shim.read_text(encoding="utf-8")
+        self.pages[WORKER_SHIM] = worker_shim()
 
     def theme_overrides(self) -> dict[str, str]:
-        """main.html (escapes the <title>) extends playbookgen-theme.html (markup fixes), which extends the theme."""
-        templates = resources.files("playbookgen").joinpath("templates/site")
-        return {
-            f"{THEME_OVERRIDES}/main.html": templates.joinpath("vendor/main.html").read_text(encoding="utf-8"),
-            f"{THEME_OVERRIDES}/playbookgen-theme.html": templates.joinpath("theme/main.html").read_text(encoding="utf-8"),
-            # Inlined in <head>: one render-blocking request fewer on every page (Lighthouse).
-            INLINE_STYLE: f"<style>\n{render_template(self.env, 'site/playbookgen.css.j2')}</style>\n",
-        }
+        """The engine adapter's overrides (engines/overrides/), and our stylesheet for them to inline."""
+        files = {f"{THEME_DIR}/{name}": text for name, text in theme_overrides().items()}
+        # Inlined in <head>: one render-blocking request fewer on every page (Lighthouse).
+        files[INLINE_STYLE] = f"<style>\n{render_template(self.env, 'site/playbookgen.css.j2')}</style>\n"
+        return files
 
     def nav(self) -> list[Any]:
         """Home, Start here, the stages in order, the reference pages, the guides."""
@@ -327,7 +321,7 @@ def render_site(project: Project, team_config: str | None = None, static: Collec
     r.guides()
     r.assets()
     config, notes, team_theme = site_config(project, r.L, r.nav(), [], [WORKER_SHIM], team_config)
-    files = {f"{DOCS}/{path}": text for path, text in sorted(r.pages.items())}
+    files = {f"{DOCS_DIR}/{path}": text for path, text in sorted(r.pages.items())}
     files.update(r.theme_overrides())
     files["mkdocs.yml"] = config
     return SiteFiles(files, notes, team_theme)
@@ -335,7 +329,7 @@ def render_site(project: Project, team_config: str | None = None, static: Collec
 
 # The team's main.html must extend the theme's base.html; it is made to extend our fixes instead.
 _EXTENDS_BASE = re.compile(r"""\{%-?\s*extends\s+(["'])base\.html\1\s*-?%\}""")
-OUR_MAIN, TEAM_MAIN = f"{THEME_OVERRIDES}/main.html", f"{THEME_OVERRIDES}/playbookgen-team.html"
+OUR_MAIN, TEAM_MAIN = f"{THEME_DIR}/main.html", f"{THEME_DIR}/playbookgen-team.html"
 _OUR_PARENT = '{% extends "playbookgen-theme.html" %}'
 
 
@@ -349,7 +343,7 @@ def with_team_theme(site: SiteFiles, team: dict[str, bytes], label: str) -> Site
     """
     files, theme = dict(site.files), {}
     for name, data in sorted(team.items()):
-        target = f"{THEME_OVERRIDES}/{name}"
+        target = f"{THEME_DIR}/{name}"
         if target == OUR_MAIN:
             files[TEAM_MAIN] = _chained_main(data, f"{label}/main.html")
             files[OUR_MAIN] = files[OUR_MAIN].replace(_OUR_PARENT, '{% extends "playbookgen-team.html" %}', 1)

@@ -1,13 +1,12 @@
-"""The site engine: runs MkDocs or Zensical on a work folder (mkdocs.yml + docs/) into a target folder.
+"""The MkDocs engine: runs MkDocs (with Material) in Python on a work folder, with its log captured.
 
-MkDocs runs in Python, with its log captured: in a child forked as the build starts, which imports
-it while we validate and render (start_mkdocs_worker), or else in our own process (a fresh
-interpreter would cost a fifth of a small build). Zensical, a compiled program with its own CLI,
-runs as a child process. Either way the engine sees a fixed SOURCE_DATE_EPOCH and its failure
-becomes an EngineError, never a traceback.
-MkDocs' theme environment is given our template cache in memory (compiling Material's templates
-is a fifth of a small build); nothing of it is written into the mkdocs.yml Zensical reads. No
-playbook logic lives here.
+It runs in a child forked as the build starts, which imports MkDocs while we validate and render
+(start_worker), or else in our own process (a fresh interpreter would cost a fifth of a small
+build). The engine sees a fixed SOURCE_DATE_EPOCH and its failure becomes an EngineError, never a
+traceback. MkDocs' theme environment is given our template cache in memory (compiling Material's
+templates is a fifth of a small build); nothing of it is written into the mkdocs.yml Zensical
+reads. What of MkDocs' and Material's internals this relies on is listed in material_internals.py.
+No playbook logic lives here.
 """
 
 from __future__ import annotations
@@ -18,60 +17,23 @@ import logging
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import EngineError, UserError
-from .template_cache import TemplateCache, template_cache
+from ..errors import EngineError
+from ..template_cache import TemplateCache, template_cache
+from . import material_internals
+from .base import TIMEOUT_SECONDS, EngineRun
 
 if TYPE_CHECKING:
     import jinja2
     from mkdocs.theme import Theme
 
-__all__ = ["ENGINES", "EngineRun", "cache_theme_templates", "run_engine", "engine_environment", "start_mkdocs_worker",
-           "stop_mkdocs_worker"]
-
-ENGINES = ("mkdocs", "zensical")
-TIMEOUT_SECONDS = 600
-_WARNING = re.compile(r"^(?:WARNING|WARN)\s*-?\s*(.*)$")
-
-
-@dataclass(frozen=True)
-class EngineRun:
-    """What the engine printed, and the warnings in it."""
-
-    output: str
-    warnings: list[str]
-
-
-def engine_environment(epoch: int) -> dict[str, str]:
-    """The child's environment: ours plus a fixed SOURCE_DATE_EPOCH, UTC and no colour codes."""
-    env = dict(os.environ)
-    env.update({"SOURCE_DATE_EPOCH": str(epoch), "TZ": "UTC", "NO_COLOR": "1", "PYTHONHASHSEED": "0",
-                "LC_ALL": env.get("LC_ALL", "C.UTF-8")})
-    return env
-
-
-def _command(engine: str, config: Path, target: Path, strict: bool) -> list[str]:
-    """The command line for a child-process engine; Zensical reads site_dir from the config."""
-    if engine == "zensical":
-        command = [sys.executable, "-m", "zensical", "build", "--config-file", str(config), "--clean"]
-        return command + (["--strict"] if strict else [])
-    raise UserError(f"unknown engine '{engine}': choose one of {', '.join(ENGINES)}")
-
-
-def _check_installed(engine: str) -> None:
-    """A missing optional engine is the user's to install, not a crash."""
-    import importlib.util
-
-    if importlib.util.find_spec(engine) is None:
-        extra = " (pip install 'playbookgen[zensical]')" if engine == "zensical" else ""
-        raise UserError(f"the site engine '{engine}' is not installed{extra}")
-
+__all__ = ["cache_theme_templates", "run", "start_worker", "stop_worker"]
 
 class _Capture(logging.Handler):
     """Keeps MkDocs' log lines (and its warnings apart) instead of printing them."""
@@ -116,24 +78,31 @@ def _captured_log() -> Iterator[_Capture]:
         logger.setLevel(saved[1])
 
 
-def cache_theme_templates(theme: Theme, cache: TemplateCache | None) -> None:
+def cache_theme_templates(theme: Theme, cache: TemplateCache | None) -> Callable[[], bool]:
     """Give every environment ``theme`` makes our template cache; its output is unchanged.
 
     MkDocs makes a fresh theme environment for the build, and Material's search plugin makes three
     more while it is configured (to read the theme's translations); all come from Theme.get_env,
     so it is wrapped on this one theme object. Nothing is written to mkdocs.yml, so the generated
     folder stays the same for any engine. The build (below) and the serve hook both use this.
+    Returns a test of whether an environment has been made through the wrapper since (a build that
+    made none went around it: material_internals.py, "theme-get-env").
     """
     if cache is None:
-        return
-    make_environment = theme.get_env
+        return lambda: True
+    make_environment = getattr(theme, "get_env", None)
+    if not callable(make_environment):
+        raise material_internals.drift("theme-get-env", "mkdocs.theme.Theme has no get_env method")
+    made: list[jinja2.Environment] = []
 
     def get_env() -> jinja2.Environment:
-        environment = make_environment()
+        environment: jinja2.Environment = make_environment()
         environment.bytecode_cache = cache
+        made.append(environment)
         return environment
 
     theme.get_env = get_env  # type: ignore[method-assign]
+    return lambda: bool(made)
 
 
 # Templates MkDocs renders by name on every build; what they include is followed from there.
@@ -158,15 +127,15 @@ class _Worker:
 _worker: _Worker | None = None
 
 
-def start_mkdocs_worker() -> None:
+def start_worker() -> None:
     """Fork a child that gets MkDocs ready while this process loads, validates and renders.
 
     The child imports MkDocs, Material, its plugins and our Markdown extensions (a fifth of a small
-    build), then waits for the build (run_engine sends it) and runs MkDocs exactly as this process
+    build), then waits for the build (run sends it) and runs MkDocs exactly as this process
     would. While the theme's templates are not all in the template cache yet (a first build), it
     compiles them into it as it waits, which MkDocs would otherwise do inside the build. The output
     is the same either way. Only where it pays and is safe: os.fork exists, there is more than one
-    CPU and no other thread runs (forking then is unsafe). Idempotent; stop_mkdocs_worker() ends a
+    CPU and no other thread runs (forking then is unsafe). Idempotent; stop_worker() ends a
     worker that was never given a build.
     """
     global _worker
@@ -204,7 +173,7 @@ def _fork(work: Callable[[], None], close: tuple[int, ...] = ()) -> int:
     return pid
 
 
-def stop_mkdocs_worker() -> None:
+def stop_worker() -> None:
     """End and reap a worker that is still waiting (the build failed before the engine ran)."""
     global _worker
     worker, _worker = _worker, None
@@ -277,7 +246,7 @@ def _prepare_mkdocs() -> None:
     import mkdocs.config  # noqa: F401
     from mkdocs.plugins import get_plugins
 
-    from .render.config import markdown_extension_names
+    from ..render.config import markdown_extension_names
 
     plugins = get_plugins()
     for name in _THEME_PLUGINS:
@@ -322,7 +291,7 @@ def _read_until_end(fd: int, timeout: float) -> bytes | None:
     import select
 
     deadline = time.monotonic() + timeout
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
@@ -383,34 +352,21 @@ def _run_mkdocs(config: Path, target: Path, strict: bool, epoch: int) -> EngineR
     with _captured_log() as log, _environment({"SOURCE_DATE_EPOCH": str(epoch)}):
         try:
             settings = load_config(config_file=str(config), site_dir=str(target), strict=strict)
-            cache_theme_templates(settings.theme, template_cache(skip=(config.parent,)))  # not the work folder's
+            material_internals.check_theme_source([Path(folder) for folder in settings.theme.dirs], "mkdocs")
+            # The work folder's own templates are not cached: it is thrown away.
+            cached = cache_theme_templates(settings.theme, template_cache(skip=(config.parent,)))
             build(settings)
+        except EngineError:
+            raise
         except (Exception, SystemExit) as exc:  # noqa: BLE001 - the engine's failure, reported, not raised
             output = "\n".join(log.lines + [f"{type(exc).__name__}: {exc}"])
             raise EngineError("mkdocs build failed", output) from exc
+    if not cached():
+        raise material_internals.drift("theme-get-env", "MkDocs built the site without calling Theme.get_env")
     return EngineRun("\n".join(log.lines), log.warnings)
 
 
-def run_engine(work: Path, target: Path, *, engine: str = "mkdocs", strict: bool = False, epoch: int = 0) -> EngineRun:
-    """Build the site described by WORK/mkdocs.yml into ``target``; EngineError when the engine fails.
-
-    For Zensical, ``target`` must be WORK/site (its config's site_dir): it takes no --site-dir.
-    """
-    _check_installed(engine)
+def run(work: Path, target: Path, strict: bool, epoch: int) -> EngineRun:
+    """Build WORK/mkdocs.yml into ``target``: in the worker if one is waiting, else in this process."""
     config = work / "mkdocs.yml"
-    if engine == "zensical" and target.resolve() != (work / "site").resolve():
-        raise EngineError(f"zensical builds into {work / 'site'} only, not {target}")
-    if engine == "mkdocs":
-        return _run_in_worker(config, target, strict, epoch) or _run_mkdocs(config, target, strict, epoch)
-    try:
-        result = subprocess.run(_command(engine, config, target, strict), cwd=work, env=engine_environment(epoch),
-                                capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise EngineError(f"{engine} did not finish within {TIMEOUT_SECONDS} s") from exc
-    output = (result.stdout + result.stderr).strip()
-    if result.returncode != 0 or not (target / "index.html").is_file():
-        raise EngineError(f"{engine} build failed (exit code {result.returncode})", output)
-    warnings = [m.group(1).strip() for line in output.splitlines() if (m := _WARNING.match(line.strip()))]
-    return EngineRun(output, warnings)
-
-
+    return _run_in_worker(config, target, strict, epoch) or _run_mkdocs(config, target, strict, epoch)
