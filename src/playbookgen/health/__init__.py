@@ -35,7 +35,7 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
     try:
         con = connect(work)
         try:
-            loaded = load_deals(con, request, stages)
+            loaded = load_deals(con, request, stages, work)
             as_of = request.as_of or _from_ms(loaded.latest_ms)
             deals = con.execute("SELECT count(*) FROM deals").fetchone()
             source = SourceInfo(request.display, request.format, loaded.rows, int(deals[0]) if deals else 0,

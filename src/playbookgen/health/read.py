@@ -10,7 +10,6 @@ million rows never pass through a Python loop.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,14 +96,26 @@ class _Cell:
 # ---------------------------------------------------------------- reading the file
 
 
-def _csv_source(path: Path) -> str:
+def _delimiter(path: Path) -> str:
+    """Comma, semicolon (Excel in much of Europe) or tab: whichever the header line holds most of."""
+    with open(path, "rb") as handle:
+        first = handle.readline(1 << 20).decode("utf-8", errors="replace")
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _csv_source(path: Path, work: Path) -> str:
     # read_csv treats *, ? and [ as a glob: a file named like that is reached through a plain-named link.
     text = str(path)
     if any(c in text for c in "*?["):
-        link = Path(tempfile.mkdtemp(prefix="playbookgen-deals-")) / "deals.csv"
+        link = work / "deals.csv"
         os.symlink(path, link)
         text = str(link)
-    return f"read_csv('{_sql_text(text)}', header = true, all_varchar = true, normalize_names = false)"
+    # The dialect is fixed rather than sniffed: a sniffer that guesses wrong on a ragged file would read the
+    # wrong row as the header; a fixed one stops at the first ragged row with its line number.
+    delim = _sql_text(_delimiter(path))
+    return (f"read_csv('{_sql_text(text)}', header = true, all_varchar = true, normalize_names = false, "
+            f"delim = '{delim}', quote = '\"', escape = '\"', strict_mode = true, skip = 0)")
 
 
 def _headers(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest) -> list[str]:
@@ -198,8 +209,9 @@ _WHAT = {"time": ("deals-bad-date", "is not a date or time this reader knows (us
          "amount": ("deals-bad-amount", "is not an amount (a number, with a thousands separator or a currency sign if you like)")}
 
 
-def _listed(con: duckdb.DuckDBPyConnection, where: str, value: str, limit: int = LISTED_PER_KIND) -> tuple[int, list[tuple[int, str]]]:
-    """How many raw rows match ``where``, and the first ``limit`` of them as (row, value)."""
+def _listed(con: duckdb.DuckDBPyConnection, where: str, value: str, limit: int = LISTED_PER_KIND + 1) -> tuple[int, list[tuple[int, str]]]:
+    """How many raw rows match ``where``, and the first ``limit`` of them as (row, value): one more than is
+    listed, so the line that counts the rest can point at the first row left out."""
     count = con.execute(f"SELECT count(*) FROM raw WHERE {where}").fetchone()
     rows = con.execute(f"SELECT _row, {value} FROM raw WHERE {where} ORDER BY _row LIMIT {limit}").fetchall()
     return (count[0] if count else 0), [(int(r), str(v)) for r, v in rows]
@@ -280,9 +292,9 @@ def _unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: _Cel
 # ---------------------------------------------------------------- per format
 
 
-def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: StageMap) -> Loaded:
+def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: StageMap, work: Path) -> Loaded:
     """Fill the entries and deals tables from the file; problems go to ``Loaded.diagnostics``."""
-    source = _csv_source(request.path)
+    source = _csv_source(request.path, work)
     headers = _headers(con, source, request)
     columns = _columns(request, headers)
     if request.format == "hubspot":
