@@ -62,7 +62,7 @@ def _deal(rng: random.Random, number: int, opens: list[tuple[str, int]], won: st
         outcome = won if rng.random() < 0.75 else lost
         entered[outcome], current = moment, outcome
     row.update({
-        "Deal Stage": current, "Pipeline": PIPELINE, "Amount": f"{rng.randrange(20, 900) * 100:,}",
+        "Deal Stage": current, "Pipeline": PIPELINE, "Amount": str(rng.randrange(20, 900) * 100),
         "Currency": "PLN", "Deal owner": rng.choice(OWNERS), "Deal Type": rng.choice(("New Business", "Existing Business")),
         "Priority": rng.choice(("Low", "Medium", "High")), "Create Date": _when(start),
         "Close Date": _when(entered[current]) if current in (won, lost) else "",

@@ -57,16 +57,15 @@ def _prepare(con: duckdb.DuckDBPyConnection, project: Project, stages: StageMap,
                l.max_days IS NOT NULL AS has_limit
         FROM deals d LEFT JOIN limits l ON l.pos = d.current_pos
     """)
-    # A stay ends at the deal's next entry into another stage (HubSpot: else at its 'Date exited');
-    # same-stage rows in a row are one stay; deals now in the stage are left out of its days.
+    # A stay ends at the deal's next entry into another stage (HubSpot: else at its 'Date exited'); deals
+    # now in the stage are left out of its days. Same-stage rows in a row are one stay: measuring each
+    # row to the next row gives the same sum, (b - a2) + (a2 - a1) = b - a1, with one window instead of two.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE stays AS
-        WITH ordered AS (
-            SELECT *, lag(pos) OVER (PARTITION BY deal_id ORDER BY at_ms, _row) AS prev_pos FROM entries),
-        runs AS (
+        WITH runs AS (
             SELECT deal_id, pos, at_ms, exited_ms,
                    lead(at_ms) OVER (PARTITION BY deal_id ORDER BY at_ms, _row) AS next_ms
-            FROM ordered WHERE prev_pos IS DISTINCT FROM pos),
+            FROM entries),
         ended AS (
             SELECT r.deal_id, r.pos, coalesce(r.next_ms, r.exited_ms) - r.at_ms AS ms
             FROM runs r JOIN deals d ON d.deal_id = r.deal_id

@@ -10,6 +10,7 @@ million rows never pass through a Python loop.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +36,9 @@ _AMOUNT_SHAPE = rf"^\s*{_CURRENCY}?\s*(-?\s*[0-9][0-9{_SPACES},.']*?)\s*{_CURREN
 
 _MACROS = f"""
 CREATE OR REPLACE TEMP MACRO pb_blank(s) AS s IS NULL OR trim(s) = '';
-CREATE OR REPLACE TEMP MACRO pb_ts(s) AS CASE WHEN pb_blank(s) THEN NULL ELSE coalesce(
-    CASE WHEN substr(trim(s), 5, 1) = '-' THEN epoch_ms(try_cast(trim(s) AS TIMESTAMPTZ)) END,
-    epoch_ms(try_strptime(trim(s), {_OTHER_TIME_FORMATS!r}))) END;
+CREATE OR REPLACE TEMP MACRO pb_ts(s) AS coalesce(
+    CASE WHEN s[5] = '-' THEN epoch_ms(try_cast(s AS TIMESTAMPTZ)) END,  -- YYYY-: not 'epoch' or 'infinity'
+    epoch_ms(try_strptime(trim(s), {_OTHER_TIME_FORMATS!r})));
 CREATE OR REPLACE TEMP MACRO pb_digits(s) AS
     regexp_replace(regexp_extract(s, '{_AMOUNT_SHAPE.replace("'", "''")}', 1), '[{_SPACES}'']', '', 'g');
 CREATE OR REPLACE TEMP MACRO pb_number(t) AS CASE
@@ -50,7 +51,9 @@ CREATE OR REPLACE TEMP MACRO pb_number(t) AS CASE
     WHEN regexp_full_match(t, '-?[0-9]{{1,3}}([.][0-9]{{3}}){{2,}}') THEN replace(t, '.', '')
     ELSE t END;
 CREATE OR REPLACE TEMP MACRO pb_amount(s) AS
-    CASE WHEN pb_blank(s) THEN NULL ELSE try_cast(pb_number(pb_digits(s)) AS DECIMAL(38, 4)) END;
+    CASE WHEN pb_blank(s) THEN NULL ELSE coalesce(
+        try_cast(trim(s) AS DECIMAL(38, 4)),  -- a plain number: no regular expressions needed
+        try_cast(pb_number(pb_digits(s)) AS DECIMAL(38, 4))) END;
 """
 
 
@@ -126,9 +129,14 @@ def _headers(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest)
 
 
 def _unreadable(request: DealsRequest, exc: duckdb.Error) -> ValidationFailed:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return ValidationFailed([error(request.display, 1, 1, "deals-not-csv",
-                                   f"this file cannot be read as CSV: {first}")])
+    text = str(exc)
+    line = re.search(r"\bLine:? (\d+)", text)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return ValidationFailed([error(
+        request.display, int(line.group(1)) if line else 1, 1, "deals-not-csv",
+        "this file cannot be read as CSV: a row has more or fewer cells than the header, or a quote is not "
+        f"closed; export it from the CRM again (the reader said: {first})",
+    )])
 
 
 def _find(headers: list[str], wanted: str) -> int | None:
@@ -183,7 +191,10 @@ def _hubspot_dates(request: DealsRequest, headers: list[str]) -> tuple[list[tupl
 
 def _load_raw(con: duckdb.DuckDBPyConnection, source: str, cells: list[_Cell], request: DealsRequest) -> None:
     # row_number() over the file's order gives each record the row a spreadsheet shows it on (header = 1).
+    # Times and amounts are parsed here, once, beside their text (p_<alias>), while the file streams in.
+    parse = {"time": "pb_ts", "amount": "pb_amount"}
     picks = ", ".join(f"{_ident(c.header)} AS {c.alias}" for c in cells)
+    picks += "".join(f", {parse[c.kind]}({_ident(c.header)}) AS p_{c.alias}" for c in cells if c.kind in parse)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS _row, {picks} FROM {source}")
     except duckdb.Error as exc:
@@ -194,10 +205,8 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source: str, cells: list[_Cell], r
 
 
 def _parsed(cell: _Cell) -> str:
-    if cell.kind == "time":
-        return f"pb_ts({cell.alias})"
-    if cell.kind == "amount":
-        return f"pb_amount({cell.alias})"
+    if cell.kind in ("time", "amount"):
+        return f"p_{cell.alias}"
     return f"nullif(trim({cell.alias}), '')"
 
 
@@ -213,7 +222,7 @@ def _listed(con: duckdb.DuckDBPyConnection, where: str, value: str, limit: int =
     """How many raw rows match ``where``, and the first ``limit`` of them as (row, value): one more than is
     listed, so the line that counts the rest can point at the first row left out."""
     count = con.execute(f"SELECT count(*) FROM raw WHERE {where}").fetchone()
-    rows = con.execute(f"SELECT _row, {value} FROM raw WHERE {where} ORDER BY _row LIMIT {limit}").fetchall()
+    rows = con.execute(f"SELECT _row, coalesce({value}, '') FROM raw WHERE {where} ORDER BY _row LIMIT {limit}").fetchall()
     return (count[0] if count else 0), [(int(r), str(v)) for r, v in rows]
 
 
@@ -241,23 +250,29 @@ class _Found:
 def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: set[str]) -> tuple[list[_Found], str]:
     """Cells that do not parse and required cells left empty; and the SQL condition of a row to skip."""
     kinds = {code: _Found(code) for code, _ in _WHAT.values()} | {"deals-empty-cell": _Found("deals-empty-cell")}
-    conditions = []
+    checks = []  # (condition, cell, code, message after the value)
     for cell in cells:
         if cell.kind in _WHAT:
             code, text = _WHAT[cell.kind]
-            where = _bad_condition(cell)
-            count, rows = _listed(con, where, cell.alias)
-            kinds[code].total += count
-            kinds[code].items += [(r, cell.index, f"'{cell.header}': '{v}' {text}") for r, v in rows]
-            conditions.append(where)
+            checks.append((_bad_condition(cell), cell, code, text))
         if cell.alias in required:
-            where = f"pb_blank({cell.alias})"
-            count, rows = _listed(con, where, "''")
-            kinds["deals-empty-cell"].total += count
-            kinds["deals-empty-cell"].items += [(r, cell.index, f"'{cell.header}' is empty; every row needs one, so the row is skipped")
-                                               for r, _ in rows]
-            conditions.append(where)
-    return list(kinds.values()), " OR ".join(conditions) or "false"
+            checks.append((f"pb_blank({cell.alias})", cell, "deals-empty-cell", ""))
+    if not checks:
+        return list(kinds.values()), "false"
+    # One pass counts every kind of problem; only the kinds that occur are listed row by row.
+    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {where})" for where, *_ in checks)
+                         + " FROM raw").fetchone() or ()
+    for (where, cell, code, text), count in zip(checks, counts):
+        if not count:
+            continue
+        _, rows = _listed(con, where, cell.alias)
+        kinds[code].total += int(count)
+        if code == "deals-empty-cell":
+            kinds[code].items += [(r, cell.index, f"'{cell.header}' is empty; every row needs one, so the row is skipped")
+                                  for r, _ in rows]
+        else:
+            kinds[code].items += [(r, cell.index, f"'{cell.header}': '{v}' {text}") for r, v in rows]
+    return list(kinds.values()), " OR ".join(where for where, *_ in checks)
 
 
 def _stage_lookup(con: duckdb.DuckDBPyConnection, stages: StageMap, values_sql: str) -> None:
@@ -305,6 +320,7 @@ def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: St
 
 
 def _finish(con: duckdb.DuckDBPyConnection, request: DealsRequest, loaded: Loaded, found: list[_Found]) -> Loaded:
+    con.execute("DROP TABLE raw")  # every check is done: free its memory for the metrics
     for kind in found:
         loaded.diagnostics += kind.diagnostics(request.display)
     counts = con.execute("SELECT count(*), count(*) FILTER (WHERE _skip) FROM typed").fetchone()
@@ -328,7 +344,7 @@ def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
 
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE typed AS
-        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos, pb_ts(r.entered_at) AS at_ms,
+        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos, r.p_entered_at AS at_ms,
                {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
                ({bad}) OR l.pos IS NULL AS _skip
         FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
@@ -396,7 +412,7 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
         return _parsed(columns[name]) if name in columns else "NULL"
 
     known = [(cell, exit_cell, pos) for cell, _, exit_cell, pos in pairs if pos is not None]
-    times = ", ".join(f"pb_ts({c.alias}) AS {c.alias}" for c in cells if c.kind == "time")
+    times = ", ".join(f"r.p_{c.alias} AS {c.alias}" for c in cells if c.kind == "time")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE typed AS
         SELECT r._row, trim(r.deal_id) AS deal_id, l.pos AS current_pos, {opt('amount')} AS amount,
@@ -413,7 +429,7 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     for cell, label, exit_cell, _ in pairs:
         if exit_cell is None:
             continue
-        count, rows = _listed(con, f"pb_ts({exit_cell.alias}) < pb_ts({cell.alias})", "trim(deal_id)")
+        count, rows = _listed(con, f"p_{exit_cell.alias} < p_{cell.alias}", "trim(deal_id)")
         backwards.total += count
         backwards.items += [(r, exit_cell.index, f"deal '{d}' leaves stage '{label}' before it enters it "
                                                  f"('{exit_cell.header}' is earlier than '{cell.header}')") for r, d in rows]
@@ -458,7 +474,7 @@ def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsReques
         CREATE OR REPLACE TEMP TABLE typed AS
         SELECT r._row, trim(r.deal_id) AS deal_id, l.pos AS stage_pos, lower(trim(r.status)) AS status,
                {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
-               pb_ts(r.created) AS created, {opt('stage_changed')} AS changed, {opt('won_time')} AS won,
+               r.p_created AS created, {opt('stage_changed')} AS changed, {opt('won_time')} AS won,
                {opt('lost_time')} AS lost,
                ({bad}) OR l.pos IS NULL OR lower(trim(r.status)) NOT IN ('open', 'won', 'lost') OR pb_blank(r.status) AS _skip
         FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
@@ -469,7 +485,7 @@ def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsReques
         if name not in columns:
             continue
         cell = columns[name]
-        count, rows = _listed(con, f"pb_ts({cell.alias}) < pb_ts(created)", "trim(deal_id)")
+        count, rows = _listed(con, f"p_{cell.alias} < p_created", "trim(deal_id)")
         backwards.total += count
         backwards.items += [(r, cell.index, f"deal '{d}': '{cell.header}' is earlier than '{created.header}'") for r, d in rows]
     con.execute("CREATE OR REPLACE TEMP TABLE entries (deal_id VARCHAR, pos INTEGER, at_ms BIGINT, exited_ms BIGINT, _row BIGINT)")
