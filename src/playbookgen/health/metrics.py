@@ -63,15 +63,15 @@ def _prepare(con: duckdb.DuckDBPyConnection, project: Project, stages: StageMap,
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE stays AS
         WITH runs AS (
-            SELECT deal_id, pos, at_ms, exited_ms,
-                   lead(at_ms) OVER (PARTITION BY deal_id ORDER BY at_ms, _row) AS next_ms
+            SELECT grp, pos, at_ms, exited_ms,
+                   lead(at_ms) OVER (PARTITION BY grp ORDER BY at_ms, _row) AS next_ms
             FROM entries),
         ended AS (
-            SELECT r.deal_id, r.pos, coalesce(r.next_ms, r.exited_ms) - r.at_ms AS ms
-            FROM runs r JOIN deals d ON d.deal_id = r.deal_id
+            SELECT r.grp, r.pos, coalesce(r.next_ms, r.exited_ms) - r.at_ms AS ms
+            FROM runs r JOIN deals d ON d.grp = r.grp
             WHERE r.pos <= {n} AND d.current_pos IS DISTINCT FROM r.pos
               AND coalesce(r.next_ms, r.exited_ms) >= r.at_ms)
-        SELECT deal_id, pos, sum(ms) AS ms FROM ended GROUP BY deal_id, pos
+        SELECT grp, pos, sum(ms) AS ms FROM ended GROUP BY grp, pos
     """)
 
 

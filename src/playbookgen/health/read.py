@@ -351,7 +351,7 @@ def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE entries AS
-        SELECT deal_id, pos, at_ms, NULL::BIGINT AS exited_ms, _row FROM typed WHERE NOT _skip
+        SELECT deal_id, deal_id AS grp, pos, at_ms, NULL::BIGINT AS exited_ms, _row FROM typed WHERE NOT _skip
     """)
     backwards = _Found("deals-time-backwards", warn=True)
     at = columns["entered_at"]
@@ -368,7 +368,7 @@ def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
         CREATE OR REPLACE TEMP TABLE deals AS
         WITH runs AS (
             SELECT *, lag(pos) OVER (PARTITION BY deal_id ORDER BY at_ms, _row) AS prev_pos FROM entries)
-        SELECT e.deal_id,
+        SELECT e.deal_id, e.deal_id AS grp,
                arg_max(t.name, {{'t': t.at_ms, 'r': t._row}}) FILTER (WHERE t.name IS NOT NULL) AS name,
                arg_max(t.amount, {{'t': t.at_ms, 'r': t._row}}) FILTER (WHERE t.amount IS NOT NULL) AS amount,
                arg_max(t.currency, {{'t': t.at_ms, 'r': t._row}}) FILTER (WHERE t.currency IS NOT NULL) AS currency,
@@ -420,10 +420,11 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
                ({bad}) OR l.pos IS NULL AS _skip
         FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
     """)
-    selects = [f"SELECT deal_id, {pos} AS pos, {c.alias} AS at_ms, {x.alias if x else 'NULL::BIGINT'} AS exited_ms, _row "
+    # One row is one deal: its row number groups its entries, cheaper to hash than the deal's id.
+    selects = [f"SELECT deal_id, _row AS grp, {pos} AS pos, {c.alias} AS at_ms, {x.alias if x else 'NULL::BIGINT'} AS exited_ms, _row "
                f"FROM typed WHERE NOT _skip AND {c.alias} IS NOT NULL" for c, x, pos in known]
     union = " UNION ALL ".join(selects) if selects else \
-        "SELECT NULL::VARCHAR AS deal_id, NULL::INTEGER AS pos, NULL::BIGINT AS at_ms, NULL::BIGINT AS exited_ms, NULL::BIGINT AS _row WHERE false"
+        "SELECT NULL::VARCHAR AS deal_id, NULL::BIGINT AS grp, NULL::INTEGER AS pos, NULL::BIGINT AS at_ms, NULL::BIGINT AS exited_ms, NULL::BIGINT AS _row WHERE false"
     con.execute(f"CREATE OR REPLACE TEMP TABLE entries AS {union}")
     backwards = _Found("deals-time-backwards", warn=True)
     for cell, label, exit_cell, _ in pairs:
@@ -433,17 +434,19 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
         backwards.total += count
         backwards.items += [(r, exit_cell.index, f"deal '{d}' leaves stage '{label}' before it enters it "
                                                  f"('{exit_cell.header}' is earlier than '{cell.header}')") for r, d in rows]
+    n = len(stages.open_ids)
+    # Each deal's facts straight from its row: no join, no grouping over a million ids.
+    current_at = "greatest(" + ", ".join(f"CASE WHEN current_pos = {pos} THEN {c.alias} END" for c, _, pos in known) + ")"
+    first = "least(" + ", ".join(c.alias for c, _, _ in known) + ")"
+    furthest = "greatest(" + ", ".join([f"CASE WHEN {c.alias} IS NOT NULL THEN {pos} END" for c, _, pos in known if pos <= n]
+                                       + [f"CASE WHEN current_pos <= {n} THEN current_pos END"]) + ")"
+    if not known:
+        current_at = first = "NULL::BIGINT"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE deals AS
-        SELECT t.deal_id, any_value(t.name) AS name, any_value(t.amount) AS amount, any_value(t.currency) AS currency,
-               any_value(t.current_pos) AS current_pos,
-               max(e.at_ms) FILTER (WHERE e.pos = t.current_pos) AS current_at,
-               min(e.at_ms) AS first_ms,
-               greatest(max(e.pos) FILTER (WHERE e.pos <= {len(stages.open_ids)}),
-                        CASE WHEN any_value(t.current_pos) <= {len(stages.open_ids)} THEN any_value(t.current_pos) END) AS max_open_pos
-        FROM typed t LEFT JOIN entries e ON e._row = t._row
-        WHERE NOT t._skip
-        GROUP BY t.deal_id
+        SELECT deal_id, _row AS grp, name, amount, currency, current_pos, {current_at} AS current_at,
+               {first} AS first_ms, {furthest} AS max_open_pos
+        FROM typed WHERE NOT _skip
     """)
     time_aliases = [c.alias for c in cells if c.kind == "time"]
     latest = _scalar(con, f"SELECT max(greatest({', '.join(time_aliases)})) FROM typed WHERE NOT _skip")
@@ -488,10 +491,11 @@ def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsReques
         count, rows = _listed(con, f"p_{cell.alias} < p_created", "trim(deal_id)")
         backwards.total += count
         backwards.items += [(r, cell.index, f"deal '{d}': '{cell.header}' is earlier than '{created.header}'") for r, d in rows]
-    con.execute("CREATE OR REPLACE TEMP TABLE entries (deal_id VARCHAR, pos INTEGER, at_ms BIGINT, exited_ms BIGINT, _row BIGINT)")
+    con.execute("CREATE OR REPLACE TEMP TABLE entries "
+                "(deal_id VARCHAR, grp VARCHAR, pos INTEGER, at_ms BIGINT, exited_ms BIGINT, _row BIGINT)")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE deals AS
-        SELECT deal_id, name, amount, currency,
+        SELECT deal_id, deal_id AS grp, name, amount, currency,
                CASE status WHEN 'won' THEN {n + 1} WHEN 'lost' THEN {n + 2} ELSE stage_pos END AS current_pos,
                CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost ELSE coalesce(changed, created) END AS current_at,
                created AS first_ms, stage_pos AS max_open_pos
