@@ -125,6 +125,26 @@ def test_explicit_closed_stages_are_used_as_they_are(tmp_path: Path) -> None:
     assert export.notes == []
 
 
+def test_each_crm_gets_the_stages_crm_name_where_set(tmp_path: Path) -> None:
+    crm = {"hubspot": "Qualified to buy", "salesforce": "Qualification", "pipedrive": "Qualified"}
+    project = load(build_playbook(tmp_path, [stage_yaml("qualify", "Qualify", probability=20, crm=crm),
+                                             stage_yaml("demo", "Demo", probability=40)]))
+    hubspot = [s["label"] for s in json.loads(text(export_project(project, "hubspot")))["stages"]]
+    assert hubspot[:2] == ["Qualified to buy", "Demo"]
+    values = ET.fromstring(export_project(project, "salesforce").files[
+        "standardValueSets/OpportunityStage.standardValueSet"])
+    assert [v.findtext(f"{NS}fullName") for v in values.findall(f"{NS}standardValue")][:2] == ["Qualification", "Demo"]
+    assert [s["name"] for s in json.loads(text(export_project(project, "pipedrive")))] == ["Qualified", "Demo"]
+    rows = list(csv.DictReader(io.StringIO(text(export_project(project, "csv")).lstrip("\ufeff"))))
+    assert [r["name"] for r in rows][:2] == ["Qualify", "Demo"]  # the CSV is for any CRM: the playbook's names
+
+
+def test_a_crm_name_only_for_one_crm_leaves_the_others_on_the_name(tmp_path: Path) -> None:
+    project = load(build_playbook(tmp_path, [stage_yaml("qualify", "Qualify", probability=20,
+                                                        crm={"salesforce": "Qualification"})]))
+    assert json.loads(text(export_project(project, "hubspot")))["stages"][0]["label"] == "Qualify"
+
+
 # --- Salesforce --------------------------------------------------------------------------------
 
 

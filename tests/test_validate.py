@@ -291,7 +291,7 @@ def test_all_problems_in_one_run_sorted_with_summary(make_project):
         "playbook/playbook.yml:2:11: error: 'language' must be 'pl' or 'en', got the text 'de' [bad-value]",
         "stages/01-first.yml:4:14: error: 'probability' must be between 0 and 100, got 150 [out-of-range]",
         "stages/01-first.yml:8:1: error: unknown field 'typo'; allowed: id, name, summary, description, probability, "
-        "max_days, closed, exit_criteria, settles, techniques, challenges, bottleneck, disqualify_when, signals, tools, "
+        "max_days, closed, crm, exit_criteria, settles, techniques, challenges, bottleneck, disqualify_when, signals, tools, "
         "questions [unknown-field]",
         "3 errors, 0 warnings",
     ]

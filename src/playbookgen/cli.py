@@ -263,3 +263,27 @@ def checklists(directory: str, out: str | None, paper: str) -> None:
     print_notes(notes)
     written = replace_folder(target, written_files(files), OUTPUT_MARKER, MARKER_NOTE)
     click.echo(f"wrote {len(written)} checklist files to {target}")
+
+
+@main.command()
+@DIR_ARGUMENT
+@click.option("--deals", "deals", default=None, metavar="FILE",
+              help="The deals export (CSV) to read; default: deals.file in playbook.yml.")
+@click.option("--deals-format", "deals_format", type=click.Choice(["hubspot", "salesforce", "pipedrive", "csv"]),
+              default=None, help="Which CRM the file comes from; default: deals.format in playbook.yml.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="The date the report is as of (YYYY-MM-DD); default: the latest time in the file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="text for people, json for scripts, csv for a spreadsheet (one row per stage).")
+@handle_errors
+def health(directory: str, deals: str | None, deals_format: str | None, as_of: str | None, fmt: str) -> None:
+    """Hold the playbook in DIR against the team's real deals: conversion, time in stage, stalled deals, win rates."""
+    from .health import analyse, resolve_request
+    from .health.render import render
+
+    project = load_valid_project(directory)
+    report, diagnostics = analyse(project, resolve_request(project, deals, deals_format, as_of))
+    report_problems(diagnostics)
+    print_notes(report.notes)
+    click.echo(render(report, fmt), nl=False)
+    sys.exit(exit_code_for(diagnostics, strict=False))

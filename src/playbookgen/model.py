@@ -39,6 +39,40 @@ class OnboardingPlan(Strict):
     first_week: TextList = Field(description="What a new rep should know or have done after the first week.")
 
 
+DealsFormat = Literal["hubspot", "salesforce", "pipedrive", "csv"]
+DealsColumn = Literal[
+    "deal_id", "name", "stage", "entered_at", "amount", "currency", "status",
+    "created", "stage_changed", "won_time", "lost_time", "date_entered", "date_exited",
+]  # fmt: skip
+
+
+def _iso_date(value: str) -> str:
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ") from None
+    return value
+
+
+class Deals(Strict):
+    """The CRM export that `playbookgen health` holds the playbook against."""
+
+    file: Text = Field(description="The deals export (CSV), relative to the project folder.")
+    format: DealsFormat = Field(description="Which export it is: hubspot, salesforce (OpportunityHistory), pipedrive or csv.")
+    as_of: Annotated[Text, AfterValidator(_iso_date)] | None = Field(
+        default=None, description="The date the report is as of (YYYY-MM-DD, or a date-time); default: the latest time in the file."
+    )
+    currency: Annotated[str, Field(strict=True, pattern=r"^[A-Za-z]{3}$")] | None = Field(
+        default=None, description="The currency (ISO code such as PLN) whose amounts are averaged when the file holds several."
+    )
+    columns: dict[DealsColumn, Text] = Field(
+        default_factory=dict, description="Our column names -> this export's headers, where the export names them differently."
+    )
+    list_stalled: bool = Field(default=False, description="Name the stalled deals (off: only counts are shown).")
+
+
 class Playbook(Strict):
     """playbook/playbook.yml: the playbook as a whole."""
 
@@ -57,6 +91,9 @@ class Playbook(Strict):
     )
     onboarding: OnboardingPlan | None = Field(
         default=None, description="The 'start here' plan for new reps: goals for the first day and week."
+    )
+    deals: Deals | None = Field(
+        default=None, description="The team's deal export from its CRM, for `playbookgen health`."
     )
 
 
@@ -103,6 +140,12 @@ class Bottleneck(Strict):
     remedy: Text | None = Field(default=None, description="What to do when you see it.")
 
 
+class CrmNames(Strict):
+    hubspot: Text | None = Field(default=None, description="The stage's name (label) in HubSpot.")
+    salesforce: Text | None = Field(default=None, description="The stage's name (StageName) in Salesforce.")
+    pipedrive: Text | None = Field(default=None, description="The stage's name in Pipedrive.")
+
+
 class Stage(Strict):
     """stages/*.yml: one stage of the pipeline."""
 
@@ -118,6 +161,9 @@ class Stage(Strict):
     )
     closed: Literal["won", "lost"] | None = Field(
         default=None, description="Marks a closed stage for CRM export: won (probability 100) or lost (probability 0)."
+    )
+    crm: CrmNames | None = Field(
+        default=None, description="The stage's name in each CRM where it differs from 'name': used by export and health."
     )
     exit_criteria: list[ExitCriterionEntry] = Field(
         min_length=1, description="What must be true before a deal leaves this stage: a text, or text with evidence."

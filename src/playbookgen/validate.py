@@ -116,6 +116,9 @@ def _message(err: ErrorDetails, path: Path_, root: type[BaseModel]) -> tuple[str
     if kind == "too_short":
         return "empty-list", f"'{name}' needs at least {ctx.get('min_length', 1)} entry"
     if kind == "value_error":
+        reason = str(ctx.get("error", ""))
+        if reason and reason != "must not be empty":
+            return "bad-value", f"'{name}': {reason}"
         return "empty-text", f"'{name}' must not be empty"
     return "invalid", f"'{name}': {err['msg']}"
 

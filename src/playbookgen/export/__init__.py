@@ -41,7 +41,8 @@ def export_project(project: Project, fmt: str) -> Export:
         raise UserError(f"unknown export format '{fmt}': choose one of {', '.join(FORMATS)}")
     if fmt == "pipedrive":
         return _pipedrive(project)
-    stages, notes = crm_stages(project)
+    # The CSV is for any CRM, so it keeps the playbook's own names; the others use the stage's crm: name.
+    stages, notes = crm_stages(project, None if fmt == "csv" else fmt)
     if fmt == "salesforce":
         _refuse(salesforce.check(project, stages))
         return Export(fmt, salesforce.render(project, stages), notes)
@@ -98,7 +99,7 @@ def _write_folder(export: Export, out: Path | None) -> list[Path]:
 
 
 def _pipedrive(project: Project) -> Export:
-    stages = playbook_stages(project)
+    stages = playbook_stages(project, "pipedrive")
     notes = []
     if closed := pipedrive.left_out(stages):
         notes.append(

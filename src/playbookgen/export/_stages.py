@@ -33,14 +33,20 @@ class CrmStage:
         return self.closed == "won"
 
 
-def playbook_stages(project: Project) -> list[CrmStage]:
+def crm_name(stage: Stage, crm: str | None) -> str:
+    """The stage's name in ``crm``: its ``crm:`` entry for that CRM where set, else its name."""
+    named = getattr(stage.crm, crm, None) if crm and stage.crm else None
+    return named if isinstance(named, str) else stage.name
+
+
+def playbook_stages(project: Project, crm: str | None = None) -> list[CrmStage]:
     """The playbook's own stages in pipeline order, closed ones included, nothing added."""
-    return [_from_stage(stage) for stage in project.stages]
+    return [_from_stage(stage, crm) for stage in project.stages]
 
 
-def crm_stages(project: Project) -> tuple[list[CrmStage], list[str]]:
+def crm_stages(project: Project, crm: str | None = None) -> tuple[list[CrmStage], list[str]]:
     """Stages in pipeline order, then a won and a lost stage if the playbook marks none; plus notes."""
-    stages = playbook_stages(project)
+    stages = playbook_stages(project, crm)
     notes = []
     defined = {stage.closed for stage in stages}
     names = CLOSED_STAGE_NAMES[project.playbook.language]
@@ -55,11 +61,11 @@ def crm_stages(project: Project) -> tuple[list[CrmStage], list[str]]:
     return stages, notes
 
 
-def _from_stage(stage: Stage) -> CrmStage:
+def _from_stage(stage: Stage, crm: str | None) -> CrmStage:
     probability = stage.probability
     if probability is None and stage.closed is not None:
         probability = CLOSED_PROBABILITY[stage.closed]
-    return CrmStage(stage.name, probability, stage.max_days, stage.closed, stage)
+    return CrmStage(crm_name(stage, crm), probability, stage.max_days, stage.closed, stage)
 
 
 def where(project: Project, stage: CrmStage, *path: str | int) -> tuple[str, int, int]:

@@ -1,0 +1,506 @@
+"""Read a CRM deals export into DuckDB and normalise it: every cell checked, every bad one reported.
+
+Out come three tables the metrics read, whatever the CRM:
+``entries(deal_id, pos, at_ms, exited_ms, _row)``: each entry into a pipeline position (open stages 1..n,
+won n+1, lost n+2), times in milliseconds since 1970 UTC; ``deals(deal_id, name, amount, currency,
+current_pos, current_at, first_ms, max_open_pos)``: one row per deal. The heavy lifting is SQL, so a
+million rows never pass through a Python loop.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ..errors import Diagnostic, ValidationFailed, error, warning
+from .formats import COLUMNS, DATE_ENTERED, DATE_EXITED, Column, StageMap, dated_label
+from .source import DealsRequest
+
+__all__ = ["Loaded", "load_deals", "connect", "LISTED_PER_KIND"]
+
+LISTED_PER_KIND = 20  # per-row problems listed one by one; the rest are counted in one line
+
+# Timestamps: ISO 8601 first (DuckDB's own cast: T or space, optional seconds and fraction, Z or offset;
+# none means UTC, as the session's time zone is UTC), then the CRMs' report formats.
+_OTHER_TIME_FORMATS = [
+    "%m/%d/%Y, %I:%M %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+]  # fmt: skip
+_CURRENCY = r"(?:[A-Za-z]{3}|[$€£¥₹]|zł|kr)"
+_SPACES = " \u00a0\u202f"  # thousands separators: space, no-break space, narrow no-break space
+_AMOUNT_SHAPE = rf"^\s*{_CURRENCY}?\s*(-?\s*[0-9][0-9{_SPACES},.']*?)\s*{_CURRENCY}?\s*$"
+
+_MACROS = f"""
+CREATE OR REPLACE TEMP MACRO pb_blank(s) AS s IS NULL OR trim(s) = '';
+CREATE OR REPLACE TEMP MACRO pb_ts(s) AS coalesce(
+    CASE WHEN s[5] = '-' THEN epoch_ms(try_cast(s AS TIMESTAMPTZ)) END,  -- YYYY-: not 'epoch' or 'infinity'
+    epoch_ms(try_strptime(trim(s), {_OTHER_TIME_FORMATS!r})));
+CREATE OR REPLACE TEMP MACRO pb_digits(s) AS
+    regexp_replace(regexp_extract(s, '{_AMOUNT_SHAPE.replace("'", "''")}', 1), '[{_SPACES}'']', '', 'g');
+CREATE OR REPLACE TEMP MACRO pb_number(t) AS CASE
+    WHEN t = '' THEN NULL
+    WHEN contains(t, ',') AND contains(t, '.') THEN CASE
+        WHEN strpos(reverse(t), '.') < strpos(reverse(t), ',') THEN replace(t, ',', '')
+        ELSE replace(replace(t, '.', ''), ',', '.') END
+    WHEN contains(t, ',') THEN CASE
+        WHEN regexp_full_match(t, '-?[0-9]{{1,3}}(,[0-9]{{3}})+') THEN replace(t, ',', '') ELSE replace(t, ',', '.') END
+    WHEN regexp_full_match(t, '-?[0-9]{{1,3}}([.][0-9]{{3}}){{2,}}') THEN replace(t, '.', '')
+    ELSE t END;
+CREATE OR REPLACE TEMP MACRO pb_amount(s) AS
+    CASE WHEN pb_blank(s) THEN NULL ELSE coalesce(
+        try_cast(trim(s) AS DECIMAL(38, 4)),  -- a plain number: no regular expressions needed
+        try_cast(pb_number(pb_digits(s)) AS DECIMAL(38, 4))) END;
+"""
+
+
+def connect(work_dir: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB in UTC that spills to ``work_dir`` rather than grow past a modest limit."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET temp_directory = '{_sql_text(str(work_dir))}'")
+    con.execute("SET memory_limit = '500MB'")
+    con.execute(_MACROS)
+    return con
+
+
+def _sql_text(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass
+class Loaded:
+    """What reading produced besides the tables: counts, the latest time seen, and diagnostics."""
+
+    rows: int = 0
+    skipped_rows: int = 0
+    latest_ms: int | None = None
+    has_history: bool = True
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A column of the file as the SQL sees it: alias in the raw table, header and 1-based index."""
+
+    alias: str
+    header: str
+    index: int
+    kind: str
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def _delimiter(path: Path) -> str:
+    """Comma, semicolon (Excel in much of Europe) or tab: whichever the header line holds most of."""
+    with open(path, "rb") as handle:
+        first = handle.readline(1 << 20).decode("utf-8", errors="replace")
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _csv_source(path: Path, work: Path) -> str:
+    # read_csv treats *, ? and [ as a glob: a file named like that is reached through a plain-named link.
+    text = str(path)
+    if any(c in text for c in "*?["):
+        link = work / "deals.csv"
+        os.symlink(path, link)
+        text = str(link)
+    # The dialect is fixed rather than sniffed: a sniffer that guesses wrong on a ragged file would read the
+    # wrong row as the header; a fixed one stops at the first ragged row with its line number.
+    delim = _sql_text(_delimiter(path))
+    return (f"read_csv('{_sql_text(text)}', header = true, all_varchar = true, normalize_names = false, "
+            f"delim = '{delim}', quote = '\"', escape = '\"', strict_mode = true, skip = 0)")
+
+
+def _headers(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest) -> list[str]:
+    try:
+        return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+    except duckdb.Error as exc:
+        raise _unreadable(request, exc) from None
+
+
+def _unreadable(request: DealsRequest, exc: duckdb.Error) -> ValidationFailed:
+    text = str(exc)
+    line = re.search(r"\bLine:? (\d+)", text)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return ValidationFailed([error(
+        request.display, int(line.group(1)) if line else 1, 1, "deals-not-csv",
+        "this file cannot be read as CSV: a row has more or fewer cells than the header, or a quote is not "
+        f"closed; export it from the CRM again (the reader said: {first})",
+    )])
+
+
+def _find(headers: list[str], wanted: str) -> int | None:
+    lowered = [h.strip().lower() for h in headers]
+    target = wanted.strip().lower()
+    return lowered.index(target) if target in lowered else None
+
+
+def _columns(request: DealsRequest, headers: list[str]) -> dict[str, _Cell]:
+    """Our column names -> cells of the file; a missing required one ends the run with the headers found."""
+    found: dict[str, _Cell] = {}
+    missing: list[Column] = []
+    for column in COLUMNS[request.format]:
+        header = request.columns.get(column.name, column.header)
+        index = _find(headers, header)
+        if index is None:
+            if column.required:
+                missing.append(column)
+            continue
+        found[column.name] = _Cell(column.name, headers[index], index + 1, column.kind)
+    if missing:
+        shown = ", ".join(f"'{h}'" for h in headers[:40]) + (f" and {len(headers) - 40} more" if len(headers) > 40 else "")
+        problems = [
+            error(request.display, 1, 1, "deals-missing-column",
+                  f"the {request.format} export needs a column '{request.columns.get(c.name, c.header)}' ({c.name}); "
+                  f"headers found: {shown}" + ("" if c.name in request.columns else
+                                               f" (if the export names it differently, map it: deals.columns.{c.name})"))
+            for c in missing
+        ]
+        raise ValidationFailed(problems)
+    return found
+
+
+def _hubspot_dates(request: DealsRequest, headers: list[str]) -> tuple[list[tuple[_Cell, str]], dict[str, _Cell]]:
+    """HubSpot's 'Date entered "<label>"' cells with their labels, and 'Date exited' cells by label."""
+    entered_prefix = request.columns.get("date_entered", DATE_ENTERED)
+    exited_prefix = request.columns.get("date_exited", DATE_EXITED)
+    entered, exited = [], {}
+    for i, header in enumerate(headers):
+        if (label := dated_label(header, entered_prefix)) is not None:
+            entered.append((_Cell(f"e{len(entered)}", header, i + 1, "time"), label))
+        elif (label := dated_label(header, exited_prefix)) is not None:
+            exited[label.lower()] = _Cell(f"x{len(exited)}", header, i + 1, "time")
+    if not entered:
+        raise ValidationFailed([error(
+            request.display, 1, 1, "deals-missing-column",
+            f"the HubSpot export needs a '{entered_prefix} \"<stage>\"' column for each stage, and has none; "
+            "add the 'Date entered' properties of your pipeline's stages to the exported columns",
+        )])
+    return entered, exited
+
+
+def _load_raw(con: duckdb.DuckDBPyConnection, source: str, cells: list[_Cell], request: DealsRequest) -> None:
+    # row_number() over the file's order gives each record the row a spreadsheet shows it on (header = 1).
+    # Times and amounts are parsed here, once, beside their text (p_<alias>), while the file streams in.
+    parse = {"time": "pb_ts", "amount": "pb_amount"}
+    picks = ", ".join(f"{_ident(c.header)} AS {c.alias}" for c in cells)
+    picks += "".join(f", {parse[c.kind]}({_ident(c.header)}) AS p_{c.alias}" for c in cells if c.kind in parse)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS _row, {picks} FROM {source}")
+    except duckdb.Error as exc:
+        raise _unreadable(request, exc) from None
+
+
+# ---------------------------------------------------------------- cell checks
+
+
+def _parsed(cell: _Cell) -> str:
+    if cell.kind in ("time", "amount"):
+        return f"p_{cell.alias}"
+    return f"nullif(trim({cell.alias}), '')"
+
+
+def _bad_condition(cell: _Cell) -> str:
+    return f"(NOT pb_blank({cell.alias}) AND {_parsed(cell)} IS NULL)"
+
+
+_WHAT = {"time": ("deals-bad-date", "is not a date or time this reader knows (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"),
+         "amount": ("deals-bad-amount", "is not an amount (a number, with a thousands separator or a currency sign if you like)")}
+
+
+def _listed(con: duckdb.DuckDBPyConnection, where: str, value: str, limit: int = LISTED_PER_KIND + 1) -> tuple[int, list[tuple[int, str]]]:
+    """How many raw rows match ``where``, and the first ``limit`` of them as (row, value): one more than is
+    listed, so the line that counts the rest can point at the first row left out."""
+    count = con.execute(f"SELECT count(*) FROM raw WHERE {where}").fetchone()
+    rows = con.execute(f"SELECT _row, coalesce({value}, '') FROM raw WHERE {where} ORDER BY _row LIMIT {limit}").fetchall()
+    return (count[0] if count else 0), [(int(r), str(v)) for r, v in rows]
+
+
+@dataclass
+class _Found:
+    """Per-row problems of one kind, gathered over columns, so they can be listed up to a limit."""
+
+    code: str
+    items: list[tuple[int, int, str]] = field(default_factory=list)  # row, column, message
+    total: int = 0
+    warn: bool = False
+
+    def diagnostics(self, file: str) -> list[Diagnostic]:
+        make = warning if self.warn else error
+        self.items.sort()
+        shown = self.items[:LISTED_PER_KIND]
+        found = [make(file, row, col, self.code, message) for row, col, message in shown]
+        if self.total > len(shown):
+            row, col, _ = self.items[len(shown)] if len(self.items) > len(shown) else shown[-1]
+            found.append(make(file, row, col, self.code,
+                              f"{self.total - len(shown):,} more like the above (only the first {len(shown)} are listed)"))
+        return found
+
+
+def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: set[str]) -> tuple[list[_Found], str]:
+    """Cells that do not parse and required cells left empty; and the SQL condition of a row to skip."""
+    kinds = {code: _Found(code) for code, _ in _WHAT.values()} | {"deals-empty-cell": _Found("deals-empty-cell")}
+    checks = []  # (condition, cell, code, message after the value)
+    for cell in cells:
+        if cell.kind in _WHAT:
+            code, text = _WHAT[cell.kind]
+            checks.append((_bad_condition(cell), cell, code, text))
+        if cell.alias in required:
+            checks.append((f"pb_blank({cell.alias})", cell, "deals-empty-cell", ""))
+    if not checks:
+        return list(kinds.values()), "false"
+    # One pass counts every kind of problem; only the kinds that occur are listed row by row.
+    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {where})" for where, *_ in checks)
+                         + " FROM raw").fetchone() or ()
+    for (where, cell, code, text), count in zip(checks, counts):
+        if not count:
+            continue
+        _, rows = _listed(con, where, cell.alias)
+        kinds[code].total += int(count)
+        if code == "deals-empty-cell":
+            kinds[code].items += [(r, cell.index, f"'{cell.header}' is empty; every row needs one, so the row is skipped")
+                                  for r, _ in rows]
+        else:
+            kinds[code].items += [(r, cell.index, f"'{cell.header}': '{v}' {text}") for r, v in rows]
+    return list(kinds.values()), " OR ".join(where for where, *_ in checks)
+
+
+def _stage_lookup(con: duckdb.DuckDBPyConnection, stages: StageMap, values_sql: str) -> None:
+    """Table lookup(raw, pos): each distinct stage text of the file and where it lands (NULL: unknown)."""
+    distinct = [row[0] for row in con.execute(values_sql).fetchall()]
+    positions = [stages.position(value) for value in distinct]
+    con.execute("CREATE OR REPLACE TEMP TABLE lookup (raw VARCHAR, pos INTEGER)")
+    con.execute("INSERT INTO lookup SELECT unnest($1::VARCHAR[]), unnest($2::INTEGER[])", [distinct, positions])
+
+
+def _unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: _Cell, extra: list[tuple[str, int, int, int]]) -> list[tuple[int, int, str]]:
+    """One warning per distinct stage text that matches no stage: its rows, first place, nearest stage."""
+    rows = con.execute(
+        f"SELECT lower(trim(r.{cell.alias})) AS k, arg_min(trim(r.{cell.alias}), r._row), min(r._row), count(*) "
+        f"FROM raw r JOIN lookup l ON l.raw = r.{cell.alias} WHERE l.pos IS NULL GROUP BY k"
+    ).fetchall()
+    merged: dict[str, list[object]] = {}
+    for key, value, row, count in rows:
+        merged[key] = [value, int(row), cell.index, int(count)]
+    for value, row, column, count in extra:
+        entry = merged.setdefault(value.lower(), [value, row, column, 0])
+        entry[3] = int(entry[3]) + count  # type: ignore[call-overload]
+    found = []
+    for value, row, column, count in merged.values():
+        found.append((int(row), int(column), (  # type: ignore[call-overload]
+            f"stage '{value}' ({count:,} row{'s' * (count != 1)}) matches no stage of the playbook; "
+            f"nearest: '{stages.nearest(str(value))}'. Its rows are skipped: if it is that stage, give the stage "
+            f"'crm:' with this name, or map it in the CRM")))
+    return found
+
+
+# ---------------------------------------------------------------- per format
+
+
+def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: StageMap, work: Path) -> Loaded:
+    """Fill the entries and deals tables from the file; problems go to ``Loaded.diagnostics``."""
+    source = _csv_source(request.path, work)
+    headers = _headers(con, source, request)
+    columns = _columns(request, headers)
+    if request.format == "hubspot":
+        return _hubspot(con, source, request, stages, columns, headers)
+    if request.format == "pipedrive":
+        return _pipedrive(con, source, request, stages, columns)
+    return _history(con, source, request, stages, columns)
+
+
+def _finish(con: duckdb.DuckDBPyConnection, request: DealsRequest, loaded: Loaded, found: list[_Found]) -> Loaded:
+    con.execute("DROP TABLE raw")  # every check is done: free its memory for the metrics
+    for kind in found:
+        loaded.diagnostics += kind.diagnostics(request.display)
+    counts = con.execute("SELECT count(*), count(*) FILTER (WHERE _skip) FROM typed").fetchone()
+    loaded.rows, loaded.skipped_rows = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+    return loaded
+
+
+def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest, stages: StageMap,
+             columns: dict[str, _Cell]) -> Loaded:
+    """csv and Salesforce OpportunityHistory: one row per entry into a stage (or per change, for Salesforce)."""
+    cells = list(columns.values())
+    _load_raw(con, source, cells, request)
+    found, bad = _check_cells(con, cells, {"deal_id", "stage", "entered_at"})
+    _stage_lookup(con, stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
+    unknown = _Found("deals-unknown-stage", warn=True)
+    unknown.items = _unknown_stages(con, stages, columns["stage"], [])
+    unknown.total = len(unknown.items)
+
+    def opt(name: str, kind: str = "text") -> str:
+        return _parsed(columns[name]) if name in columns else "NULL"
+
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE typed AS
+        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos, r.p_entered_at AS at_ms,
+               {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
+               ({bad}) OR l.pos IS NULL AS _skip
+        FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
+    """)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE entries AS
+        SELECT deal_id, deal_id AS grp, pos, at_ms, NULL::BIGINT AS exited_ms, _row FROM typed WHERE NOT _skip
+    """)
+    backwards = _Found("deals-time-backwards", warn=True)
+    at = columns["entered_at"]
+    rows = con.execute(f"""
+        SELECT _row, deal_id, prev_row FROM (
+            SELECT _row, deal_id, at_ms, lag(at_ms) OVER w AS prev_at, lag(_row) OVER w AS prev_row
+            FROM typed WHERE NOT _skip WINDOW w AS (PARTITION BY deal_id ORDER BY _row))
+        WHERE at_ms < prev_at ORDER BY _row
+    """).fetchall()
+    backwards.total = len(rows)
+    backwards.items = [(int(r), at.index, f"deal '{d}' goes back in time: this entry is earlier than its entry on row {p}; "
+                                          "entries are counted in time order, check the dates") for r, d, p in rows[:LISTED_PER_KIND + 1]]
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE deals AS
+        WITH runs AS (
+            SELECT *, lag(pos) OVER (PARTITION BY deal_id ORDER BY at_ms, _row) AS prev_pos FROM entries)
+        SELECT e.deal_id, e.deal_id AS grp,
+               arg_max(t.name, {{'t': t.at_ms, 'r': t._row}}) FILTER (WHERE t.name IS NOT NULL) AS name,
+               arg_max(t.amount, {{'t': t.at_ms, 'r': t._row}}) FILTER (WHERE t.amount IS NOT NULL) AS amount,
+               arg_max(t.currency, {{'t': t.at_ms, 'r': t._row}}) FILTER (WHERE t.currency IS NOT NULL) AS currency,
+               arg_max(e.pos, {{'t': e.at_ms, 'r': e._row}}) AS current_pos,
+               -- the current stay starts at the first of the last run of same-stage rows (Salesforce repeats them)
+               max(e.at_ms) FILTER (WHERE e.prev_pos IS DISTINCT FROM e.pos) AS current_at,
+               min(e.at_ms) AS first_ms,
+               max(e.pos) FILTER (WHERE e.pos <= {len(stages.open_ids)}) AS max_open_pos
+        FROM runs e JOIN typed t ON t._row = e._row
+        GROUP BY e.deal_id
+    """)
+    loaded = Loaded(latest_ms=_scalar(con, "SELECT max(at_ms) FROM entries"))
+    return _finish(con, request, loaded, [*found, unknown, backwards])
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int | None:
+    row = con.execute(sql).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest, stages: StageMap,
+             columns: dict[str, _Cell], headers: list[str]) -> Loaded:
+    """HubSpot: one row per deal, its current 'Deal Stage', and a 'Date entered' time per stage."""
+    entered, exited = _hubspot_dates(request, headers)
+    pairs = [(cell, label, exited.get(label.lower()), stages.position(label)) for cell, label in entered]
+    cells = [*columns.values(), *(c for c, *_ in pairs), *exited.values()]
+    _load_raw(con, source, cells, request)
+    found, bad = _check_cells(con, cells, {"deal_id", "stage"})
+    _stage_lookup(con, stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
+    header_unknown = []
+    for cell, label, _, pos in pairs:
+        if pos is None:
+            used = _scalar(con, f"SELECT count(*) FROM raw WHERE NOT pb_blank({cell.alias})") or 0
+            if used:
+                header_unknown.append((label, 1, cell.index, used))
+    unknown = _Found("deals-unknown-stage", warn=True)
+    unknown.items = _unknown_stages(con, stages, columns["stage"], header_unknown)
+    unknown.total = len(unknown.items)
+
+    def opt(name: str) -> str:
+        return _parsed(columns[name]) if name in columns else "NULL"
+
+    known = [(cell, exit_cell, pos) for cell, _, exit_cell, pos in pairs if pos is not None]
+    times = ", ".join(f"r.p_{c.alias} AS {c.alias}" for c in cells if c.kind == "time")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE typed AS
+        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos AS current_pos, {opt('amount')} AS amount,
+               upper({opt('currency')}) AS currency, {opt('name')} AS name, {times},
+               ({bad}) OR l.pos IS NULL AS _skip
+        FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
+    """)
+    # One row is one deal: its row number groups its entries, cheaper to hash than the deal's id.
+    selects = [f"SELECT deal_id, _row AS grp, {pos} AS pos, {c.alias} AS at_ms, {x.alias if x else 'NULL::BIGINT'} AS exited_ms, _row "
+               f"FROM typed WHERE NOT _skip AND {c.alias} IS NOT NULL" for c, x, pos in known]
+    union = " UNION ALL ".join(selects) if selects else \
+        "SELECT NULL::VARCHAR AS deal_id, NULL::BIGINT AS grp, NULL::INTEGER AS pos, NULL::BIGINT AS at_ms, NULL::BIGINT AS exited_ms, NULL::BIGINT AS _row WHERE false"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE entries AS {union}")
+    backwards = _Found("deals-time-backwards", warn=True)
+    for cell, label, exit_cell, _ in pairs:
+        if exit_cell is None:
+            continue
+        count, rows = _listed(con, f"p_{exit_cell.alias} < p_{cell.alias}", "trim(deal_id)")
+        backwards.total += count
+        backwards.items += [(r, exit_cell.index, f"deal '{d}' leaves stage '{label}' before it enters it "
+                                                 f"('{exit_cell.header}' is earlier than '{cell.header}')") for r, d in rows]
+    n = len(stages.open_ids)
+    # Each deal's facts straight from its row: no join, no grouping over a million ids.
+    current_at = "greatest(" + ", ".join(f"CASE WHEN current_pos = {pos} THEN {c.alias} END" for c, _, pos in known) + ")"
+    first = "least(" + ", ".join(c.alias for c, _, _ in known) + ")"
+    furthest = "greatest(" + ", ".join([f"CASE WHEN {c.alias} IS NOT NULL THEN {pos} END" for c, _, pos in known if pos <= n]
+                                       + [f"CASE WHEN current_pos <= {n} THEN current_pos END"]) + ")"
+    if not known:
+        current_at = first = "NULL::BIGINT"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE deals AS
+        SELECT deal_id, _row AS grp, name, amount, currency, current_pos, {current_at} AS current_at,
+               {first} AS first_ms, {furthest} AS max_open_pos
+        FROM typed WHERE NOT _skip
+    """)
+    time_aliases = [c.alias for c in cells if c.kind == "time"]
+    latest = _scalar(con, f"SELECT max(greatest({', '.join(time_aliases)})) FROM typed WHERE NOT _skip")
+    loaded = Loaded(latest_ms=latest)
+    return _finish(con, request, loaded, [*found, unknown, backwards])
+
+
+def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest, stages: StageMap,
+               columns: dict[str, _Cell]) -> Loaded:
+    """Pipedrive: a snapshot, one row per deal, with no stage history."""
+    cells = list(columns.values())
+    _load_raw(con, source, cells, request)
+    found, bad = _check_cells(con, cells, {"deal_id", "stage", "status", "created"})
+    status = columns["status"]
+    count, rows = _listed(con, "NOT pb_blank(status) AND lower(trim(status)) NOT IN ('open', 'won', 'lost')", "status")
+    statuses = _Found("deals-bad-status", total=count,
+                      items=[(r, status.index, f"'{status.header}': '{v}' is not open, won or lost") for r, v in rows])
+    _stage_lookup(con, stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
+    unknown = _Found("deals-unknown-stage", warn=True)
+    unknown.items = _unknown_stages(con, stages, columns["stage"], [])
+    unknown.total = len(unknown.items)
+
+    def opt(name: str) -> str:
+        return _parsed(columns[name]) if name in columns else "NULL"
+
+    n = len(stages.open_ids)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE typed AS
+        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos AS stage_pos, lower(trim(r.status)) AS status,
+               {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
+               r.p_created AS created, {opt('stage_changed')} AS changed, {opt('won_time')} AS won,
+               {opt('lost_time')} AS lost,
+               ({bad}) OR l.pos IS NULL OR lower(trim(r.status)) NOT IN ('open', 'won', 'lost') OR pb_blank(r.status) AS _skip
+        FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
+    """)
+    backwards = _Found("deals-time-backwards", warn=True)
+    created = columns["created"]
+    for name in ("stage_changed", "won_time", "lost_time"):
+        if name not in columns:
+            continue
+        cell = columns[name]
+        count, rows = _listed(con, f"p_{cell.alias} < p_created", "trim(deal_id)")
+        backwards.total += count
+        backwards.items += [(r, cell.index, f"deal '{d}': '{cell.header}' is earlier than '{created.header}'") for r, d in rows]
+    con.execute("CREATE OR REPLACE TEMP TABLE entries "
+                "(deal_id VARCHAR, grp VARCHAR, pos INTEGER, at_ms BIGINT, exited_ms BIGINT, _row BIGINT)")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE deals AS
+        SELECT deal_id, deal_id AS grp, name, amount, currency,
+               CASE status WHEN 'won' THEN {n + 1} WHEN 'lost' THEN {n + 2} ELSE stage_pos END AS current_pos,
+               CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost ELSE coalesce(changed, created) END AS current_at,
+               created AS first_ms, stage_pos AS max_open_pos
+        FROM typed WHERE NOT _skip
+    """)
+    latest = _scalar(con, "SELECT max(greatest(created, changed, won, lost)) FROM typed WHERE NOT _skip")
+    loaded = Loaded(latest_ms=latest, has_history=False)
+    return _finish(con, request, loaded, [*found, statuses, unknown, backwards])

@@ -1,0 +1,78 @@
+"""The pipeline health report: plain typed data that the text, JSON, CSV and site renderers all read.
+
+Every figure that has no data (a ratio with a zero denominator, a quantile of nothing, a metric the
+export cannot support) is ``None``, never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = ["SourceInfo", "StageHealth", "Totals", "StalledDeal", "HealthReport", "HISTORY_METRICS"]
+
+# What a snapshot export (Pipedrive's deals list) cannot tell: they need each deal's stage history.
+HISTORY_METRICS = ("reached", "converted", "conversion", "median_days", "p90_days", "win_rate")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    file: str  # as the user named it: relative to the project, or as given on the command line
+    format: str
+    rows: int  # data rows in the file, header not counted
+    deals: int  # deals the report counts
+    skipped_rows: int  # rows left out because of a problem that a diagnostic reports
+
+
+@dataclass(frozen=True)
+class StageHealth:
+    """One open stage of the playbook, held against the deals."""
+
+    id: str
+    name: str
+    reached: int | None
+    converted: int | None
+    conversion: float | None
+    median_days: float | None
+    p90_days: float | None
+    open: int
+    stalled: int | None  # None when the stage has no max_days
+    max_days: int | None
+    win_rate: float | None
+    probability: int | None
+
+
+@dataclass(frozen=True)
+class Totals:
+    deals: int
+    open: int
+    won: int
+    lost: int
+    win_rate: float | None
+    avg_won_amount: float | None
+    currency: str | None
+    mean_cycle_days: float | None
+    median_cycle_days: float | None
+    velocity_per_day: float | None
+
+
+@dataclass(frozen=True)
+class StalledDeal:
+    stage_id: str
+    deal_id: str
+    name: str | None
+    days: float
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    as_of: datetime  # timezone-aware, UTC
+    source: SourceInfo
+    stages: list[StageHealth]
+    totals: Totals
+    has_history: bool
+    notes: list[str] = field(default_factory=list)
+    stalled_deals: list[StalledDeal] = field(default_factory=list)  # only with deals.list_stalled
+
+    def stage(self, stage_id: str) -> StageHealth:
+        return next(s for s in self.stages if s.id == stage_id)

@@ -1,0 +1,162 @@
+"""`playbookgen health` on bad exports: every problem reported with file, row, column and header, in plain
+words; rows skipped are counted; a file that is not a CSV export stops the run with one error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from test_health import AS_OF, HISTORY, csv_text, hubspot_csv, our_csv, project_with  # noqa: F401 - fixture
+
+HEADER = ["deal_id", "stage", "entered_at", "amount", "currency", "name"]
+
+
+def run(root: Path, fmt: str = "csv", *extra: str):
+    return run_cli("health", root, "--deals", root / "deals.csv", "--deals-format", fmt, "--format", "json", *extra)
+
+
+def test_missing_required_column_names_it_and_the_headers_found(project_with) -> None:
+    text = our_csv().replace("entered_at", "when", 1)
+    result = run(project_with(text))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert ("deals.csv:1:1: error: the csv export needs a column 'entered_at' (entered_at); headers found: 'deal_id', "
+            "'stage', 'when', 'amount', 'currency', 'name' (if the export names it differently, map it: "
+            "deals.columns.entered_at) [deals-missing-column]") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_hubspot_without_date_entered_columns_says_what_to_add(project_with) -> None:
+    text = csv_text(["Record ID", "Deal Name", "Deal Stage"], [["1", "x", "Stage A"]])
+    result = run(project_with(text), "hubspot")
+    assert result.exit_code == 1
+    assert "needs a 'Date entered \"<stage>\"' column for each stage, and has none" in result.stderr
+
+
+def test_unparsable_date_and_amount_are_reported_at_row_and_column(project_with) -> None:
+    rows = [["d1", "Stage A", "2024-01-01", "100", "PLN", ""], ["d1", "Stage B", "next tuesday", "100", "PLN", ""],
+            ["d2", "Stage A", "2024-01-02", "about 100", "PLN", ""], ["d2", "Stage B", "2024-01-05", "100", "PLN", ""]]
+    result = run(project_with(csv_text(HEADER, rows)))
+    assert result.exit_code == 1
+    assert ("deals.csv:3:3: error: 'entered_at': 'next tuesday' is not a date or time this reader knows "
+            "(use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS) [deals-bad-date]") in result.stderr
+    assert "deals.csv:4:4: error: 'amount': 'about 100' is not an amount" in result.stderr
+    data = json.loads(result.stdout)  # the report is still made from the rows that are fine
+    assert data["source"]["skipped_rows"] == 2 and data["source"]["rows"] == 4
+    assert data["source"]["deals"] == 2
+
+
+def test_empty_required_cell_skips_the_row_and_says_so(project_with) -> None:
+    rows = [["d1", "Stage A", "2024-01-01", "", "", ""], ["", "Stage B", "2024-01-02", "", "", ""]]
+    result = run(project_with(csv_text(HEADER, rows)))
+    assert result.exit_code == 1
+    assert "deals.csv:3:1: error: 'deal_id' is empty; every row needs one, so the row is skipped [deals-empty-cell]" in result.stderr
+    assert json.loads(result.stdout)["source"]["skipped_rows"] == 1
+
+
+def test_unknown_stage_once_per_value_with_row_count_and_nearest_stage(project_with) -> None:
+    rows = [["d1", "Stage A", "2024-01-01", "", "", ""], ["d1", "Stag B", "2024-01-02", "", "", ""],
+            ["d2", "stag b ", "2024-01-02", "", "", ""], ["d3", "Stag B", "2024-01-03", "", "", ""]]
+    result = run(project_with(csv_text(HEADER, rows)))
+    assert result.exit_code == 0  # a warning: the stage list and the CRM disagree, the data is not broken
+    lines = [line for line in result.stderr.splitlines() if "[deals-unknown-stage]" in line]
+    assert lines == [
+        "deals.csv:3:2: warning: stage 'Stag B' (3 rows) matches no stage of the playbook; nearest: 'Stage B'. "
+        "Its rows are skipped: if it is that stage, give the stage 'crm:' with this name, or map it in the CRM "
+        "[deals-unknown-stage]"
+    ]
+    assert json.loads(result.stdout)["source"]["skipped_rows"] == 3
+
+
+def test_unknown_hubspot_stage_column_is_reported_at_its_header(project_with) -> None:
+    text = hubspot_csv([("d1", "Stage A", 0, "10", "")]).replace("Closed Lost (Sales", "Zamknięta (Sales")
+    text = text.rstrip("\r\n") + "\r\n" + "92,Deal,Stage A,,Sales Pipeline,2024-01-01 00:00,,,,,2024-01-02 00:00\r\n"
+    result = run(project_with(text), "hubspot")
+    assert "deals.csv:1:11: warning: stage 'Zamknięta (Sales Pipeline)' (1 row) matches no stage of the playbook" in result.stderr
+
+
+def test_a_deal_going_back_in_time_is_reported(project_with) -> None:
+    rows = [["d1", "Stage A", "2024-01-05", "", "", ""], ["d1", "Stage B", "2024-01-02", "", "", ""]]
+    result = run(project_with(csv_text(HEADER, rows)))
+    assert ("deals.csv:3:3: warning: deal 'd1' goes back in time: this entry is earlier than its entry on row 2; "
+            "entries are counted in time order, check the dates [deals-time-backwards]") in result.stderr
+
+
+def test_hubspot_exit_before_entry_is_reported(project_with) -> None:
+    header = ["Record ID", "Deal Stage", 'Date entered "Stage A"', 'Date exited "Stage A"', 'Date entered "Stage B"']
+    text = csv_text(header, [["1", "Stage B", "2024-01-05 00:00", "2024-01-01 00:00", "2024-01-06 00:00"]])
+    result = run(project_with(text), "hubspot")
+    assert ("deals.csv:2:4: warning: deal '1' leaves stage 'Stage A' before it enters it ('Date exited \"Stage A\"' "
+            "is earlier than 'Date entered \"Stage A\"') [deals-time-backwards]") in result.stderr
+
+
+def test_a_million_bad_rows_do_not_flood_the_terminal(project_with) -> None:
+    rows = [[f"d{i}", "Stage A", f"bad {i}", "", "", ""] for i in range(60)]
+    result = run(project_with(csv_text(HEADER, rows)))
+    bad = [line for line in result.stderr.splitlines() if "[deals-bad-date]" in line]
+    assert len(bad) == 21
+    assert bad[-1] == ("deals.csv:22:3: error: 40 more like the above (only the first 20 are listed) [deals-bad-date]")
+    assert json.loads(result.stdout)["source"]["skipped_rows"] == 60
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "the file is empty: export the deals again"),
+    (b"\xef\xbb\xbf\r\n", "the file is empty: export the deals again"),
+    (b"PK\x03\x04\x14\x00\x06\x00rest of a workbook", "this is an Excel workbook (or another zip file), not CSV"),
+    ("deal_id,stage\n".encode("utf-16"), "this is not UTF-8 text (UTF-16 or a binary file)"),
+    (b"deal_id,stage,entered_at\n1,\xff\xfe\xfa,2024-01-01\n", "this is not UTF-8 text (byte 28 is not)"),
+    (b"deal_id,stage,entered_at\r\n", "the file has a header row but no deals"),
+])  # fmt: skip
+def test_a_file_that_is_not_a_csv_export_is_one_clear_error(project_with, content: bytes, message: str) -> None:
+    result = run(project_with(content))
+    assert result.exit_code == 1
+    assert f"deals.csv:1:1: error: {message}" in result.stderr
+    assert result.stderr.count("error:") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_file_over_the_size_bound_is_refused(project_with, monkeypatch: pytest.MonkeyPatch) -> None:
+    from playbookgen.health import source
+
+    monkeypatch.setattr(source, "MAX_BYTES", 100)
+    result = run(project_with(our_csv()))
+    assert result.exit_code == 1
+    assert "deals.csv:1:1: error: the file is 0 MiB; playbookgen reads deal exports of up to 0 MiB [deals-too-large]" in result.stderr
+
+
+def test_a_missing_file_and_missing_settings_are_clear(project_with) -> None:
+    root = project_with(our_csv())
+    result = run_cli("health", root, "--deals", root / "nope.csv", "--deals-format", "csv")
+    assert result.exit_code == 1 and "nope.csv:1:1: error: the deals file does not exist" in result.stderr
+    result = run_cli("health", root)
+    assert result.exit_code == 2
+    assert "no deals file: add a 'deals:' entry to playbook/playbook.yml or pass --deals FILE --deals-format FORMAT" in result.stderr
+    result = run_cli("health", root, "--deals", root / "deals.csv")
+    assert result.exit_code == 2 and "pass --deals-format" in result.stderr
+    result = run_cli("health", root, "--deals", root / "deals.csv", "--deals-format", "csv", "--as-of", "yesterday")
+    assert result.exit_code == 2 and "--as-of 'yesterday' is not a date" in result.stderr
+
+
+def test_ragged_rows_are_reported_not_a_traceback(project_with) -> None:
+    result = run(project_with("deal_id,stage,entered_at\n1,Stage A,2024-01-01\n2,Stage A,2024-01-01,extra,cells\n"))
+    assert result.exit_code == 1
+    assert "deals.csv:1:1: error: this file cannot be read as CSV" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_deals_settings_are_validated_with_file_line_column(project_with) -> None:
+    from test_health import PLAYBOOK
+
+    root = project_with(our_csv(), {"playbook/playbook.yml": PLAYBOOK["playbook/playbook.yml"] + """
+        deals:
+          file: deals.csv
+          format: zoho
+          as_of: 2024-13-01
+          columns: {deal: x}
+    """})
+    result = run_cli("validate", root)
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "playbook/playbook.yml:7:11: error: 'format' must be 'hubspot', 'salesforce', 'pipedrive' or 'csv'" in out
+    assert "playbook/playbook.yml:8:10: error: 'as_of': '2024-13-01' is not a date" in out
+    assert "playbook/playbook.yml:9:13: error: 'deal' must be 'deal_id'" in out
