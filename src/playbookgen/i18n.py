@@ -11,7 +11,7 @@ import datetime as dt
 from types import MappingProxyType
 from typing import Mapping
 
-__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "CLOSED_STAGE_NAMES"]
+__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -208,6 +208,9 @@ _MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December"),
 }
+
+# The heading of the exit criteria in Salesforce's Path guidance (export/salesforce.py).
+CRM_GUIDANCE_HEADING: dict[str, str] = {"pl": "Kryteria wyjścia", "en": "Exit criteria"}
 
 # The closed stages the CRM export appends when a playbook marks none (export/_stages.py).
 CLOSED_STAGE_NAMES: dict[str, dict[str, str]] = {

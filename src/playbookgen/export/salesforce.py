@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..errors import Diagnostic
+from ..i18n import CRM_GUIDANCE_HEADING
 from ..model import Project
 from ._stages import CrmStage, duplicates, stage_error
 
@@ -27,7 +28,6 @@ STANDARD_VALUE_SET = "standardValueSets/OpportunityStage.standardValueSet"
 PATH_ASSISTANT = f"pathAssistants/{PATH_NAME}.pathAssistant"
 PACKAGE = "package.xml"
 
-EXIT_CRITERIA_HEADING = {"pl": "Kryteria wyjścia", "en": "Exit criteria"}
 
 # XML 1.0 cannot carry these characters at all, not even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -83,7 +83,7 @@ def guidance(stage: CrmStage, language: str) -> str | None:
     items = "".join(f"<li>{html.escape(criterion.text)}</li>" for criterion in stage.source.exit_criteria)
     return (
         f"<p>{html.escape(stage.source.summary)}</p>"
-        f"<p><b>{EXIT_CRITERIA_HEADING[language]}</b></p><ul>{items}</ul>"
+        f"<p><b>{CRM_GUIDANCE_HEADING[language]}</b></p><ul>{items}</ul>"
     )
 
 
