@@ -98,8 +98,9 @@ def check_site_links(site: Path, skip: tuple[str, ...] = ()) -> list[BrokenLink]
             key = (page if not href or href.startswith(("#", "?", "/")) else posixpath.dirname(page), href)
             if key not in judged:
                 judged[key] = _judge(page, href, files, pages)
-            if judged[key] is not None:
-                reason, unsafe = judged[key]
+            verdict = judged[key]
+            if verdict is not None:
+                reason, unsafe = verdict
                 broken.append(BrokenLink(page, href, reason, unsafe))
     return broken
 
