@@ -193,6 +193,16 @@ def _palette(labels: Mapping[str, str]) -> list[dict[str, Any]]:
     ]
 
 
+def _localized_extensions(labels: Mapping[str, str]) -> list[Any]:
+    """MARKDOWN_EXTENSIONS with the words they print in the playbook's language: the heading
+    anchors' tooltip is the toc extension's, not the theme's, so theme.language does not reach it."""
+    extensions = copy.deepcopy(list(MARKDOWN_EXTENSIONS))
+    for entry in extensions:
+        if isinstance(entry, dict) and "toc" in entry:
+            entry["toc"]["permalink_title"] = labels["permalink"]
+    return extensions
+
+
 def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], extra_css: list[str],
                    polyfills: list[str]) -> dict[str, Any]:
     """Our configuration: Material, offline search, no Google Fonts, link validation, the nav we generate."""
@@ -210,10 +220,11 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
             "language": playbook.language,
             "font": False,
             "palette": _palette(labels),
-            "features": ["navigation.footer", "navigation.sections", "navigation.top", "search.highlight"],
+            "features": ["content.code.copy", "content.tooltips", "navigation.footer", "navigation.sections", "navigation.top",
+                         "search.highlight"],
         },
         "plugins": ["search", "offline"],
-        "markdown_extensions": copy.deepcopy(list(MARKDOWN_EXTENSIONS)),
+        "markdown_extensions": _localized_extensions(labels),
         "extra_css": extra_css,
         # Listing the worker shim here stops the offline plugin adding its CDN copy.
         "extra": {"polyfills": polyfills},
