@@ -14,7 +14,7 @@ from typing import Any, Collection
 import jinja2
 from markupsafe import Markup
 
-from ..engines import theme_overrides, worker_shim
+from ..engines import TICKS_SCRIPT, theme_overrides, ticks_script, worker_shim
 from ..engines.layout import DOCS_DIR, THEME_DIR
 from ..errors import Diagnostic, ValidationFailed, error
 from ..i18n import labels as labels_for
@@ -339,6 +339,7 @@ class _Renderer:
 
     def assets(self) -> None:
         self.pages[WORKER_SHIM] = worker_shim()
+        self.pages[TICKS_SCRIPT] = ticks_script()
 
     def theme_overrides(self) -> dict[str, str]:
         """The engine adapter's overrides (engines/overrides/), and our stylesheet for them to inline."""
