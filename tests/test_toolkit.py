@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL_PLAYBOOK, build_file_tree, run_cli
 
 HOSTILE = "<script>alert(1)</script>"
@@ -141,3 +142,27 @@ def test_reference_pages_group_objections_and_list_templates_and_examples(toolki
 def test_the_site_has_both_reference_pages_in_its_navigation(toolkit_site: Path) -> None:
     html = (toolkit_site / "index.html").read_text(encoding="utf-8")
     assert 'href="objections.html"' in html and 'href="emails.html"' in html
+
+
+def test_glossary_terms_and_their_forms_carry_the_definition_escaped(toolkit_site: Path) -> None:
+    title = 'title="A person or company that &quot;might&quot; buy &lt;b&gt;from us&lt;/b&gt;."'
+    article = _article(toolkit_site, "stages/first.html")
+    marked = re.findall(r'<abbr tabindex="0" ([^>]*)>([^<]*)</abbr>', article)
+    assert marked and {attributes for attributes, _ in marked} == {title}
+    assert ("lead" in {word for _, word in marked}), "the term's lower-case form in running text"
+    assert "<abbr" not in article[:article.index("</h1>")], "no tooltip inside a heading"
+    glossary = _article(toolkit_site, "glossary.html")
+    assert "<b>" not in glossary
+
+
+def test_glossary_forms_match_whole_words_only() -> None:
+    import markdown
+
+    from playbookgen.glossary import GlossaryExtension, glossary_forms
+    from playbookgen.model import Term
+
+    terms = glossary_forms([Term(term="Lead", definition="d", see_also=[], forms=["leada", "leadów"])])
+    assert terms == {"Lead": "d", "Leada": "d", "Leadów": "d", "lead": "d", "leada": "d", "leadów": "d"}
+    html = markdown.markdown("Nowy leada, leadów i leadowanie; `lead` w kodzie, [lead](x) w linku.",
+                             extensions=[GlossaryExtension(terms=terms)])
+    assert re.findall(r"<abbr[^>]*>([^<]*)</abbr>", html) == ["leada", "leadów"]

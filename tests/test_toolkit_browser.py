@@ -103,3 +103,25 @@ def test_without_javascript_the_list_is_plain(chromium, repo_site_url):
     lists = driver.find_elements(By.CSS_SELECTOR, "[data-pb-ticks='exit-criteria']")
     assert lists and lists[0].find_elements(By.CSS_SELECTOR, "li.task-list-item")
     assert not driver.find_elements(By.CSS_SELECTOR, "button.pb-ticks-clear")
+
+
+def test_a_glossary_term_shows_its_definition_on_focus(chromium, repo_site_url, screenshot):
+    from selenium.webdriver.common.by import By
+
+    driver = chromium()
+    driver.get(f"{repo_site_url}stages/{_first_stage_id()}.html")
+    term = driver.find_element(By.CSS_SELECTOR, "article abbr[tabindex='0'][title]")
+    definition = term.get_attribute("title")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", term)
+
+    def shown(d):
+        # The theme mounts its tooltips once its scripts have started (after the first paint): until
+        # then a focus does nothing, so focus again until the tooltip answers.
+        d.execute_script("document.activeElement && document.activeElement.blur(); arguments[0].focus()", term)
+        tips = d.find_elements(By.CSS_SELECTOR, ".md-tooltip2.md-tooltip2--active")
+        return tips[0] if tips else None
+
+    tip = _wait(driver, shown, "focusing a glossary term showed no tooltip")
+    assert tip.text.strip() == definition.strip()
+    assert term.get_attribute("aria-describedby") == tip.get_attribute("id")
+    screenshot(driver, "glossary-tooltip")

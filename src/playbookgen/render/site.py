@@ -17,9 +17,10 @@ from markupsafe import Markup
 from ..engines import TICKS_SCRIPT, theme_overrides, ticks_script, worker_shim
 from ..engines.layout import DOCS_DIR, THEME_DIR
 from ..errors import Diagnostic, ValidationFailed, error
+from ..glossary import glossary_forms
 from ..i18n import labels as labels_for
 from ..model import EmailTemplate, Guide, Project, Stage
-from ..templating import escape_markdown, make_environment, render_template, safe_url
+from ..templating import escape_markdown, make_environment, markdown_with_glossary, render_template, safe_url
 from .config import site_config
 
 __all__ = ["SiteFiles", "render_site", "with_team_theme", "page_path", "checklist_path", "sanitize_guide", "slugify"]
@@ -209,6 +210,7 @@ class _Renderer:
         self.static = set(static)
         self.L = labels_for(project.playbook.language)
         self.env = make_environment(project.root, kind="markdown", cache=cache)
+        self.env.filters["markdown"] = markdown_with_glossary(glossary_forms(project.glossary))
         self.pages: dict[str, str] = {}
 
     def render(self, page: str, template: str, **context: Any) -> None:
@@ -314,12 +316,12 @@ class _Renderer:
                 "objection": o, "anchor": _objection_anchor(o.id),
                 "heard_in": [{"name": s.name, "href": _href(page, page_path("stages", s.id))}
                              for s in self.project.stages_meeting(o.id)]})
-        ordered = [(c, items) for c, items in groups.items() if c is not None]
+        ordered: list[tuple[str | None, list[dict[str, Any]]]] = [(c, i) for c, i in groups.items() if c is not None]
         if None in groups:
             ordered.append((None, groups[None]))
         anchors = _unique_anchors([c or self.L["other_category"] for c, _ in ordered], "category-")
         categories = [{"name": c or self.L["other_category"], "anchor": a, "objections": items}
-                      for (c, items), a in zip(ordered, anchors)]
+                      for (c, items), a in zip(ordered, anchors, strict=True)]
         self.render(page, "objections.md.j2", categories=categories)
 
     def emails(self) -> None:
