@@ -58,7 +58,7 @@ def test_the_english_starter_translates_every_polish_file(tmp_path: Path) -> Non
     pl, en = tmp_path / "pl", tmp_path / "en"
     init_project(pl, language="pl")
     init_project(en, language="en")
-    for name in ("playbook", "techniques", "frameworks", "metrics", "glossary", "case-studies"):
+    for name in ("playbook", "techniques", "frameworks", "metrics", "glossary", "case-studies", "objections", "emails"):
         source = yaml.safe_load((pl / f"playbook/{name}.yml").read_text(encoding="utf-8"))
         target = yaml.safe_load((en / f"playbook/{name}.yml").read_text(encoding="utf-8"))
         assert _shape(source) == _shape(target), name  # same entries, lists and fields: nothing summarized away
@@ -69,7 +69,8 @@ def test_the_english_starter_translates_every_polish_file(tmp_path: Path) -> Non
 
 def _shape(value: object) -> object:
     if isinstance(value, dict):
-        return {key: _shape(item) for key, item in value.items() if key not in ("language",)}
+        # A glossary term's forms are its inflections: how many depends on the language.
+        return {key: _shape(item) for key, item in value.items() if key not in ("language", "forms")}
     if isinstance(value, list):
         return [_shape(item) for item in value]
     return type(value).__name__
@@ -159,3 +160,32 @@ def test_init_from_an_installed_wheel_outside_the_repository(tmp_path: Path) -> 
     out = run(venv / "bin" / "playbookgen", "init", project, "--starter", "ecommerce-5")
     assert "created stages/05-zamkniecie-transakcji.yml" in out
     run(venv / "bin" / "playbookgen", "validate", "--strict", project)
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize("starter", ["full", "ecommerce-5", "minimal-4"])
+def test_every_starter_carries_the_toolkit_and_talks_only_about_its_own_stages(
+        tmp_path: Path, starter: str, language: str) -> None:
+    from playbookgen.starters import compose
+
+    init_project(tmp_path, starter=starter, language=language)
+    result = run_cli("validate", "--strict", tmp_path)
+    assert result.exit_code == 0 and result.stdout.strip() == "no problems found", result.stdout
+    project, _ = validate_project(tmp_path)
+    assert project is not None and project.objections and project.emails
+    assert all(s.objections and s.emails for s in project.stages)
+    assert all(t.example for t in project.techniques)
+    full = yaml.safe_load(compose("full", language)["playbook/playbook.yml"])["stages"]
+    names = {yaml.safe_load(text)["id"]: yaml.safe_load(text)["name"]
+             for path, text in compose("full", language).items() if path.startswith("stages/")}
+    dropped = [names[sid] for sid in full if sid not in {s.id for s in project.stages}]
+    renamed = {s.name for s in project.stages} - set(names.values())
+    dropped += [names[full[0]]] if renamed else []  # minimal-4 renames the first stage
+    for path in sorted((tmp_path / "stages").glob("*.yml")):
+        text = path.read_text(encoding="utf-8").casefold()
+        for name in dropped:
+            assert name.casefold() not in text, f"{starter}/{language}: {path.name} talks about the stage '{name}'"
+    # Guides name no stage list of their own: the home page's pipeline (generated) does that.
+    for path in sorted((tmp_path / "playbook/guides").glob("*.md")):
+        text = path.read_text(encoding="utf-8").casefold()
+        assert "siedem kluczowych" not in text and "seven key stages" not in text, path.name

@@ -14,6 +14,10 @@ from playbookgen.validate import validate_project
 STAGE = "stages/01-first.yml"
 PLAYBOOK = "playbook/playbook.yml"
 TECHNIQUES = "playbook/techniques.yml"
+OBJECTIONS = "playbook/objections.yml"
+EMAILS = "playbook/emails.yml"
+OBJECTIONS_FILE = "objections:\n  - id: too-expensive\n    objection: It costs too much.\n    response: Ask what it is compared with.\n"
+EMAILS_FILE = "emails:\n  - id: follow-up\n    name: F\n    subject: S\n    body: |\n      Hi {first_name},\n"
 
 # The minimal project's first stage, indented as the edits below expect.
 FIRST_STAGE = textwrap.indent(textwrap.dedent(MINIMAL_PLAYBOOK[STAGE]), "    ")
@@ -155,6 +159,30 @@ CASES = {
         {TECHNIQUES: "techniques:\n  - id: cold-calling\n    name: A\n    summary: a\n  - id: cold-calling\n    name: B\n    summary: b\n"},
         "playbook/techniques.yml:5:9: error: technique id 'cold-calling' appears twice (first at line 2) [duplicate-technique]",
     ),
+    "unknown objection": (
+        {OBJECTIONS: OBJECTIONS_FILE, STAGE: FIRST_STAGE + "    objections: [too-expensiv]\n"},
+        "stages/01-first.yml:8:14: error: unknown objection 'too-expensiv' (did you mean 'too-expensive'?); objections are defined in playbook/objections.yml [unknown-objection]",
+    ),
+    "unknown e-mail template": (
+        {EMAILS: EMAILS_FILE, STAGE: FIRST_STAGE + "    emails: [follow-upp]\n"},
+        "stages/01-first.yml:8:10: error: unknown e-mail template 'follow-upp' (did you mean 'follow-up'?); e-mail templates are defined in playbook/emails.yml [unknown-email]",
+    ),
+    "objection without a response": (
+        {OBJECTIONS: "objections:\n  - id: too-expensive\n    objection: It costs too much.\n", STAGE: FIRST_STAGE + "    objections: [too-expensive]\n"},
+        "playbook/objections.yml:2:5: error: missing required field 'response' [missing-field]",
+    ),
+    "e-mail with an unknown field": (
+        {EMAILS: EMAILS_FILE.replace("    subject: S", "    subjet: S"), STAGE: FIRST_STAGE + "    emails: [follow-up]\n"},
+        "playbook/emails.yml:4:5: error: unknown field 'subjet' (did you mean 'subject'?) [unknown-field]",
+    ),
+    "duplicate objection": (
+        {OBJECTIONS: OBJECTIONS_FILE + OBJECTIONS_FILE.removeprefix("objections:\n"), STAGE: FIRST_STAGE + "    objections: [too-expensive]\n"},
+        "playbook/objections.yml:5:9: error: objection id 'too-expensive' appears twice (first at line 2) [duplicate-objection]",
+    ),
+    "glossary form that is another term": (
+        {"playbook/glossary.yml": "terms:\n  - term: Lead\n    definition: d\n    forms: [Leada, Pipeline]\n  - term: Pipeline\n    definition: p\n"},
+        "playbook/glossary.yml:4:20: error: the form 'Pipeline' is itself a glossary term; a word can stand for one term only [duplicate-term]",
+    ),
     "two stages closed as won": (
         {STAGE: FIRST_STAGE.replace("probability: 10", "probability: 100\n    closed: won"),
          "stages/02-second.yml": "id: second\nname: S\nsummary: s\nprobability: 100\nclosed: won\nexit_criteria: [x]\n"},
@@ -196,6 +224,14 @@ WARNINGS = {
     "unused technique": (
         {TECHNIQUES: "techniques:\n  - id: cold-calling\n    name: A\n    summary: a\n  - id: networking\n    name: N\n    summary: n\n"},
         "playbook/techniques.yml:5:9: warning: technique 'networking' is not used by any stage [unused-technique]",
+    ),
+    "unused objection": (
+        {OBJECTIONS: OBJECTIONS_FILE},
+        "playbook/objections.yml:2:9: warning: objection 'too-expensive' is not used by any stage [unused-objection]",
+    ),
+    "unused e-mail template": (
+        {EMAILS: EMAILS_FILE},
+        "playbook/emails.yml:2:9: warning: e-mail template 'follow-up' is not used by any stage [unused-email]",
     ),
     "probability going down": (
         {"stages/02-second.yml": "id: second\nname: S\nsummary: s\nprobability: 5\nexit_criteria: [x]\n"},
@@ -291,7 +327,7 @@ def test_all_problems_in_one_run_sorted_with_summary(make_project):
         "playbook/playbook.yml:2:11: error: 'language' must be 'pl' or 'en', got the text 'de' [bad-value]",
         "stages/01-first.yml:4:14: error: 'probability' must be between 0 and 100, got 150 [out-of-range]",
         "stages/01-first.yml:8:1: error: unknown field 'typo'; allowed: id, name, summary, description, probability, "
-        "max_days, closed, crm, exit_criteria, settles, techniques, challenges, bottleneck, disqualify_when, signals, tools, "
+        "max_days, closed, crm, exit_criteria, settles, techniques, objections, emails, challenges, bottleneck, disqualify_when, signals, tools, "
         "questions [unknown-field]",
         "3 errors, 0 warnings",
     ]

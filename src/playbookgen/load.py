@@ -45,6 +45,8 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("metrics", "playbook/metrics", model.MetricsFile),
     FileKind("glossary", "playbook/glossary", model.GlossaryFile),
     FileKind("case-studies", "playbook/case-studies", model.CaseStudiesFile),
+    FileKind("objections", "playbook/objections", model.ObjectionsFile),
+    FileKind("emails", "playbook/emails", model.EmailsFile),
 )
 STAGE_KIND = FileKind("stage", "stages/*", model.Stage)
 

@@ -103,12 +103,48 @@ class Technique(Strict):
     summary: Text = Field(description="One or two plain sentences: what the technique is.")
     description: Markdown | None = Field(default=None, description="Markdown: how and when to use it.")
     steps: TextList = Field(description="Steps to apply the technique, in order.")
+    example: Markdown | None = Field(
+        default=None, description="Markdown: a worked example or talk track: what the rep actually says and does."
+    )
 
 
 class TechniquesFile(Strict):
     """playbook/techniques.yml: the technique library that stages draw on."""
 
     techniques: list[Technique] = Field(description="Every technique the playbook names.")
+
+
+class Objection(Strict):
+    id: Id = Field(description="Unique id (lowercase letters, digits, hyphens); stages refer to it.")
+    objection: Text = Field(description="What the buyer says, in their words (for example: 'It is too expensive').")
+    response: Markdown = Field(description="Markdown: how to answer it: what to ask, what to say, what to offer.")
+    category: Text | None = Field(
+        default=None, description="What the objection is about (for example: price, timing, competition, authority)."
+    )
+    avoid: Text | None = Field(default=None, description="What not to say or do in answer.")
+
+
+class ObjectionsFile(Strict):
+    """playbook/objections.yml: what buyers say to push back, and how the team answers."""
+
+    objections: list[Objection] = Field(description="Objections a rep will hear, each with its response.")
+
+
+class EmailTemplate(Strict):
+    id: Id = Field(description="Unique id (lowercase letters, digits, hyphens); stages refer to it.")
+    name: Text = Field(description="Display name of the template (for example: Follow-up after the first meeting).")
+    subject: Text = Field(description="The subject line; may hold placeholders such as {company}.")
+    body: Annotated[str, Field(strict=True), AfterValidator(_not_blank)] = Field(
+        description="The e-mail's text, kept line by line as written (plain text, not Markdown); "
+        "placeholders such as {first_name} stay visible for the rep to fill in."
+    )
+    when: Text | None = Field(default=None, description="When to send it.")
+
+
+class EmailsFile(Strict):
+    """playbook/emails.yml: e-mail templates reps copy and fill in."""
+
+    emails: list[EmailTemplate] = Field(description="E-mail templates.")
 
 
 def _criterion_from_text(value: Any) -> Any:
@@ -173,6 +209,10 @@ class Stage(Strict):
         description="Qualification framework elements that must be settled by this stage's exit: framework id -> element ids.",
     )
     techniques: list[Id] = Field(default_factory=list, description="Ids of techniques (techniques.yml) used here.")
+    objections: list[Id] = Field(
+        default_factory=list, description="Ids of objections (objections.yml) a rep meets in this stage."
+    )
+    emails: list[Id] = Field(default_factory=list, description="Ids of e-mail templates (emails.yml) sent in this stage.")
     challenges: list[Challenge] = Field(default_factory=list, description="Typical challenges and their remedies.")
     bottleneck: Bottleneck | None = Field(default=None, description="How deals stall in this stage and how to spot it.")
     disqualify_when: TextList = Field(description="When to drop the lead at this stage (red flags).")
@@ -222,6 +262,10 @@ class Term(Strict):
     term: Text = Field(description="The term.")
     definition: Text = Field(description="Its meaning in this playbook.")
     see_also: TextList = Field(description="Other glossary terms worth reading next.")
+    forms: TextList = Field(
+        description="Other forms of the term as it appears in running text (Polish cases, plurals: 'leada', "
+        "'leadów'); each shows the definition on hover, like the term itself."
+    )
 
 
 class GlossaryFile(Strict):
@@ -267,6 +311,8 @@ class Project:
     metrics: list[Metric] = field(default_factory=list)
     glossary: list[Term] = field(default_factory=list)
     case_studies: list[CaseStudy] = field(default_factory=list)
+    objections: list[Objection] = field(default_factory=list)
+    emails: list[EmailTemplate] = field(default_factory=list)
     guides: list[Guide] = field(default_factory=list)
     stage_files: dict[str, str] = field(default_factory=dict)  # stage id -> file relative to root
     last_changed: int = 0  # SOURCE_DATE_EPOCH: seconds since 1970, drives every date we print
@@ -289,3 +335,11 @@ class Project:
 
     def stages_using(self, technique_id: str) -> list[Stage]:
         return [s for s in self.stages if technique_id in s.techniques]
+
+    def stages_meeting(self, objection_id: str) -> list[Stage]:
+        """The stages that name this objection, in pipeline order."""
+        return [s for s in self.stages if objection_id in s.objections]
+
+    def stages_sending(self, email_id: str) -> list[Stage]:
+        """The stages that name this e-mail template, in pipeline order."""
+        return [s for s in self.stages if email_id in s.emails]

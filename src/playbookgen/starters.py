@@ -96,12 +96,16 @@ def compose(starter: str = "full", language: str = "pl") -> dict[str, bytes]:
     kept: list[str] = []
     used_techniques: set[str] = set()
     used_frameworks: set[str] = set()
+    used_objections: set[str] = set()
+    used_emails: set[str] = set()
     for number, position in enumerate(spec.stages, start=1):
         old_id = full_ids[position - 1]
         text = stage_files[old_id].read_text(encoding="utf-8")
         data: dict[str, Any] = yaml.safe_load(text)
         used_techniques.update(data.get("techniques", []))
         used_frameworks.update(data.get("settles", {}))
+        used_objections.update(data.get("objections", []))
+        used_emails.update(data.get("emails", []))
         renamed = spec.rename.get(position, {}).get(language)
         new_id = old_id
         if renamed:
@@ -119,6 +123,11 @@ def compose(starter: str = "full", language: str = "pl") -> dict[str, bytes]:
     out["playbook/techniques.yml"] = _keep_items(techniques, "techniques", used_techniques).encode("utf-8")
     frameworks = out["playbook/frameworks.yml"].decode("utf-8")
     out["playbook/frameworks.yml"] = _keep_items(frameworks, "frameworks", used_frameworks).encode("utf-8")
+    # Objections and e-mails of dropped stages would be reported as unused: they go with their stages.
+    for kind, used in (("objections", used_objections), ("emails", used_emails)):
+        if f"playbook/{kind}.yml" in out:
+            text = out[f"playbook/{kind}.yml"].decode("utf-8")
+            out[f"playbook/{kind}.yml"] = _keep_items(text, kind, used).encode("utf-8")
     return out
 
 

@@ -15,7 +15,7 @@ import re
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import jinja2
 import markdown as md
@@ -31,6 +31,7 @@ __all__ = [
     "escape_markdown",
     "render_markdown",
     "safe_url",
+    "markdown_with_glossary",
 ]
 
 TEMPLATE_DIR = "templates"
@@ -131,6 +132,36 @@ def _render_markdown(text: str) -> Markup:
     if plain is not None:
         return Markup(plain)
     engine = _markdown_engine()
+    try:
+        return Markup(engine.convert(text))
+    finally:
+        engine.reset()
+
+
+def markdown_with_glossary(terms: Mapping[str, str]) -> Callable[[str | None], Markup]:
+    """The ``markdown`` filter for a site whose glossary terms (form -> definition) get tooltips.
+
+    Markdown fields are rendered to HTML before the site engine sees them, so the engine's own
+    glossary extension cannot reach into them; this renders them with the same extension."""
+    if not terms:
+        return render_markdown
+    key = tuple(sorted(terms.items()))
+
+    def render(text: str | None) -> Markup:
+        return _render_glossed(key, text) if text else Markup("")
+
+    return render
+
+
+@functools.lru_cache(maxsize=4096)
+def _render_glossed(terms: tuple[tuple[str, str], ...], text: str) -> Markup:
+    from .glossary import GlossaryExtension
+
+    engines: dict[tuple[tuple[str, str], ...], md.Markdown] = _local.__dict__.setdefault("glossed", {})
+    engine = engines.get(terms)
+    if engine is None:
+        extensions = [_NoRawHtml(), "sane_lists", "tables", GlossaryExtension(terms=dict(terms))]
+        engine = engines[terms] = md.Markdown(extensions=extensions, output_format="html")
     try:
         return Markup(engine.convert(text))
     finally:

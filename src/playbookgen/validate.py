@@ -260,22 +260,48 @@ def _check_stage_list(checked: _Checked, sources: Sources) -> list[tuple[model.S
     return [by_id[sid] for sid in listed if sid in by_id]
 
 
-def _check_techniques(checked: _Checked, sources: Sources) -> None:
-    entry = checked.kinds.get("techniques")
-    written = _raw_ids([sources.documents.get("techniques")], "techniques")
-    techniques = typing.cast(model.TechniquesFile, entry[0]).techniques if entry else []
-    tdoc = entry[1] if entry else None
-    known = _first_seen(((t.id, tdoc, ("techniques", i, "id")) for i, t in enumerate(techniques) if tdoc),
-                        checked, "duplicate-technique", "technique id")
-    used = {ref for doc in sources.stages for ref in doc.data.get("techniques") or [] if isinstance(ref, str)}
+@dataclass(frozen=True)
+class _Library:
+    """A playbook-wide list that stages name by id: techniques, objections, e-mail templates."""
+
+    kind: str  # FILE_KINDS name, and the key of the list inside the file
+    stage_field: str  # the stage field holding the ids
+    noun: str  # what one entry is called in messages
+    plural: str
+    code: str  # unknown-CODE, unused-CODE, duplicate-CODE
+
+
+_LIBRARIES = (
+    _Library("techniques", "techniques", "technique", "techniques", "technique"),
+    _Library("objections", "objections", "objection", "objections", "objection"),
+    _Library("emails", "emails", "e-mail template", "e-mail templates", "email"),
+)
+
+
+def _check_library(checked: _Checked, sources: Sources, library: _Library) -> None:
+    """Every id a stage names exists (else the nearest id), and every entry is named by a stage."""
+    entry = checked.kinds.get(library.kind)
+    written = _raw_ids([sources.documents.get(library.kind)], library.kind)
+    items = list(getattr(entry[0], library.kind)) if entry else []
+    ldoc = entry[1] if entry else None
+    known = _first_seen(((x.id, ldoc, (library.kind, i, "id")) for i, x in enumerate(items) if ldoc),
+                        checked, f"duplicate-{library.code}", f"{library.noun} id")
+    used = {ref for doc in sources.stages for ref in doc.data.get(library.stage_field) or [] if isinstance(ref, str)}
     for stage, doc in checked.stages:
-        for i, ref in enumerate(stage.techniques):
+        for i, ref in enumerate(getattr(stage, library.stage_field)):
             if ref not in known and ref not in written:
-                checked.at(doc, ("techniques", i), "unknown-technique",
-                           f"unknown technique '{ref}'{did_you_mean(ref, written)}; techniques are defined in playbook/techniques.yml")
-    for tid, (doc, path) in known.items():
-        if tid not in used and not sources.unreadable_stages:  # an unreadable stage may well use it
-            checked.at(doc, path, "unused-technique", f"technique '{tid}' is not used by any stage", warn=True)
+                checked.at(doc, (library.stage_field, i), f"unknown-{library.code}",
+                           f"unknown {library.noun} '{ref}'{did_you_mean(ref, written)}; "
+                           f"{library.plural} are defined in playbook/{library.kind}.yml")
+    for item_id, (doc, path) in known.items():
+        if item_id not in used and not sources.unreadable_stages:  # an unreadable stage may well use it
+            checked.at(doc, path, f"unused-{library.code}", f"{library.noun} '{item_id}' is not used by any stage",
+                       warn=True)
+
+
+def _check_techniques(checked: _Checked, sources: Sources) -> None:
+    for library in _LIBRARIES:
+        _check_library(checked, sources, library)
 
 
 def _check_probabilities(ordered: list[tuple[model.Stage, Document]], checked: _Checked) -> None:
@@ -345,7 +371,15 @@ def _check_unique_ids(checked: _Checked) -> None:
     doc = entry[1]
     known = _first_seen(((t.term.casefold(), doc, ("terms", i, "term")) for i, t in enumerate(terms)), checked,
                         "duplicate-term", "glossary term")
+    _first_seen(((form.casefold(), doc, ("terms", i, "forms", j)) for i, t in enumerate(terms)
+                 for j, form in enumerate(t.forms) if form.casefold() != t.term.casefold()),
+                checked, "duplicate-term", "glossary form")
     for i, term in enumerate(terms):
+        for j, form in enumerate(term.forms):
+            other = known.get(form.casefold())
+            if other is not None and other[1] != ("terms", i, "term"):
+                checked.at(doc, ("terms", i, "forms", j), "duplicate-term",
+                           f"the form '{form}' is itself a glossary term; a word can stand for one term only")
         for j, ref in enumerate(term.see_also):
             if ref.casefold() not in known:
                 names = [t.term for t in terms]
@@ -407,6 +441,8 @@ def _build_project(root: Path, sources: Sources, checked: _Checked, ordered: lis
         metrics=items("metrics", "metrics"),
         glossary=items("glossary", "terms"),
         case_studies=items("case-studies", "case_studies"),
+        objections=items("objections", "objections"),
+        emails=items("emails", "emails"),
         guides=_guides(sources, checked),
         stage_files={s.id: d.file for s, d in ordered},
         last_changed=source_date_epoch(root, inputs),

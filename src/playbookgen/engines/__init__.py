@@ -18,9 +18,12 @@ from .base import EngineRun
 from .material_internals import OVERRIDES, check_built_site
 from .theme_assets import quiet_palette_switching
 
-__all__ = ["ENGINES", "EngineRun", "run_engine", "start_worker", "stop_worker", "theme_overrides", "worker_shim"]
+__all__ = ["ENGINES", "TICKS_SCRIPT", "EngineRun", "run_engine", "start_worker", "stop_worker", "theme_overrides",
+           "ticks_script", "worker_shim"]
 
 ENGINES = ("mkdocs", "zensical")
+# Where the checklist-ticks script lands in the docs folder; overrides/playbookgen-theme.html loads it.
+TICKS_SCRIPT = "assets/javascripts/playbookgen-ticks.js"
 
 
 def start_worker(engine: str) -> None:
@@ -66,3 +69,8 @@ def theme_overrides() -> dict[str, str]:
 def worker_shim() -> str:
     """The Web Worker shim Material's offline plugin would load from a CDN; we ship it (MIT, vendored)."""
     return resources.files(__name__).joinpath("vendor/iframe-worker.js").read_text(encoding="utf-8")
+
+
+def ticks_script() -> str:
+    """The script that makes marked checklists remember their ticks (overrides/playbookgen-ticks.js)."""
+    return resources.files(__name__).joinpath("overrides/playbookgen-ticks.js").read_text(encoding="utf-8")

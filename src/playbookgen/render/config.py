@@ -17,6 +17,7 @@ import yaml
 
 from ..engines.layout import DOCS_DIR, SITE_DIR, THEME_DIR
 from ..errors import Diagnostic, ValidationFailed, error, warning
+from ..glossary import glossary_forms
 
 if TYPE_CHECKING:
     from ..model import Project
@@ -40,6 +41,7 @@ MARKDOWN_EXTENSIONS: tuple[Any, ...] = (
     "playbookgen.tasklabels",  # after tasklist: names each checkbox by its item's text
     "pymdownx.superfences",
     "pymdownx.details",
+    {"playbookgen.glossary": {"terms": {}}},  # glossary tooltips; the terms are the project's (below)
 )
 
 
@@ -193,6 +195,19 @@ def _palette(labels: Mapping[str, str]) -> list[dict[str, Any]]:
     ]
 
 
+def _localized_extensions(labels: Mapping[str, str], glossary: Mapping[str, str]) -> list[Any]:
+    """MARKDOWN_EXTENSIONS with the project's words: the heading anchors' tooltip in the playbook's
+    language (it is the toc extension's, not the theme's, so theme.language does not reach it) and
+    the glossary's terms for their tooltips."""
+    extensions = copy.deepcopy(list(MARKDOWN_EXTENSIONS))
+    for entry in extensions:
+        if isinstance(entry, dict) and "toc" in entry:
+            entry["toc"]["permalink_title"] = labels["permalink"]
+        if isinstance(entry, dict) and "playbookgen.glossary" in entry:
+            entry["playbookgen.glossary"]["terms"] = dict(glossary)
+    return extensions
+
+
 def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], extra_css: list[str],
                    polyfills: list[str]) -> dict[str, Any]:
     """Our configuration: Material, offline search, no Google Fonts, link validation, the nav we generate."""
@@ -210,10 +225,11 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
             "language": playbook.language,
             "font": False,
             "palette": _palette(labels),
-            "features": ["navigation.footer", "navigation.sections", "navigation.top", "search.highlight"],
+            "features": ["content.code.copy", "content.tooltips", "navigation.footer", "navigation.sections", "navigation.top",
+                         "search.highlight"],
         },
         "plugins": ["search", "offline"],
-        "markdown_extensions": copy.deepcopy(list(MARKDOWN_EXTENSIONS)),
+        "markdown_extensions": _localized_extensions(labels, glossary_forms(project.glossary)),
         "extra_css": extra_css,
         # Listing the worker shim here stops the offline plugin adding its CDN copy.
         "extra": {"polyfills": polyfills},

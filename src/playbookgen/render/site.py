@@ -14,12 +14,13 @@ from typing import Any, Collection
 import jinja2
 from markupsafe import Markup
 
-from ..engines import theme_overrides, worker_shim
+from ..engines import TICKS_SCRIPT, theme_overrides, ticks_script, worker_shim
 from ..engines.layout import DOCS_DIR, THEME_DIR
 from ..errors import Diagnostic, ValidationFailed, error
+from ..glossary import glossary_forms
 from ..i18n import labels as labels_for
-from ..model import Guide, Project, Stage
-from ..templating import escape_markdown, make_environment, render_template, safe_url
+from ..model import EmailTemplate, Guide, Project, Stage
+from ..templating import escape_markdown, make_environment, markdown_with_glossary, render_template, safe_url
 from .config import site_config
 
 __all__ = ["SiteFiles", "render_site", "with_team_theme", "page_path", "checklist_path", "sanitize_guide", "slugify"]
@@ -35,6 +36,8 @@ REFERENCE_PAGES = (
     ("metrics", "metrics", "read_metrics"),
     ("glossary", "glossary", "read_glossary"),
     ("case-studies", "case_studies", "read_case_studies"),
+    ("objections", "objections", "read_objections"),
+    ("emails", "emails", "read_emails"),
 )
 
 
@@ -179,6 +182,26 @@ def _formula(text: str) -> Markup:
     return Markup('<code class="pb-formula">') + Markup(escape_markdown(text)) + Markup("</code>")
 
 
+def _code_block(text: str) -> Markup:
+    """Plain text kept line by line, as a fenced code block (Material gives it a copy button).
+
+    Trusted as Markdown because nothing in a fence is Markdown: the highlighter escapes it as
+    text, and the fence is longer than any run of backticks in the text, so no line can close it.
+    """
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    lines = text.replace("\r\n", "\n").rstrip("\n")
+    return Markup(f"{fence} text\n{lines}\n{fence}")
+
+
+def _email_view(email: EmailTemplate) -> dict[str, Any]:
+    return {"email": email, "anchor": _anchor("email", email.id), "body": _code_block(email.body)}
+
+
+def _objection_anchor(objection_id: str) -> Markup:
+    return _anchor("objection", objection_id)
+
+
 class _Renderer:
     """Renders each page with one environment; holds nothing but the project and its labels."""
 
@@ -187,6 +210,7 @@ class _Renderer:
         self.static = set(static)
         self.L = labels_for(project.playbook.language)
         self.env = make_environment(project.root, kind="markdown", cache=cache)
+        self.env.filters["markdown"] = markdown_with_glossary(glossary_forms(project.glossary))
         self.pages: dict[str, str] = {}
 
     def render(self, page: str, template: str, **context: Any) -> None:
@@ -233,10 +257,16 @@ class _Renderer:
                               "href": _href(page, page_path("frameworks"), _element_anchor(framework.id, e))}
                              for e in element_ids if e in elements],
             })
+        objections = {o.id: o for o in self.project.objections}
+        emails = {e.id: e for e in self.project.emails}
         checklist = checklist_path(stage.id)
         pdf = checklist_path(stage.id, "pdf")
         self.render(
             page, "stage.md.j2", stage=stage, techniques=techniques, settles=settles,
+            objections=[{"objection": objections[o], "anchor": _objection_anchor(o),
+                         "href": _href(page, page_path("objections"), _objection_anchor(o))}
+                        for o in stage.objections if o in objections],
+            emails=[_email_view(emails[e]) for e in stage.emails if e in emails],
             previous=stages[index - 1] if index > 0 else None,
             next=stages[index + 1] if index + 1 < len(stages) else None,
             checklist_href=_href(page, checklist) if checklist in self.static else None,
@@ -277,6 +307,30 @@ class _Renderer:
                  for t, a in zip(self.project.glossary, anchors)]
         self.render(page, "glossary.md.j2", terms=items)
 
+    def objections(self) -> None:
+        """All objections grouped by category, categories in order of first appearance, uncategorised last."""
+        page = page_path("objections")
+        groups: dict[str | None, list[dict[str, Any]]] = {}
+        for o in self.project.objections:
+            groups.setdefault(o.category, []).append({
+                "objection": o, "anchor": _objection_anchor(o.id),
+                "heard_in": [{"name": s.name, "href": _href(page, page_path("stages", s.id))}
+                             for s in self.project.stages_meeting(o.id)]})
+        ordered: list[tuple[str | None, list[dict[str, Any]]]] = [(c, i) for c, i in groups.items() if c is not None]
+        if None in groups:
+            ordered.append((None, groups[None]))
+        anchors = _unique_anchors([c or self.L["other_category"] for c, _ in ordered], "category-")
+        categories = [{"name": c or self.L["other_category"], "anchor": a, "objections": items}
+                      for (c, items), a in zip(ordered, anchors, strict=True)]
+        self.render(page, "objections.md.j2", categories=categories)
+
+    def emails(self) -> None:
+        page = page_path("emails")
+        items = [dict(_email_view(e), sent_in=[{"name": s.name, "href": _href(page, page_path("stages", s.id))}
+                                               for s in self.project.stages_sending(e.id)])
+                 for e in self.project.emails]
+        self.render(page, "emails.md.j2", emails=items)
+
     def case_studies(self) -> None:
         items = [{"case": c, "anchor": _anchor("case", c.id)} for c in self.project.case_studies]
         self.render(page_path("case-studies"), "case-studies.md.j2", cases=items)
@@ -287,6 +341,7 @@ class _Renderer:
 
     def assets(self) -> None:
         self.pages[WORKER_SHIM] = worker_shim()
+        self.pages[TICKS_SCRIPT] = ticks_script()
 
     def theme_overrides(self) -> dict[str, str]:
         """The engine adapter's overrides (engines/overrides/), and our stylesheet for them to inline."""

@@ -1,0 +1,113 @@
+"""Glossary tooltips: a Python-Markdown extension that marks glossary terms in running text.
+
+Each term, and each form the glossary lists for it (Polish cases and plurals), becomes
+``<abbr title="definition" tabindex="0">`` wherever it stands as a whole word, so Material's
+``content.tooltips`` shows the definition on hover and, thanks to the tabindex, on keyboard focus.
+Like Python-Markdown's ``abbr`` (whose glossary it extends with forms), it works on the parsed tree:
+the definition is an attribute, escaped on output, and code, links and headings are left alone.
+Listed in markdown_extensions as ``playbookgen.glossary`` with ``terms: {form: definition}``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from .model import Term
+
+__all__ = ["GlossaryExtension", "glossary_forms", "makeExtension"]
+
+# Elements whose text is not running prose: a tooltip inside a heading would end up in the page
+# title and the table of contents, one inside a link or code would change what it is.
+_SKIP = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "abbr", "code", "pre", "kbd", "script", "style",
+                   "summary", "button", "label"})
+
+
+def _cases(word: str) -> list[str]:
+    """The word as written, and with its first letter in the other case (sentence starts), unless it
+    is an acronym (CRM stays CRM)."""
+    variants = [word]
+    if len(word) > 1 and word[1:2].islower():
+        variants.append((word[0].lower() if word[0].isupper() else word[0].upper()) + word[1:])
+    return variants
+
+
+def glossary_forms(terms: Iterable[Term]) -> dict[str, str]:
+    """Every form a term is written in -> its definition: the term, its listed forms, each also with
+    the first letter's case switched. A form written out in the glossary wins over a derived one."""
+    written: dict[str, str] = {}
+    for term in terms:
+        for form in (term.term, *term.forms):
+            written.setdefault(form.strip(), term.definition)
+    forms = dict(written)
+    for form, definition in written.items():
+        for variant in _cases(form):
+            forms.setdefault(variant, definition)
+    return {form: forms[form] for form in sorted(forms)}
+
+
+class _GlossaryTreeprocessor(Treeprocessor):
+    def __init__(self, md: Markdown, terms: Mapping[str, str]) -> None:
+        super().__init__(md)
+        self.terms = dict(terms)
+        # Longest first, so "pipeline sprzedażowy" wins over "pipeline"; \b is Unicode-aware.
+        alternatives = "|".join(re.escape(t) for t in sorted(self.terms, key=lambda t: (-len(t), t)))
+        self.pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if self.terms else None
+
+    def _abbr(self, form: str, tail: str) -> ET.Element:
+        element = ET.Element("abbr", {"title": self.terms[form], "tabindex": "0"})
+        element.text = AtomicString(form)
+        element.tail = tail
+        return element
+
+    def _split(self, text: str) -> tuple[str, list[ET.Element]]:
+        """The text before the first term, and an <abbr> for each term with the text after it as tail."""
+        assert self.pattern is not None
+        matches = list(self.pattern.finditer(text))
+        if not matches:
+            return text, []
+        elements = []
+        for i, match in enumerate(matches):
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            elements.append(self._abbr(match.group(0), text[match.end():end]))
+        return text[:matches[0].start()], elements
+
+    def _walk(self, element: ET.Element) -> None:
+        for child in list(element):
+            if child.tag not in _SKIP:
+                self._walk(child)
+            if child.tail and not isinstance(child.tail, AtomicString):
+                child.tail, added = self._split(child.tail)
+                index = list(element).index(child) + 1
+                for offset, new in enumerate(added):
+                    element.insert(index + offset, new)
+        if element.text and not isinstance(element.text, AtomicString) and element.tag not in _SKIP:
+            element.text, added = self._split(element.text)
+            for offset, new in enumerate(added):
+                element.insert(offset, new)
+
+    def run(self, root: ET.Element) -> None:
+        if self.pattern is not None:
+            self._walk(root)
+
+
+class GlossaryExtension(Extension):
+    """Marks glossary terms (config ``terms``: form -> definition) for tooltips."""
+
+    def __init__(self, **kwargs: object) -> None:
+        self.config = {"terms": [{}, "form -> definition: every form of every glossary term"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        terms = self.getConfig("terms") or {}
+        # After inline patterns (text is final), before the table of contents reads the headings.
+        md.treeprocessors.register(_GlossaryTreeprocessor(md, terms), "playbookgen_glossary", 7)
+
+
+def makeExtension(**kwargs: object) -> GlossaryExtension:  # noqa: N802 - Python-Markdown's entry point
+    return GlossaryExtension(**kwargs)
