@@ -16,7 +16,8 @@ from typing import Any, Union
 
 import yaml
 
-from .errors import Diagnostic, error
+from ._yaml_errors import Block, Progress, explain_syntax_error, split_lines
+from .errors import Diagnostic, error, warning
 
 __all__ = ["Document", "Path_", "MAX_BYTES", "MAX_DEPTH", "load_yaml_file", "parse_yaml"]
 
@@ -91,6 +92,7 @@ def resolve_plain(text: str) -> Any:
 class _Frame:
     container: dict[str, Any] | list[Any]
     path: Path_
+    block: Block | None = None  # where a block (not [flow]) list or mapping starts, to explain indentation
     pending_key: str | None = None
     key_lines: dict[str, int] = field(default_factory=dict)
 
@@ -98,8 +100,11 @@ class _Frame:
 class _Composer:
     """Builds values from parser events, refusing what our format never needs."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, lines: list[str]) -> None:
         self.file = file
+        self.lines = lines
+        self.blocks: tuple[Block, ...] = ()  # the blocks open at the latest value, for a syntax error after it
+        self.spanning_quote: tuple[int, int, int] | None = None
         self.doc = Document(file, {})
         self.stack: list[_Frame] = []
         self.root: Any = None
@@ -159,8 +164,11 @@ class _Composer:
             raise self.fail(event, "yaml-complex-key", "a mapping key must be plain text, not a list or a mapping")
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(event, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-        self.doc.values[path] = _mark(event)
-        self.stack.append(_Frame(container, path))
+        line, column = self.doc.values[path] = _mark(event)
+        kind = "list" if isinstance(container, list) else "mapping"
+        block = None if getattr(event, "flow_style", False) else Block(kind, line, column)
+        self.stack.append(_Frame(container, path, block))
+        self.blocks = tuple(f.block for f in self.stack if f.block is not None)
 
     def close(self) -> None:
         frame = self.stack.pop()
@@ -173,8 +181,50 @@ class _Composer:
             return
         plain = not event.style and event.implicit[0]  # libyaml says '' where PyYAML says None
         value = resolve_plain(event.value) if plain else event.value
-        self.doc.values[path] = _mark(event)
+        line, column = self.doc.values[path] = _mark(event)
+        self.blocks = tuple(f.block for f in self.stack if f.block is not None)
+        end_line = event.end_mark.line + 1 if event.end_mark else line
+        if plain and (event.value == "" or isinstance(value, str)):
+            self.check_plain_text(event, event.value)
+        elif event.style in ("'", '"') and end_line > line:  # kept: an unclosed quote shows up as such a text
+            self.spanning_quote = (line, column, end_line)
         self.attach(value)
+
+    def check_plain_text(self, event: yaml.ScalarEvent, value: str) -> None:
+        """Two ways an unquoted text silently loses what was typed: a ' #' and a swallowed '- ' line."""
+        start, end = event.start_mark, event.end_mark
+        if start is None or end is None:
+            return
+        after = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
+        comment = re.match(r"^\s+#(?=(\S?))", after)
+        # An empty value before '# note' is a placeholder; before '#1' or '#tag' it is a text cut off.
+        if comment and (value or comment.group(1)):
+            line, column = end.line + 1, end.column + comment.end()
+            shown = after[comment.end() - 1 :].rstrip()
+            cut = f"the text ends at '{value}'" if value else "the value is empty"
+            self.diagnostics.append(warning(
+                self.file, line, column, "yaml-comment-in-text",
+                f"'{shown}' is read as a comment, so {cut}: if it belongs to the text, put the whole text in "
+                f"quotes; a comment belongs on a line of its own"))
+        for number in range(start.line + 1, end.line + 1):
+            text = self.lines[number]
+            if text.lstrip().startswith("- ") or text.strip() == "-":
+                self.diagnostics.append(self.swallowed_item(number + 1, len(text) - len(text.lstrip()) + 1, value))
+                break
+
+    def swallowed_item(self, line: int, column: int, value: str) -> Diagnostic:
+        """A '- ' line indented deeper than its list is read as the end of the text above it."""
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and frame.block is not None and frame.block.kind == "list":
+            return warning(self.file, line, column, "yaml-item-in-text",
+                           f"this line is read as the end of the item above, which becomes '{shown}', because it is "
+                           f"indented deeper than the list (column {frame.block.column}): indent it to column "
+                           f"{frame.block.column} to make it an item of its own")
+        return warning(self.file, line, column, "yaml-item-in-text",
+                       f"this line is read as the end of the text above, which becomes '{shown}', not as a list item: "
+                       f"for a list, put each item on a line of its own under its key, starting with '- '; if the "
+                       f"dash belongs to the text, put the whole text in quotes")
 
     def key(self, event: yaml.ScalarEvent) -> None:
         frame = self.stack[-1]
@@ -219,29 +269,28 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
         return None, error(file, line, column, "yaml-encoding", f"not valid UTF-8: byte 0x{byte:02X}; save the file as UTF-8")
 
 
-def _syntax_error(exc: yaml.YAMLError, file: str) -> Diagnostic:
+def _syntax_error(exc: yaml.YAMLError, text: str, file: str, progress: Progress) -> Diagnostic:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 stops at its own limit while scanning ahead
         return error(file, line, column, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-    context = getattr(exc, "context", None)
-    message = f"{context}, {problem}" if context else problem
-    return error(file, line, column, "yaml-syntax", f"YAML syntax error: {message}")
+    return explain_syntax_error(exc, text, file, progress)
 
 
 def parse_yaml(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse one YAML file's text into a Document whose top level is a mapping."""
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         return None, [error(file, 1, 1, "yaml-empty", "the file is empty: it must hold a mapping of keys to values")]
-    composer = _Composer(file)
+    composer = _Composer(file, split_lines(text))
     try:
         for event in yaml.parse(text, Loader=_EVENT_LOADER):
             composer.feed(event)
     except _Stop as stop:
         return None, composer.diagnostics + [stop.diagnostic]
     except yaml.YAMLError as exc:
-        return None, [_syntax_error(exc, file)]
+        progress = Progress(composer.blocks, composer.spanning_quote)
+        return None, [_syntax_error(exc, text, file, progress)]
     except (RecursionError, MemoryError, ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
         return None, [error(file, 1, 1, "yaml-syntax", f"YAML could not be read: {type(exc).__name__}")]
     if not isinstance(composer.root, dict):

@@ -99,6 +99,10 @@ def _message(err: ErrorDetails, path: Path_, root: type[BaseModel]) -> tuple[str
         hint = did_you_mean(name, known) or (f"; allowed: {', '.join(known)}" if known else "")
         return "unknown-field", f"unknown field '{name}'{hint}"
     if kind in ("string_type",):
+        if isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), str):
+            written = "{}: {}".format(*next(iter(value.items())))
+            return "wrong-type", (f"'{name}' must be text, got a mapping ('{written}'): ': ' inside a text makes "
+                                  f"YAML read a key; put the whole text in quotes")
         hint = "; put it in quotes if it is meant as text" if value is not None else ""
         return "wrong-type", f"'{name}' must be text, got {_describe(value)}{hint}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
