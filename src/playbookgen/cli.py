@@ -37,9 +37,14 @@ def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def in_print_order(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Errors first, then warnings, each by file, line and column: a warning never buries an error."""
+    return sorted(sort_diagnostics(diagnostics), key=lambda d: not d.is_error)  # sorted() is stable
+
+
 def format_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> str:
-    """The diagnostics in one of FORMATS, with a summary line for text."""
-    ordered = sort_diagnostics(diagnostics)
+    """The diagnostics in one of FORMATS (all in print order), with a summary line last for text."""
+    ordered = in_print_order(diagnostics)
     if fmt == "json":
         return json.dumps([d.as_dict() for d in ordered], ensure_ascii=False, indent=2)
     if fmt == "github":
