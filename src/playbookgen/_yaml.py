@@ -9,6 +9,7 @@ Nothing but our own diagnostics leaves this module.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
+_COMMENT = re.compile(r"[ \t]+#(?=(\S?))")  # a comment after a value on its line; group 1: its first character
 _DROPPED = "\x00dropped"  # the key of a repeated entry: its value is read but not kept
 
 
@@ -100,10 +102,10 @@ class _Frame:
 class _Composer:
     """Builds values from parser events, refusing what our format never needs."""
 
-    def __init__(self, file: str, lines: list[str]) -> None:
+    def __init__(self, file: str, text: str) -> None:
         self.file = file
-        self.lines = lines
-        self.blocks: tuple[Block, ...] = ()  # the blocks open at the latest value, for a syntax error after it
+        self.text = text
+        self.closed: list[Block] = []  # blocks closed since the latest value: with the stack, what it was inside
         self.spanning_quote: tuple[int, int, int] | None = None
         self.doc = Document(file, {})
         self.stack: list[_Frame] = []
@@ -168,10 +170,11 @@ class _Composer:
         kind = "list" if isinstance(container, list) else "mapping"
         block = None if getattr(event, "flow_style", False) else Block(kind, line, column)
         self.stack.append(_Frame(container, path, block))
-        self.blocks = tuple(f.block for f in self.stack if f.block is not None)
 
     def close(self) -> None:
         frame = self.stack.pop()
+        if frame.block is not None:
+            self.closed.append(frame.block)
         self.attach(frame.container)
 
     def scalar(self, event: yaml.ScalarEvent) -> None:
@@ -182,31 +185,35 @@ class _Composer:
         plain = not event.style and event.implicit[0]  # libyaml says '' where PyYAML says None
         value = resolve_plain(event.value) if plain else event.value
         line, column = self.doc.values[path] = _mark(event)
-        self.blocks = tuple(f.block for f in self.stack if f.block is not None)
-        end_line = event.end_mark.line + 1 if event.end_mark else line
-        if plain and (event.value == "" or isinstance(value, str)):
-            self.check_plain_text(event, event.value)
-        elif event.style in ("'", '"') and end_line > line:  # kept: an unclosed quote shows up as such a text
-            self.spanning_quote = (line, column, end_line)
+        if self.closed:
+            self.closed.clear()
+        if plain and (isinstance(value, str) or not event.value):
+            start, end = event.start_mark, event.end_mark
+            comment = _COMMENT.match(self.text, end.index) if end else None  # marks count characters
+            if start and end and (comment or end.line != start.line):
+                self.check_plain_text(event.value, start.line, (end.line, end.column), comment)
+        elif event.style in ("'", '"') and event.end_mark and event.end_mark.line + 1 > line:
+            self.spanning_quote = (line, column, event.end_mark.line + 1)  # an unclosed quote shows up as one
         self.attach(value)
 
-    def check_plain_text(self, event: yaml.ScalarEvent, value: str) -> None:
-        """Two ways an unquoted text silently loses what was typed: a ' #' and a swallowed '- ' line."""
-        start, end = event.start_mark, event.end_mark
-        if start is None or end is None:
-            return
-        after = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
-        comment = re.match(r"^\s+#(?=(\S?))", after)
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return split_lines(self.text)
+
+    def check_plain_text(self, value: str, first: int, end: tuple[int, int], comment: re.Match[str] | None) -> None:
+        """Two ways an unquoted text silently loses what was typed: a ' #' and a swallowed '- ' line.
+        ``first`` is the text's first line and ``end`` where it ends (0-based); ``comment``, what follows it."""
+        last = end[0]
         # An empty value before '# note' is a placeholder; before '#1' or '#tag' it is a text cut off.
         if comment and (value or comment.group(1)):
-            line, column = end.line + 1, end.column + comment.end()
-            shown = after[comment.end() - 1 :].rstrip()
+            line, column = last + 1, end[1] + comment.end() - comment.start()  # 1-based, at the '#'
+            shown = self.lines[last][column - 1 :].rstrip() if last < len(self.lines) else "#"
             cut = f"the text ends at '{value}'" if value else "the value is empty"
             self.diagnostics.append(warning(
                 self.file, line, column, "yaml-comment-in-text",
                 f"'{shown}' is read as a comment, so {cut}: if it belongs to the text, put the whole text in "
                 f"quotes; a comment belongs on a line of its own"))
-        for number in range(start.line + 1, end.line + 1):
+        for number in range(first + 1, min(last + 1, len(self.lines))):
             text = self.lines[number]
             if text.lstrip().startswith("- ") or text.strip() == "-":
                 self.diagnostics.append(self.swallowed_item(number + 1, len(text) - len(text.lstrip()) + 1, value))
@@ -282,14 +289,16 @@ def parse_yaml(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]
     """Parse one YAML file's text into a Document whose top level is a mapping."""
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         return None, [error(file, 1, 1, "yaml-empty", "the file is empty: it must hold a mapping of keys to values")]
-    composer = _Composer(file, split_lines(text))
+    composer = _Composer(file, text)
     try:
         for event in yaml.parse(text, Loader=_EVENT_LOADER):
             composer.feed(event)
     except _Stop as stop:
         return None, composer.diagnostics + [stop.diagnostic]
     except yaml.YAMLError as exc:
-        progress = Progress(composer.blocks, composer.spanning_quote)
+        flow = [composer.doc.values[f.path] for f in composer.stack if f.block is None]
+        blocks = [f.block for f in composer.stack if f.block is not None] + composer.closed[::-1]
+        progress = Progress(tuple(blocks), composer.spanning_quote, flow[-1] if flow else None)
         return None, [_syntax_error(exc, text, file, progress)]
     except (RecursionError, MemoryError, ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
         return None, [error(file, 1, 1, "yaml-syntax", f"YAML could not be read: {type(exc).__name__}")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import yaml
 
@@ -21,8 +22,7 @@ _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _QUOTES = {'"': "double", "'": "single"}
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):  # a tuple: one is made per list and mapping read, so it must be cheap
     """A block list or mapping the parser was inside, and where its first item or key starts (1-based)."""
 
     kind: str  # "mapping" or "list"
@@ -37,6 +37,7 @@ class Progress:
 
     blocks: tuple[Block, ...] = ()
     spanning_quote: tuple[int, int, int] | None = None
+    open_flow: tuple[int, int] | None = None  # the innermost [ or { not yet closed
 
 
 def split_lines(text: str) -> list[str]:
@@ -85,6 +86,8 @@ def explain_syntax_error(exc: yaml.YAMLError, text: str, file: str, progress: Pr
     context = str(getattr(exc, "context", None) or "")
     context_mark = getattr(exc, "context_mark", None)
     opened = (context_mark.line + 1, context_mark.column + 1) if context_mark is not None else None
+    if "flow" in context and progress.open_flow is not None:
+        opened = progress.open_flow  # libyaml marks where it gave up, not the bracket, when the file ends first
     quote = progress.spanning_quote
     for explain in (_tab, _unclosed_quote, _unclosed_flow, _colon_in_text, _missing_colon,
                     _text_after_closing, _item_after_key, _cannot_start):
