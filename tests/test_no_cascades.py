@@ -79,7 +79,8 @@ def test_frameworks_follow_the_same_rule(make_project) -> None:
 
 
 def test_a_reference_to_a_readable_file_is_still_checked(make_project) -> None:
-    root = make_project({**USES, "stages/02-second.yml": USES["stages/02-second.yml"].replace("referrals", "refferals")})
+    typo = USES["stages/02-second.yml"].replace("referrals", "refferals")
+    root = make_project({**USES, "stages/02-second.yml": typo})
     assert validate(root) == (1, [
         "stages/02-second.yml:6:26: error: unknown technique 'refferals' (did you mean 'referrals'?); techniques are "
         "defined in playbook/techniques.yml [unknown-technique]",
