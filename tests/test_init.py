@@ -157,7 +157,7 @@ def test_init_from_an_installed_wheel_outside_the_repository(tmp_path: Path) -> 
     assert not (package / "starters/pl/stages").is_symlink()
     assert (package / "starters/pl/stages/01-poszukiwanie.yml").read_bytes() == (REPO / "stages/01-poszukiwanie.yml").read_bytes()
 
-    out = run(venv / "bin" / "playbookgen", "init", project, "--starter", "ecommerce-5")
+    out = run(venv / "bin" / "playbookgen", "init", project, "--starter", "ecommerce-5", "--language", "pl")
     assert "created stages/05-zamkniecie-transakcji.yml" in out
     run(venv / "bin" / "playbookgen", "validate", "--strict", project)
 

@@ -102,7 +102,8 @@ def test_team_config_wins_where_set_and_keeps_unknown_tags(make_project) -> None
     text = site.files["mkdocs.yml"]
     assert "!!python/name:pymdownx.superfences.fence_code_format" in text
     config = load_team_config(text)
-    assert config["site_name"] == "Our sales playbook"
+    assert config["site_name"] == "Test playbook"  # one title, the playbook's (issue 17)
+    assert any(d.code == "mkdocs-site-name" and d.line == 1 for d in site.diagnostics)
     assert config["theme"]["palette"] == {"primary": "teal"}
     assert config["theme"]["font"] is False and config["theme"]["name"] == "material"
     assert config["nav"][0] == {"Home": "index.md"}  # the nav is ours

@@ -94,7 +94,7 @@ def test_preview_rebuilds_when_a_stage_changes(make_project) -> None:
         # has reported the failed re-render, the page must still be the last good one.
         stage.write_text("id: first\nname: [unclosed\n")
         output.wait_for("keeping the last good preview", deadline)
-        assert "stages/01-first.yml:" in output.text() and "[yaml-syntax]" in output.text()
+        assert "stages/01-first.yml:" in output.text() and "[yaml-unclosed]" in output.text()
         assert server.poll() is None
         assert "Renamed while serving." in (fetch(url) or "")
         assert len(list((cache / "jinja").glob("*.cache"))) > 40  # the theme's templates too, via our hook

@@ -63,7 +63,8 @@ CASES = {
     ),
     "syntax error": (
         {STAGE: "id: first\nname: [First\n"},
-        "stages/01-first.yml:3:1: error: YAML syntax error: while parsing a flow sequence, did not find expected ',' or ']' [yaml-syntax]",
+        "stages/01-first.yml:2:7: error: the list that starts with '[' here has no closing ']' (YAML looked as far as line 3, "
+        "column 1): add ']' after its last entry; if the brackets are part of a text, put the whole text in quotes [yaml-unclosed]",
     ),
     "complex key": (
         {STAGE: "id: first\n? [a]\n: b\n"},
@@ -303,7 +304,8 @@ def test_a_broken_stage_file_is_named_where_its_id_is_missing(make_project):
     assert lines == [
         "playbook/playbook.yml:3:10: error: no file in stages/ has id 'first'; stages/01-first.yml could not be read, "
         "fix it first [stage-missing]",
-        "stages/01-first.yml:3:1: error: YAML syntax error: while parsing a flow sequence, did not find expected ',' or ']' [yaml-syntax]",
+        "stages/01-first.yml:2:7: error: the list that starts with '[' here has no closing ']' (YAML looked as far as line 3, "
+        "column 1): add ']' after its last entry; if the brackets are part of a text, put the whole text in quotes [yaml-unclosed]",
         "2 errors, 0 warnings",
     ]
 

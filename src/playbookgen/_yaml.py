@@ -9,6 +9,7 @@ Nothing but our own diagnostics leaves this module.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Any, Union
 
 import yaml
 
-from .errors import Diagnostic, error
+from ._yaml_errors import Block, Progress, explain_syntax_error, split_lines
+from .errors import Diagnostic, error, warning
 
 __all__ = ["Document", "Path_", "MAX_BYTES", "MAX_DEPTH", "load_yaml_file", "parse_yaml"]
 
@@ -37,6 +39,7 @@ _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
+_COMMENT = re.compile(r"[ \t]+#(?=(\S?))")  # a comment after a value on its line; group 1: its first character
 _DROPPED = "\x00dropped"  # the key of a repeated entry: its value is read but not kept
 
 
@@ -91,6 +94,7 @@ def resolve_plain(text: str) -> Any:
 class _Frame:
     container: dict[str, Any] | list[Any]
     path: Path_
+    block: Block | None = None  # where a block (not [flow]) list or mapping starts, to explain indentation
     pending_key: str | None = None
     key_lines: dict[str, int] = field(default_factory=dict)
 
@@ -98,8 +102,11 @@ class _Frame:
 class _Composer:
     """Builds values from parser events, refusing what our format never needs."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, text: str) -> None:
         self.file = file
+        self.text = text
+        self.closed: list[Block] = []  # blocks closed since the latest value: with the stack, what it was inside
+        self.spanning_quote: tuple[int, int, int] | None = None
         self.doc = Document(file, {})
         self.stack: list[_Frame] = []
         self.root: Any = None
@@ -159,11 +166,15 @@ class _Composer:
             raise self.fail(event, "yaml-complex-key", "a mapping key must be plain text, not a list or a mapping")
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(event, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-        self.doc.values[path] = _mark(event)
-        self.stack.append(_Frame(container, path))
+        line, column = self.doc.values[path] = _mark(event)
+        kind = "list" if isinstance(container, list) else "mapping"
+        block = None if getattr(event, "flow_style", False) else Block(kind, line, column)
+        self.stack.append(_Frame(container, path, block))
 
     def close(self) -> None:
         frame = self.stack.pop()
+        if frame.block is not None:
+            self.closed.append(frame.block)
         self.attach(frame.container)
 
     def scalar(self, event: yaml.ScalarEvent) -> None:
@@ -173,8 +184,54 @@ class _Composer:
             return
         plain = not event.style and event.implicit[0]  # libyaml says '' where PyYAML says None
         value = resolve_plain(event.value) if plain else event.value
-        self.doc.values[path] = _mark(event)
+        line, column = self.doc.values[path] = _mark(event)
+        if self.closed:
+            self.closed.clear()
+        if plain and (isinstance(value, str) or not event.value):
+            start, end = event.start_mark, event.end_mark
+            comment = _COMMENT.match(self.text, end.index) if end else None  # marks count characters
+            if start and end and (comment or end.line != start.line):
+                self.check_plain_text(event.value, start.line, (end.line, end.column), comment)
+        elif event.style in ("'", '"') and event.end_mark and event.end_mark.line + 1 > line:
+            self.spanning_quote = (line, column, event.end_mark.line + 1)  # an unclosed quote shows up as one
         self.attach(value)
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return split_lines(self.text)
+
+    def check_plain_text(self, value: str, first: int, end: tuple[int, int], comment: re.Match[str] | None) -> None:
+        """Two ways an unquoted text silently loses what was typed: a ' #' and a swallowed '- ' line.
+        ``first`` is the text's first line and ``end`` where it ends (0-based); ``comment``, what follows it."""
+        last = end[0]
+        # An empty value before '# note' is a placeholder; before '#1' or '#tag' it is a text cut off.
+        if comment and (value or comment.group(1)):
+            line, column = last + 1, end[1] + comment.end() - comment.start()  # 1-based, at the '#'
+            shown = self.lines[last][column - 1 :].rstrip() if last < len(self.lines) else "#"
+            cut = f"the text ends at '{value}'" if value else "the value is empty"
+            self.diagnostics.append(warning(
+                self.file, line, column, "yaml-comment-in-text",
+                f"'{shown}' is read as a comment, so {cut}: if it belongs to the text, put the whole text in "
+                f"quotes; a comment belongs on a line of its own"))
+        for number in range(first + 1, min(last + 1, len(self.lines))):
+            text = self.lines[number]
+            if text.lstrip().startswith("- ") or text.strip() == "-":
+                self.diagnostics.append(self.swallowed_item(number + 1, len(text) - len(text.lstrip()) + 1, value))
+                break
+
+    def swallowed_item(self, line: int, column: int, value: str) -> Diagnostic:
+        """A '- ' line indented deeper than its list is read as the end of the text above it."""
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and frame.block is not None and frame.block.kind == "list":
+            return warning(self.file, line, column, "yaml-item-in-text",
+                           f"this line is read as the end of the item above, which becomes '{shown}', because it is "
+                           f"indented deeper than the list (column {frame.block.column}): indent it to column "
+                           f"{frame.block.column} to make it an item of its own")
+        return warning(self.file, line, column, "yaml-item-in-text",
+                       f"this line is read as the end of the text above, which becomes '{shown}', not as a list item: "
+                       f"for a list, put each item on a line of its own under its key, starting with '- '; if the "
+                       f"dash belongs to the text, put the whole text in quotes")
 
     def key(self, event: yaml.ScalarEvent) -> None:
         frame = self.stack[-1]
@@ -219,29 +276,30 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
         return None, error(file, line, column, "yaml-encoding", f"not valid UTF-8: byte 0x{byte:02X}; save the file as UTF-8")
 
 
-def _syntax_error(exc: yaml.YAMLError, file: str) -> Diagnostic:
+def _syntax_error(exc: yaml.YAMLError, text: str, file: str, progress: Progress) -> Diagnostic:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 stops at its own limit while scanning ahead
         return error(file, line, column, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-    context = getattr(exc, "context", None)
-    message = f"{context}, {problem}" if context else problem
-    return error(file, line, column, "yaml-syntax", f"YAML syntax error: {message}")
+    return explain_syntax_error(exc, text, file, progress)
 
 
 def parse_yaml(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse one YAML file's text into a Document whose top level is a mapping."""
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         return None, [error(file, 1, 1, "yaml-empty", "the file is empty: it must hold a mapping of keys to values")]
-    composer = _Composer(file)
+    composer = _Composer(file, text)
     try:
         for event in yaml.parse(text, Loader=_EVENT_LOADER):
             composer.feed(event)
     except _Stop as stop:
         return None, composer.diagnostics + [stop.diagnostic]
     except yaml.YAMLError as exc:
-        return None, [_syntax_error(exc, file)]
+        flow = [composer.doc.values[f.path] for f in composer.stack if f.block is None]
+        blocks = [f.block for f in composer.stack if f.block is not None] + composer.closed[::-1]
+        progress = Progress(tuple(blocks), composer.spanning_quote, flow[-1] if flow else None)
+        return None, [_syntax_error(exc, text, file, progress)]
     except (RecursionError, MemoryError, ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
         return None, [error(file, 1, 1, "yaml-syntax", f"YAML could not be read: {type(exc).__name__}")]
     if not isinstance(composer.root, dict):

@@ -37,9 +37,14 @@ def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def in_print_order(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Errors first, then warnings, each by file, line and column: a warning never buries an error."""
+    return sorted(sort_diagnostics(diagnostics), key=lambda d: not d.is_error)  # sorted() is stable
+
+
 def format_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> str:
-    """The diagnostics in one of FORMATS, with a summary line for text."""
-    ordered = sort_diagnostics(diagnostics)
+    """The diagnostics in one of FORMATS (all in print order), with a summary line last for text."""
+    ordered = in_print_order(diagnostics)
     if fmt == "json":
         return json.dumps([d.as_dict() for d in ordered], ensure_ascii=False, indent=2)
     if fmt == "github":
@@ -191,19 +196,29 @@ def export(directory: str, fmt: str, out: str | None) -> None:
 @click.argument("directory", metavar="DIR")
 @click.option("--starter", default="full", show_default=True,
               help="full (seven stages), ecommerce-5 (five stages) or minimal-4 (four stages).")
-@click.option("--language", type=click.Choice(["pl", "en"]), default="pl", show_default=True,
-              help="Language of the starter's content.")
+@click.option("--language", type=click.Choice(["pl", "en"]), default=None,
+              help="Language of the starter's content; default: from the locale (LC_ALL, LC_MESSAGES, LANG), "
+                   "pl for a Polish one, en otherwise.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist in DIR.")
 @handle_errors
-def init(directory: str, starter: str, language: str, force: bool) -> None:
+def init(directory: str, starter: str, language: str | None, force: bool) -> None:
     """Create a playbook project in DIR from a starter, ready to edit, validate and build."""
-    from .starters import init_project
+    import os
 
+    from .starters import init_project, language_from_locale
+
+    from_locale = language is None
+    language, setting = language_from_locale(os.environ) if language is None else (language, None)
     root = Path(directory)
     created = init_project(root, starter=starter, language=language, force=force)
     for path in created:
         click.echo(f"created {path.relative_to(root).as_posix()}")
     click.echo(f"{len(created)} files written; next: playbookgen validate {directory}")
+    if from_locale:
+        names, other = {"pl": "Polish", "en": "English"}, "en" if language == "pl" else "pl"
+        why = f"from the locale ({setting})" if setting else "as no locale is set (LC_ALL, LC_MESSAGES, LANG)"
+        print_notes([f"the content is in {names[language]}, chosen {why}; for {names[other]}, start again in an "
+                     f"empty folder with: playbookgen init {directory} --language {other}"])
 
 
 @main.command()

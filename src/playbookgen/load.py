@@ -65,6 +65,8 @@ class Sources:
     documents: dict[str, Document] = field(default_factory=dict)  # kind name -> document
     stages: list[Document] = field(default_factory=list)  # in file-name order
     unreadable_stages: list[str] = field(default_factory=list)  # stage files that are not valid YAML
+    unreadable: dict[str, str] = field(default_factory=dict)  # kind name -> its file, which is not valid YAML
+    misnamed: dict[str, str] = field(default_factory=dict)  # kind name -> a file whose name is close to it
     guides: list[RawGuide] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -100,6 +102,9 @@ def _warn_unknown_playbook_files(root: Path, sources: Sources) -> None:
     for path in sorted(folder.iterdir()):
         if path.is_file() and path.suffix in YAML_SUFFIXES and path.stem not in known:
             close = difflib.get_close_matches(path.stem, sorted(known), n=1)
+            if close:
+                kind = next(k for k in FILE_KINDS if Path(k.stem).name == close[0])
+                sources.misnamed.setdefault(kind.name, _relative(root, path))
             hint = f" (did you mean {close[0]}{path.suffix}?)" if close else f"; known files: {', '.join(sorted(known))}"
             sources.diagnostics.append(warning(_relative(root, path), 1, 1, "unknown-file",
                                                f"playbookgen does not read this file{hint}"))
@@ -134,6 +139,8 @@ def read_sources(root: Path) -> Sources:
             document = _read_document(root, path, sources)
             if document is not None:
                 sources.documents[kind.name] = document
+            else:
+                sources.unreadable[kind.name] = _relative(root, path)
     _warn_unknown_playbook_files(root, sources)
     stage_dir = root / STAGES_DIR
     if stage_dir.is_dir():

@@ -9,6 +9,7 @@ smaller starter keeps; the composition below is textual so the files keep their 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from .errors import UserError
 from .model import LANGUAGES
 from .write import write_bytes_atomic
 
-__all__ = ["STARTERS_DIR", "Starter", "available_starters", "compose", "init_project"]
+__all__ = ["STARTERS_DIR", "LOCALE_VARIABLES", "Starter", "available_starters", "compose", "init_project",
+           "language_from_locale"]
 
 STARTERS_DIR = Path(__file__).with_name("starters")
 MANIFEST = STARTERS_DIR / "starters.yml"
@@ -42,6 +44,21 @@ def available_starters() -> dict[str, Starter]:
     """The starters in the manifest, by name, in manifest order."""
     raw = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["starters"]
     return {name: Starter(name, spec["summary"], spec["stages"], spec.get("rename", {})) for name, spec in raw.items()}
+
+
+# In POSIX order of precedence: the first one set decides.
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def language_from_locale(environ: Mapping[str, str]) -> tuple[str, str | None]:
+    """The starter language a locale asks for: Polish for a ``pl`` locale, English for any other or none;
+    with the setting that decided (``LANG=pl_PL.UTF-8``), None when no locale is set."""
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name, "")
+        if value:
+            code = re.split(r"[_.@-]", value, maxsplit=1)[0].lower()
+            return ("pl" if code == "pl" else "en"), f"{name}={value}"
+    return "en", None
 
 
 def _starter(name: str) -> Starter:

@@ -6,6 +6,7 @@ the rules that span files (stage ids, technique references, frameworks, closed s
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import types
@@ -99,6 +100,10 @@ def _message(err: ErrorDetails, path: Path_, root: type[BaseModel]) -> tuple[str
         hint = did_you_mean(name, known) or (f"; allowed: {', '.join(known)}" if known else "")
         return "unknown-field", f"unknown field '{name}'{hint}"
     if kind in ("string_type",):
+        if isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), str):
+            written = "{}: {}".format(*next(iter(value.items())))
+            return "wrong-type", (f"'{name}' must be text, got a mapping ('{written}'): ': ' inside a text makes "
+                                  f"YAML read a key; put the whole text in quotes")
         hint = "; put it in quotes if it is meant as text" if value is not None else ""
         return "wrong-type", f"'{name}' must be text, got {_describe(value)}{hint}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -179,11 +184,31 @@ class _Checked:
     kinds: dict[str, tuple[BaseModel, Document]] = field(default_factory=dict)
     stages: list[tuple[model.Stage, Document]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # A file that could not be used says so once; references into it are counted here, not reported.
+    unusable: dict[str, str] = field(default_factory=dict)  # kind name -> its file ('' when there is none)
+    skipped: dict[str, list[_Reference]] = field(default_factory=dict)  # kind name -> references not checked
 
     def at(self, doc: Document, path: Path_, code: str, message: str, *, warn: bool = False) -> None:
         line, column = doc.value_at(path)
         make = warning if warn else error
         self.diagnostics.append(make(doc.file, line, column, code, message))
+
+    def refer(self, kind: str, what: str, doc: Document, position: tuple[int, int], code: str, message: str) -> None:
+        """An unknown reference into the file of ``kind``: an error, unless that file could not be used."""
+        if kind in self.unusable:
+            self.skipped.setdefault(kind, []).append(_Reference(what, doc.file, position, message))
+        else:
+            self.diagnostics.append(error(doc.file, *position, code, message))
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """A reference left unchecked because the file it points into could not be used."""
+
+    what: str  # "technique", "framework", ...: the noun for the line that counts them
+    file: str
+    position: tuple[int, int]
+    message: str
 
 
 def _check_files(sources: Sources) -> _Checked:
@@ -290,16 +315,17 @@ def _check_library(checked: _Checked, sources: Sources, library: _Library) -> No
     for stage, doc in checked.stages:
         for i, ref in enumerate(getattr(stage, library.stage_field)):
             if ref not in known and ref not in written:
-                checked.at(doc, (library.stage_field, i), f"unknown-{library.code}",
-                           f"unknown {library.noun} '{ref}'{did_you_mean(ref, written)}; "
-                           f"{library.plural} are defined in playbook/{library.kind}.yml")
+                checked.refer(library.kind, library.noun, doc, doc.value_at((library.stage_field, i)),
+                              f"unknown-{library.code}",
+                              f"unknown {library.noun} '{ref}'{did_you_mean(ref, written)}; "
+                              f"{library.plural} are defined in playbook/{library.kind}.yml")
     for item_id, (doc, path) in known.items():
         if item_id not in used and not sources.unreadable_stages:  # an unreadable stage may well use it
             checked.at(doc, path, f"unused-{library.code}", f"{library.noun} '{item_id}' is not used by any stage",
                        warn=True)
 
 
-def _check_techniques(checked: _Checked, sources: Sources) -> None:
+def _check_libraries(checked: _Checked, sources: Sources) -> None:
     for library in _LIBRARIES:
         _check_library(checked, sources, library)
 
@@ -347,9 +373,9 @@ def _check_frameworks(checked: _Checked) -> None:
     for stage, doc in checked.stages:
         for fid, refs in stage.settles.items():
             if fid not in known:
-                line, column = doc.key_at(("settles", fid))
-                checked.diagnostics.append(error(doc.file, line, column, "unknown-framework",
-                                                 f"unknown framework '{fid}'{did_you_mean(fid, known)}; frameworks are defined in playbook/frameworks.yml"))
+                checked.refer("frameworks", "framework", doc, doc.key_at(("settles", fid)), "unknown-framework",
+                              f"unknown framework '{fid}'{did_you_mean(fid, known)}; "
+                              "frameworks are defined in playbook/frameworks.yml")
                 continue
             for j, ref in enumerate(refs):
                 if ref not in elements[fid]:
@@ -385,6 +411,67 @@ def _check_unique_ids(checked: _Checked) -> None:
                 names = [t.term for t in terms]
                 checked.at(doc, ("terms", i, "see_also", j), "unknown-term",
                            f"see_also names '{ref}', which is not in the glossary{did_you_mean(ref, names)}")
+
+
+# ---------------------------------------------------------------- no cascades
+
+
+def _unusable_kinds(sources: Sources, checked: _Checked) -> dict[str, str]:
+    """Kinds whose file gives nothing to check references against: not valid YAML, failed its own checks
+    with no id readable in it, or missing. Kind name -> its file ('' when missing)."""
+    unusable = dict(sources.unreadable)
+    for kind in FILE_KINDS:
+        doc = sources.documents.get(kind.name)
+        if doc is None and kind.name not in unusable:
+            unusable[kind.name] = ""
+        elif doc is not None and kind.name not in checked.kinds and not _raw_ids([doc], _list_key(kind.model)):
+            unusable[kind.name] = doc.file
+    return unusable
+
+
+def _list_key(schema: type[BaseModel]) -> str | None:
+    """The field holding a file's entries (techniques, frameworks, ...): its one list field."""
+    lists = [name for name, info in schema.model_fields.items() if typing.get_origin(_unwrap(info.annotation)) is list]
+    return lists[0] if len(lists) == 1 else None
+
+
+def _unchecked(references: list[_Reference], more: str = "") -> str:
+    """'21 technique references in 7 files were not checked'."""
+    count, files = len(references), len({r.file for r in references})
+    return (f"{count} {more}{references[0].what} reference{'s' * (count != 1)} in {files} file{'s' * (files != 1)} "
+            f"{'was' if count == 1 else 'were'} not checked")
+
+
+def _report_skipped(checked: _Checked, sources: Sources) -> None:
+    """One line per unusable file that references point into, instead of one error per reference."""
+    for kind_name, references in sorted(checked.skipped.items()):
+        kind = next(k for k in FILE_KINDS if k.name == kind_name)
+        file = checked.unusable[kind_name]
+        if file:
+            _add_to_first_error(checked, file, f"because of it, {_unchecked(references)}")
+        elif kind_name in sources.misnamed:
+            misnamed = sources.misnamed[kind_name]
+            checked.diagnostics[:] = [d for d in checked.diagnostics if (d.file, d.code) != (misnamed, "unknown-file")]
+            checked.diagnostics.append(error(
+                misnamed, 1, 1, "file-misnamed",
+                f"playbookgen reads {kind.stem}.yml, not {Path(misnamed).name}: rename the file; "
+                f"until then, {_unchecked(references)}"))
+        else:
+            first, rest = references[0], references[1:]
+            more = f"; {_unchecked(rest, 'more ')}" if rest else ""
+            checked.diagnostics.append(error(
+                first.file, *first.position, "missing-file",
+                f"{first.message.split(';')[0]}: {kind.stem}.yml does not exist{more}"))
+
+
+def _add_to_first_error(checked: _Checked, file: str, note: str) -> None:
+    """Say on the file's first error what else it held up, so the cause and its effect are one line."""
+    for diagnostic in sorted(checked.diagnostics):
+        if diagnostic.file == file and diagnostic.is_error:
+            index = checked.diagnostics.index(diagnostic)
+            checked.diagnostics[index] = dataclasses.replace(diagnostic, message=f"{diagnostic.message}; {note}")
+            return
+    checked.diagnostics.append(error(file, 1, 1, "file-unusable", f"this file could not be used; {note}"))
 
 
 # ---------------------------------------------------------------- guides
@@ -458,12 +545,14 @@ def validate_project(root: Path) -> tuple[model.Project | None, list[Diagnostic]
     checked.diagnostics.extend(sources.diagnostics)
     project = None
     if checked.playbook is not None:
+        checked.unusable = _unusable_kinds(sources, checked)
         ordered = _check_stage_list(checked, sources)
-        _check_techniques(checked, sources)
+        _check_libraries(checked, sources)
         _check_probabilities(ordered, checked)
         _check_closed(ordered, checked)
         _check_frameworks(checked)
         _check_unique_ids(checked)
+        _report_skipped(checked, sources)
         project = _build_project(root, sources, checked, ordered)
     diagnostics = sort_diagnostics(checked.diagnostics)
     if any(d.is_error for d in diagnostics):

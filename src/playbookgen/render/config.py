@@ -248,6 +248,33 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
     return config
 
 
+def team_key_position(text: str, key: str) -> tuple[int, int]:
+    """Line and column of a top-level ``key`` in the team's mkdocs.yml; (1, 1) when it cannot be found."""
+    try:
+        root = yaml.compose(text, Loader=_KeepTagsLoader)  # noqa: S506 - nodes only, nothing constructed
+    except yaml.YAMLError:
+        return (1, 1)
+    for key_node, _ in root.value if isinstance(root, yaml.MappingNode) else []:
+        if key_node.value == key:
+            return (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+    return (1, 1)
+
+
+def _one_title(team: dict[str, Any], title: str, team_text: str) -> list[Diagnostic]:
+    """The playbook's title is the site's name everywhere (header, tab, checklists): the team's
+    ``site_name`` is set aside, with a warning when it says something else."""
+    if "site_name" not in team:
+        return []
+    theirs = team.pop("site_name")
+    if theirs == title:
+        return []
+    line, column = team_key_position(team_text, "site_name")
+    return [warning(TEAM_CONFIG, line, column, "mkdocs-site-name",
+                    f"site_name '{theirs}' differs from the playbook's title '{title}' (playbook/playbook.yml), "
+                    f"which the site uses everywhere: remove site_name from mkdocs.yml, or change the title in "
+                    f"playbook.yml")]
+
+
 def site_config(project: Project, labels: Mapping[str, str], nav: list[Any], extra_css: list[str],
                 polyfills: list[str], team_text: str | None) -> tuple[str, list[Diagnostic], str | None]:
     """The mkdocs.yml text to build with, notes about the team's settings we set aside, and the
@@ -256,7 +283,9 @@ def site_config(project: Project, labels: Mapping[str, str], nav: list[Any], ext
     if team_text is None:
         return dump_config(ours), [], None
     team = load_team_config(team_text)
+    title_notes = _one_title(team, project.playbook.title, team_text)
     merged, notes = merge_config(ours, team)
+    notes = title_notes + notes
     merged["nav"] = nav
     merged["docs_dir"], merged["site_dir"] = DOCS_DIR, SITE_DIR
     return dump_config(merged), notes, team_theme_dir(team)
