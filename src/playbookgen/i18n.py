@@ -11,7 +11,8 @@ import datetime as dt
 from types import MappingProxyType
 from typing import Mapping
 
-__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "CLOSED_STAGE_NAMES"]
+__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "CLOSED_STAGE_NAMES",
+           "format_number"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -79,6 +80,75 @@ _EN: dict[str, str] = {
     "read_guides": "hand-written guides from the team",
     "palette_dark": "Switch to dark mode",
     "palette_light": "Switch to light mode",
+    # Pipeline health (render/health.py): the page, its charts and each stage's panel.
+    "health": "Pipeline health",
+    "health_intro": "The playbook's settings held against the team's real deals: how many deals reach each stage, how long they stay there, how often they are won, and where they stall now.",
+    "health_sample_title": "SAMPLE data",
+    "health_sample": "These figures come from made-up deals (a synthetic sample export), not from any team's CRM. To see your own pipeline, point deals: in playbook.yml at your CRM export.",
+    "health_source": "Source",
+    "health_source_text": "{file} ({format} export): {deals} deals in {rows} rows",
+    "health_skipped": "Rows left out because of a problem in the file",
+    "health_as_of": "As of",
+    "health_no_history_title": "Figures that need stage history",
+    "health_no_history": "A {format} export holds each deal's current stage but not its history, so these figures cannot be computed from it: reached, conversion, days in stage, and the win rate from each stage. Open and stalled deals, the overall win rate, deal size and cycle are shown.",
+    "health_findings": "What the data says",
+    "health_findings_none": "The deals agree with the playbook: no stage's win rate is more than 15 points from its probability, and no stage's p90 days are above its stall limit.",
+    "health_findings_few": "Only {closed} closed deals: with fewer than 30, the figures are too few to judge the playbook's probabilities and stall limits.",
+    "health_finding_win_rate": "of the closed deals that reached this stage, {rate} were won; the playbook says {probability}. Suggested probability: {suggested}.",
+    "health_finding_days": "1 in 10 deals stayed longer than {p90} days; the stall limit is {limit} days. Suggested max_days: {suggested}, or find out why deals stall here.",
+    "health_totals": "The whole pipeline",
+    "health_deals_total": "Deals",
+    "health_deals_split": "{deals} ({open} open, {won} won, {lost} lost)",
+    "health_win_rate": "Win rate",
+    "health_avg_won": "Average won amount",
+    "health_cycle": "Sales cycle of won deals",
+    "health_cycle_text": "mean {mean} days, median {median} days",
+    "health_velocity": "Velocity",
+    "health_velocity_text": "{value} per day",
+    "health_funnel": "Funnel",
+    "health_funnel_caption": "Deals that reached each stage, and the share of them that went on to the next.",
+    "health_days": "Time in stage",
+    "health_days_caption": "Days a deal stayed in each stage: the median, and the p90 (1 in 10 stayed longer), against the stall limit.",
+    "health_win_rates": "Win rate against probability",
+    "health_win_rates_caption": "Of the closed deals that reached each stage, the share won, against the probability the playbook gives the stage.",
+    "health_open": "Open and stalled deals",
+    "health_open_caption": "Deals in each stage now, and those over the stage's stall limit.",
+    "health_stalled_list": "Stalled deals",
+    "health_stalled_intro": "Open deals over their stage's stall limit, longest first (at most 20 per stage).",
+    "health_chart_alt": "Chart: {caption} The same figures are in the table below.",
+    "health_col_stage": "Stage",
+    "health_col_reached": "Reached",
+    "health_col_converted": "Went on",
+    "health_col_conversion": "Conversion",
+    "health_col_median": "Median days",
+    "health_col_p90": "P90 days",
+    "health_col_limit": "Stall limit (days)",
+    "health_col_win_rate": "Win rate",
+    "health_col_probability": "Probability",
+    "health_col_open": "Open",
+    "health_col_stalled": "Stalled",
+    "health_col_deal": "Deal",
+    "health_col_days": "Days in stage",
+    "health_legend_reached": "deals that reached the stage",
+    "health_legend_conversion": "share that went on",
+    "health_legend_median": "median days",
+    "health_legend_p90": "p90 days",
+    "health_legend_limit": "stall limit",
+    "health_legend_win_rate": "win rate",
+    "health_legend_probability": "probability in the playbook",
+    "health_legend_open": "open deals",
+    "health_legend_stalled": "stalled deals",
+    "health_none": "no data",
+    "health_no_limit": "no limit",
+    "health_panel_reached": "Reached",
+    "health_panel_reached_text": "{reached} deals; {conversion} went on",
+    "health_panel_days": "Days in this stage",
+    "health_panel_days_text": "median {median}, p90 {p90} (limit {limit})",
+    "health_panel_open": "Open now",
+    "health_panel_open_text": "{open}, of which {stalled} stalled",
+    "health_panel_win_rate": "Win rate from here",
+    "health_panel_win_rate_text": "{rate} (probability {probability})",
+    "health_panel_more": "The whole pipeline's health",
 }
 
 _PL: dict[str, str] = {
@@ -147,6 +217,75 @@ _PL: dict[str, str] = {
     "read_guides": "poradniki napisane przez zespół",
     "palette_dark": "Włącz tryb ciemny",
     "palette_light": "Włącz tryb jasny",
+    # Kondycja pipeline'u (render/health.py): strona, jej wykresy i panel każdego etapu.
+    "health": "Kondycja pipeline'u",
+    "health_intro": "Ustawienia playbooka zestawione z prawdziwymi dealami zespołu: ile dealów dochodzi do każdego etapu, jak długo w nim zostaje, jak często kończy się wygraną i gdzie utyka teraz.",
+    "health_sample_title": "Dane PRZYKŁADOWE (SAMPLE)",
+    "health_sample": "Te liczby pochodzą ze zmyślonych dealów (syntetyczny przykładowy eksport), nie z CRM-u żadnego zespołu. Aby zobaczyć własny pipeline, wskaż w playbook.yml (deals:) eksport ze swojego CRM-u.",
+    "health_source": "Źródło",
+    "health_source_text": "{file} (eksport {format}): {deals} dealów w {rows} wierszach",
+    "health_skipped": "Wiersze pominięte z powodu błędu w pliku",
+    "health_as_of": "Stan na",
+    "health_no_history_title": "Liczby, które wymagają historii etapów",
+    "health_no_history": "Eksport {format} zawiera obecny etap każdego deala, ale nie jego historię, więc nie da się z niego policzyć: liczby dealów, które doszły do etapu, konwersji, dni w etapie ani skuteczności od każdego etapu. Pokazane są deale otwarte i utknięte, skuteczność ogółem, wartość deala i cykl sprzedaży.",
+    "health_findings": "Co mówią dane",
+    "health_findings_none": "Deale zgadzają się z playbookiem: skuteczność żadnego etapu nie odbiega o więcej niż 15 punktów od jego prawdopodobieństwa, a p90 dni w żadnym etapie nie przekracza limitu.",
+    "health_findings_few": "Tylko {closed} zamkniętych dealów: przy mniej niż 30 to za mało, aby ocenić prawdopodobieństwa i limity czasu w playbooku.",
+    "health_finding_win_rate": "spośród zamkniętych dealów, które doszły do tego etapu, wygranych było {rate}; playbook podaje {probability}. Proponowane prawdopodobieństwo: {suggested}.",
+    "health_finding_days": "1 na 10 dealów był w tym etapie dłużej niż {p90} dni; limit to {limit} dni. Proponowany max_days: {suggested} albo sprawdź, dlaczego deale tu utykają.",
+    "health_totals": "Cały pipeline",
+    "health_deals_total": "Deale",
+    "health_deals_split": "{deals} (otwarte: {open}, wygrane: {won}, przegrane: {lost})",
+    "health_win_rate": "Skuteczność",
+    "health_avg_won": "Średnia wartość wygranego deala",
+    "health_cycle": "Cykl sprzedaży wygranych dealów",
+    "health_cycle_text": "średnio {mean} dni, mediana {median} dni",
+    "health_velocity": "Tempo sprzedaży",
+    "health_velocity_text": "{value} dziennie",
+    "health_funnel": "Lejek",
+    "health_funnel_caption": "Deale, które doszły do każdego etapu, i odsetek tych, które poszły dalej.",
+    "health_days": "Czas w etapie",
+    "health_days_caption": "Dni, które deal spędził w każdym etapie: mediana i p90 (1 na 10 dealów był dłużej), na tle limitu czasu.",
+    "health_win_rates": "Skuteczność a prawdopodobieństwo",
+    "health_win_rates_caption": "Odsetek wygranych wśród zamkniętych dealów, które doszły do etapu, na tle prawdopodobieństwa podanego w playbooku.",
+    "health_open": "Deale otwarte i utknięte",
+    "health_open_caption": "Deale w każdym etapie teraz i te, które przekroczyły limit czasu etapu.",
+    "health_stalled_list": "Utknięte deale",
+    "health_stalled_intro": "Otwarte deale ponad limitem czasu etapu, od najdłużej czekających (najwyżej 20 na etap).",
+    "health_chart_alt": "Wykres: {caption} Te same liczby są w tabeli pod wykresem.",
+    "health_col_stage": "Etap",
+    "health_col_reached": "Doszło",
+    "health_col_converted": "Poszło dalej",
+    "health_col_conversion": "Konwersja",
+    "health_col_median": "Mediana dni",
+    "health_col_p90": "P90 dni",
+    "health_col_limit": "Limit (dni)",
+    "health_col_win_rate": "Skuteczność",
+    "health_col_probability": "Prawdopodobieństwo",
+    "health_col_open": "Otwarte",
+    "health_col_stalled": "Utknięte",
+    "health_col_deal": "Deal",
+    "health_col_days": "Dni w etapie",
+    "health_legend_reached": "deale, które doszły do etapu",
+    "health_legend_conversion": "odsetek, który poszedł dalej",
+    "health_legend_median": "mediana dni",
+    "health_legend_p90": "p90 dni",
+    "health_legend_limit": "limit czasu",
+    "health_legend_win_rate": "skuteczność",
+    "health_legend_probability": "prawdopodobieństwo w playbooku",
+    "health_legend_open": "deale otwarte",
+    "health_legend_stalled": "deale utknięte",
+    "health_none": "brak danych",
+    "health_no_limit": "bez limitu",
+    "health_panel_reached": "Doszło do etapu",
+    "health_panel_reached_text": "{reached} dealów; dalej poszło {conversion}",
+    "health_panel_days": "Dni w tym etapie",
+    "health_panel_days_text": "mediana {median}, p90 {p90} (limit {limit})",
+    "health_panel_open": "Otwarte teraz",
+    "health_panel_open_text": "{open}, w tym utkniętych: {stalled}",
+    "health_panel_win_rate": "Skuteczność od tego etapu",
+    "health_panel_win_rate_text": "{rate} (prawdopodobieństwo {probability})",
+    "health_panel_more": "Kondycja całego pipeline'u",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
@@ -219,6 +358,18 @@ CLOSED_STAGE_NAMES: dict[str, dict[str, str]] = {
 def checklist_labels(language: str) -> Mapping[str, str]:
     """The checklists' words for ``language`` (pl or en)."""
     return CHECKLIST_LABELS[language]
+
+
+# Decimal mark and thousands separator as each language writes numbers (Polish: "1 234,5", with a
+# no-break space), fixed here rather than read from the machine's locale, so the bytes never vary.
+_NUMBER_MARKS = {"pl": (",", "\u00a0"), "en": (".", ",")}
+
+
+def format_number(value: float, digits: int, language: str) -> str:
+    """``value`` with ``digits`` decimals, written as a reader of ``language`` writes numbers."""
+    decimal, thousands = _NUMBER_MARKS.get(language, _NUMBER_MARKS["en"])
+    text = f"{round(value, digits) + 0.0:,.{digits}f}"  # + 0.0: no "-0.0"
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 
 def format_date(epoch: int, language: str) -> str:
