@@ -11,20 +11,19 @@ import html
 import io
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from conftest import REPO, read_tree, run_cli
 from playbookgen.build import DealsOptions, analyse_deals, build_site
 from playbookgen.health.report import HealthReport, SourceInfo, StageHealth, Totals
 from playbookgen.i18n import labels
 from playbookgen.render.health import findings, health_page
 from playbookgen.render.site import render_site
 from playbookgen.validate import load_project
-
-from conftest import REPO, read_tree, run_cli
 
 AS_OF = "2024-06-01"
 PLAYBOOK = {
@@ -261,7 +260,9 @@ def test_two_builds_with_deals_are_byte_identical(project, tmp_path: Path) -> No
     assert [name for name in one if one[name] != two[name]] == []
 
 
-PIPEDRIVE = """Deal - ID,Deal - Title,Deal - Stage,Deal - Status,Deal - Value,Deal - Currency,Deal - Deal created,Deal - Last stage change,Deal - Won time,Deal - Lost time
+PIPEDRIVE_HEADER = ("ID", "Title", "Stage", "Status", "Value", "Currency", "Deal created", "Last stage change",
+                    "Won time", "Lost time")
+PIPEDRIVE = ",".join(f"Deal - {h}" for h in PIPEDRIVE_HEADER) + """
 1,A,First,open,100,EUR,2024-01-01,2024-01-01,,
 2,B,Second,won,100,EUR,2024-01-01,2024-01-10,2024-01-20,
 3,C,Second,lost,100,EUR,2024-01-01,2024-01-10,,2024-01-15
@@ -327,7 +328,7 @@ def stage(id_: str, *, win_rate: float | None = None, probability: int | None = 
 
 def report(stages: list[StageHealth], won: int, lost: int) -> HealthReport:
     totals = Totals(won + lost, 0, won, lost, None, None, None, None, None, None)
-    return HealthReport(datetime(2024, 6, 1, tzinfo=timezone.utc), SourceInfo("d.csv", "csv", 1, 1, 0), stages,
+    return HealthReport(datetime(2024, 6, 1, tzinfo=UTC), SourceInfo("d.csv", "csv", 1, 1, 0), stages,
                         totals, True)
 
 
