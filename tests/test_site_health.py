@@ -361,6 +361,6 @@ def test_bars_scale_to_the_largest_figure_and_missing_figures_draw_nothing() -> 
     days = charts["days"]
     outlines = [b for b in days.bars if b["class"] == "pb-bar-outline"]
     assert len(outlines) == 1  # b has no p90: no bar, and its table row says so
-    assert outlines[0]["width"] == "195.0"  # 20 of the largest (b's limit, 40) over a 390-unit plot
-    assert [m["x"] for m in days.marks] == ["98.5", "391.0"]  # limits 10 and 40
+    assert outlines[0]["width"] == "150.0"  # 20 of the largest (b's limit, 40) over a 300-unit plot
+    assert [m["x"] for m in days.marks] == ["76.0", "301.0"]  # limits 10 and 40
     assert days.table.rows[1] == ["B", "1.0", "no data", "40"]

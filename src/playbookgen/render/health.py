@@ -24,11 +24,11 @@ WIN_RATE_GAP = 0.15
 FORMAT_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce", "pipedrive": "Pipedrive", "csv": "CSV"}
 
 # Chart geometry, in SVG user units: one row per stage, its name on a line above its bars.
-WIDTH = 520
+WIDTH = 420  # about the text column on a desktop: chart words come out the size of body text
 ROW = 52
 NAME_Y = 17  # baseline of the stage's name within its row
 BAR_Y = 24  # top of the first bar
-VALUES = 130  # room on the right for the row's figures
+VALUES = 120  # room on the right for the row's figures
 NAME_CHARS = 56  # a longer name is cut in the chart (the table beside it has it whole)
 
 
