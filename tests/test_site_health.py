@@ -11,6 +11,8 @@ import html
 import io
 import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -364,3 +366,13 @@ def test_bars_scale_to_the_largest_figure_and_missing_figures_draw_nothing() -> 
     assert outlines[0]["width"] == "150.0"  # 20 of the largest (b's limit, 40) over a 300-unit plot
     assert [m["x"] for m in days.marks] == ["76.0", "301.0"]  # limits 10 and 40
     assert days.table.rows[1] == ["B", "1.0", "no data", "40"]
+
+
+def test_a_build_without_deals_does_not_load_duckdb(project) -> None:
+    """DuckDB costs about 0.1 s to import: only a build given deals pays for it."""
+    root = project()
+    code = ("import sys; from pathlib import Path; from playbookgen.build import build_site; "
+            f"build_site(Path({str(root)!r}), pdfs=False); print('duckdb' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

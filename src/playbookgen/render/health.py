@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..health.report import HealthReport, StageHealth
 from ..i18n import format_date, format_number
+
+if TYPE_CHECKING:  # the health package imports DuckDB: a build without deals must not
+    from ..health.report import HealthReport, StageHealth
 
 __all__ = ["Chart", "Table", "HealthPage", "health_page", "stage_panel", "findings",
            "CLOSED_DEALS_TO_JUDGE", "WIN_RATE_GAP"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Collection
+from typing import TYPE_CHECKING, Any, Collection
 
 import jinja2
 from markupsafe import Markup
@@ -17,12 +17,14 @@ from markupsafe import Markup
 from ..engines import theme_overrides, worker_shim
 from ..engines.layout import DOCS_DIR, THEME_DIR
 from ..errors import Diagnostic, ValidationFailed, error
-from ..health.report import HealthReport
 from ..i18n import labels as labels_for
 from ..model import Guide, Project, Stage
 from ..templating import escape_markdown, make_environment, render_template, safe_url
 from .config import site_config
 from .health import health_page, stage_panel
+
+if TYPE_CHECKING:  # the health package imports DuckDB: only builds given deals pay for it
+    from ..health.report import HealthReport
 
 __all__ = ["SiteFiles", "render_site", "with_team_theme", "page_path", "checklist_path", "sanitize_guide", "slugify"]
 
