@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 
 from conftest import REPO, read_tree, run_cli
 from playbookgen.build import DealsOptions, analyse_deals, build_site
-from playbookgen.health.report import HealthReport, SourceInfo, StageHealth, Totals
+from playbookgen.health.report import HealthReport, SourceInfo, StageHealth, StalledDeal, Totals
 from playbookgen.i18n import labels
 from playbookgen.render.health import findings, health_page
 from playbookgen.render.site import render_site
@@ -376,3 +377,16 @@ def test_a_build_without_deals_does_not_load_duckdb(project) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_stalled_deals_are_listed_by_stage_with_how_many_more_the_report_left_out() -> None:
+    base = report([stage("a"), stage("b")], 1, 1)
+    listed = [StalledDeal("a", "D1", "Acme", 40.25), StalledDeal("a", "D2", None, 31.0),
+              StalledDeal("b", "D3", "Beta", 12.0)]
+    stages = [StageHealth("a", "A", 10, 5, 0.5, 1.0, 2.0, 4, 3, 10, None, None),
+              StageHealth("b", "B", 10, 5, 0.5, 1.0, 2.0, 1, 1, 10, None, None)]
+    page = health_page(replace(base, stages=stages, stalled_deals=listed), labels("en"), "en")
+    assert page.stalled is not None
+    assert page.stalled.rows == [["A", "Acme", "40.2"], ["A", "D2", "31.0"], ["A", "and 1 more", ""],
+                                 ["B", "Beta", "12.0"]]
+    assert health_page(base, labels("en"), "en").stalled is None  # without list_stalled: no names at all

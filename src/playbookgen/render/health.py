@@ -264,8 +264,12 @@ def _totals(report: HealthReport, w: _Words) -> list[tuple[str, str]]:
 def _stalled(report: HealthReport, w: _Words) -> Table | None:
     if not report.stalled_deals:
         return None
-    names = {s.id: s.name for s in report.stages}
-    rows = [[names[d.stage_id], d.name or d.deal_id, w.number(d.days)] for d in report.stalled_deals]
+    rows = []
+    for s in report.stages:
+        listed = [d for d in report.stalled_deals if d.stage_id == s.id]
+        rows += [[s.name, d.name or d.deal_id, w.number(d.days)] for d in listed]
+        if listed and s.stalled is not None and s.stalled > len(listed):  # the report lists the longest only
+            rows.append([s.name, w.L["health_stalled_more"].format(count=w.number(s.stalled - len(listed))), ""])
     return Table([w.L["health_col_stage"], w.L["health_col_deal"], w.L["health_col_days"]], rows)
 
 
