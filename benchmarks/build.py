@@ -7,6 +7,11 @@ median of the two commands' ratio within each round), and each command's peak me
 (the child's maximum resident set, its own children included). Target: overhead at most 15%.
 
     python benchmarks/build.py [--repeat 5] [--stages 60] [--techniques 200] [--pdf] [--cold-cache]
+    python benchmarks/build.py --deals 10000 [--repeat 7]
+
+--deals N times instead what a deals export of N SAMPLE deals (HubSpot-shaped, fixed seed) adds to
+`playbookgen build` of the repository's playbook: the same build with and without `--deals`,
+interleaved, and the median over rounds of the difference. Target: 10k deals add under 0.3 s.
 
 PDF checklists are left out by default (--no-pdf): MkDocs makes no PDFs, so timing them would not
 compare like with like; --pdf adds them to playbookgen's side to show what they cost.
@@ -33,6 +38,7 @@ sys.path.insert(0, str(HERE))
 from synthetic import write_synthetic_project  # noqa: E402
 
 TARGET_OVERHEAD = 0.15
+TARGET_DEALS_SECONDS = 0.3  # what 10k deals may add to a build (issue 16)
 
 
 @dataclass
@@ -164,11 +170,69 @@ def compile_package() -> None:
     compileall.compile_dir(str(Path(playbookgen.__file__).parent), quiet=1)
 
 
+def deals_breakdown(root: Path, export: Path) -> dict[str, float]:
+    """Seconds of the deals steps, in this process: import DuckDB, analyse the export, render the pages."""
+    from playbookgen.build import DealsOptions, analyse_deals
+    from playbookgen.render.site import render_site
+    from playbookgen.validate import load_project
+
+    project, _ = load_project(root)
+    steps: dict[str, float] = {}
+    start = time.perf_counter()
+    import duckdb  # noqa: F401 - timed: the first build with deals pays for it
+
+    steps["import duckdb"] = time.perf_counter() - start
+    start = time.perf_counter()
+    report, _ = analyse_deals(project, DealsOptions(str(export), "hubspot"))
+    steps["analyse"] = time.perf_counter() - start
+    render_site(project)  # warm: the pages every build renders
+    start = time.perf_counter()
+    render_site(project, health=report)
+    with_health = time.perf_counter() - start
+    start = time.perf_counter()
+    render_site(project)
+    steps["render (health page and panels)"] = with_health - (time.perf_counter() - start)
+    return steps
+
+
+def deals_overhead(size: int, repeat: int) -> int:
+    """What a deals export of ``size`` deals adds to building the repository's playbook; exit status."""
+    from deals_sample import write_hubspot_export
+
+    with tempfile.TemporaryDirectory(prefix="pbg-bench-deals-") as tmp:
+        scratch = Path(tmp)
+        export = write_hubspot_export(scratch / f"deals-{size}.csv", size, seed=16)
+        base = [sys.executable, "-m", "playbookgen", "build", str(REPO), "--no-pdf"]
+        commands = {"build": base + ["--site-dir", str(scratch / "plain")],
+                    "build --deals": base + ["--site-dir", str(scratch / "deals"), "--deals", str(export),
+                                             "--deals-format", "hubspot"]}
+        results = {name: Samples() for name in commands}
+        for command in commands.values():  # warm-up
+            run_timed(command, REPO)
+        for index in range(repeat):
+            for name in list(commands) if index % 2 == 0 else list(reversed(commands)):
+                seconds, peak = run_timed(commands[name], REPO)
+                results[name].seconds.append(seconds)
+                results[name].peak_mib.append(peak)
+        steps = in_child("deals", REPO, export).strip()
+    added = statistics.median(b - a for a, b in zip(results["build"].seconds, results["build --deals"].seconds))
+    print(f"{os.cpu_count()} CPUs; {size:,} deals ({export.name}); {repeat} interleaved runs each")
+    for name, samples in results.items():
+        print(f"  {name:<14} median {samples.median:.2f} s ({min(samples.seconds):.2f}-{max(samples.seconds):.2f}),"
+              f" peak {max(samples.peak_mib):.0f} MiB")
+    print(f"  in-process steps, seconds: {steps}")
+    verdict = "within" if added <= TARGET_DEALS_SECONDS else "OVER"
+    print(f"deals add {added:+.2f} s (median of paired differences): {verdict} the {TARGET_DEALS_SECONDS} s target")
+    return 0 if added <= TARGET_DEALS_SECONDS else 1
+
+
 def main() -> int:
-    if len(sys.argv) == 4 and sys.argv[1] in ("--step=work", "--step=breakdown"):
+    if len(sys.argv) == 4 and sys.argv[1] in ("--step=work", "--step=breakdown", "--step=deals"):
         root, target = Path(sys.argv[2]), Path(sys.argv[3])
         if sys.argv[1] == "--step=work":
             write_work_folder(root, target)
+        elif sys.argv[1] == "--step=deals":
+            print("  ".join(f"{name} {seconds:.2f}" for name, seconds in deals_breakdown(root, target).items()))
         else:
             print("  ".join(f"{name} {seconds:.2f}" for name, seconds in breakdown(root, target).items()))
         return 0
@@ -179,8 +243,12 @@ def main() -> int:
     parser.add_argument("--pdf", action="store_true", help="let playbookgen also make the PDF checklists")
     parser.add_argument("--cold-cache", action="store_true",
                         help="start every playbookgen run with an empty template cache (a first build)")
+    parser.add_argument("--deals", type=int, default=None, metavar="N",
+                        help="time instead what a deals export of N deals adds to building the repository's playbook")
     args = parser.parse_args()
     compile_package()
+    if args.deals is not None:
+        return deals_overhead(args.deals, args.repeat)
     rows, steps = [], []
     with tempfile.TemporaryDirectory(prefix="pbg-bench-") as tmp:
         scratch = Path(tmp)

@@ -165,6 +165,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--window-size=1280,900")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SAMPLE_DEALS = "examples/sample-deals-hubspot.csv"  # synthetic, labelled SAMPLE wherever it is shown
 
 
 def missing_tool(message: str) -> None:
@@ -182,9 +183,11 @@ def require_tool():
 
 @pytest.fixture(scope="session")
 def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's playbook built with the real CLI, once per session (no PDFs: they are not pages)."""
+    """The repository's playbook built with the real CLI, once per session (no PDFs: they are not pages),
+    with the SAMPLE deals export, so the pipeline health page and the stage panels are checked too."""
     out = tmp_path_factory.mktemp("repo-site") / "site"
-    command = [sys.executable, "-m", "playbookgen", "build", str(REPO), "--site-dir", str(out), "--no-pdf"]
+    command = [sys.executable, "-m", "playbookgen", "build", str(REPO), "--site-dir", str(out), "--no-pdf",
+               "--deals", str(REPO / SAMPLE_DEALS), "--deals-format", "hubspot"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, f"playbookgen build failed:\n{result.stdout}\n{result.stderr}"
     return out

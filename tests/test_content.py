@@ -240,7 +240,7 @@ FLAGGED_POLISH = (
     "punktach bólu", "Punkt bólu", "w etapie", "w tym etapie", "Jak go liczymy", "pokrywa cenę",
 )
 FLAGGED_PATTERNS = (
-    r"\bdeal\w*",  # one term for a deal: transakcja
+    r"(?<!\{)\bdeal\w*",  # one term for a deal: transakcja ({deals} is a placeholder's name)
     r"\bszans\w* sprzedaży",
     r"\bpipeline (?:sprzedażowego|sprzedażowym)\b",  # declined: pipeline'u, pipelinie, pipeline'em
     r"\b(?:etap\w*|metryk\w*|widoczność|z) pipeline\b(?!')",

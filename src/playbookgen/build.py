@@ -1,5 +1,5 @@
-"""`playbookgen build`: load → validate → checklists → render → write → engine (and its theme
-fixes, engines/) → link check → swap.
+"""`playbookgen build`: load → validate → deals (pipeline health) → checklists → render → write →
+engine (and its theme fixes, engines/) → link check → swap.
 
 The site is built in a hidden folder beside the real one and renamed into place only when every
 step succeeded, so a failed build leaves the last good site byte for byte as it was.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import BytecodeCache
 
@@ -26,13 +27,26 @@ from .validate import load_project
 from .write import (check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker,
                     write_new_file)
 
-__all__ = ["BuildResult", "SITE_MARKER", "build_site", "render_project", "static_files", "write_work_folder"]
+if TYPE_CHECKING:
+    from .health import HealthReport
+
+__all__ = ["BuildResult", "DealsOptions", "SITE_MARKER", "analyse_deals", "build_site", "render_project",
+           "static_files", "write_work_folder"]
 
 SITE_MARKER = ".playbookgen-site"
 # Pages made by other modules (the checklists) are checked by their own tests, and may link to PDFs
 # that a --no-pdf build leaves out.
 OTHERS_PAGES = ("checklists/",)
 MARKER_NOTE = "Built by playbookgen: this folder is replaced on every build.\nFiles listed below are ours."
+
+
+@dataclass(frozen=True)
+class DealsOptions:
+    """The command line's --deals, --deals-format and --as-of; each wins over playbook.yml's deals: entry."""
+
+    file: str | None = None
+    format: str | None = None
+    as_of: str | None = None
 
 
 @dataclass
@@ -46,23 +60,28 @@ class BuildResult:
 
 
 def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, engine: str = "mkdocs",
-               *, pdfs: bool = True) -> BuildResult:
-    """Build the playbook in ``root`` into ``site_dir`` (default ROOT/site); raise on any failure."""
+               *, pdfs: bool = True, deals: DealsOptions | None = None) -> BuildResult:
+    """Build the playbook in ``root`` into ``site_dir`` (default ROOT/site); raise on any failure.
+
+    With a deals export (``deals``, or playbook.yml's ``deals:``) the site gets a pipeline health page."""
     root = Path(root).resolve()
     out = Path(site_dir).resolve() if site_dir is not None else root / "site"
     _check_target(root, out, engine)
     start_worker(engine)  # the engine gets ready meanwhile, on another core
     try:
-        return _build(root, out, strict, engine, pdfs)
+        return _build(root, out, strict, engine, pdfs, deals or DealsOptions())
     finally:
         stop_worker()
 
 
-def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool) -> BuildResult:
+def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: DealsOptions) -> BuildResult:
     project, diagnostics = load_project(root, strict=strict)  # load + validate
+    health, health_problems = analyse_deals(project, deals, strict)  # the deals export, when there is one
+    diagnostics += health_problems
     cache = template_cache()  # compiled templates between builds: ours to own, the renderers only use it
     static, notes = static_files(project, pdfs=pdfs, cache=cache)  # printable checklists
-    site = render_project(project, static, cache)  # render (pure)
+    notes += health.notes if health else []
+    site = render_project(project, static, cache, health)  # render (pure)
     diagnostics += site.diagnostics
     if strict and site.diagnostics:  # mkdocs.yml settings we set aside
         raise ValidationFailed(diagnostics)
@@ -94,11 +113,27 @@ def static_files(project: Project, *, pdfs: bool = True,
     return checklists.make_checklists(project, pdfs=pdfs, cache=cache)
 
 
-def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCache | None = None) -> SiteFiles:
+def analyse_deals(project: Project, options: DealsOptions, strict: bool = False
+                  ) -> tuple[HealthReport | None, list[Diagnostic]]:
+    """The pipeline health report when the build has a deals export (the command line's or
+    playbook.yml's), else None; its warnings. A problem in the file that is an error (or, in strict
+    mode, any problem) fails the build with every diagnostic, like a mistake in the YAML."""
+    if options.file is None and project.playbook.deals is None:
+        return None, []
+    from .health import analyse, resolve_request  # DuckDB is imported only by builds that read deals
+
+    report, diagnostics = analyse(project, resolve_request(project, options.file, options.format, options.as_of))
+    if any(d.is_error for d in diagnostics) or (strict and diagnostics):
+        raise ValidationFailed(diagnostics)
+    return report, diagnostics
+
+
+def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCache | None = None,
+                   health: HealthReport | None = None) -> SiteFiles:
     """The work folder's text files: pages, stylesheet and the merged mkdocs.yml."""
     team = project.root / TEAM_CONFIG
     team_text = team.read_text(encoding="utf-8") if team.is_file() else None
-    site = render_site(project, team_config=team_text, static=static.keys(), cache=cache)
+    site = render_site(project, team_config=team_text, static=static.keys(), cache=cache, health=health)
     if site.team_theme is None:
         return site
     return with_team_theme(site, read_theme_folder(project.root, site.team_theme), site.team_theme)

@@ -229,16 +229,23 @@ def init(directory: str, starter: str, language: str | None, force: bool) -> Non
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="Site engine that turns the generated Markdown into HTML.")
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="Skip the PDF checklists (HTML checklists are still made).")
+@click.option("--deals", "deals", default=None, metavar="FILE",
+              help="A CRM deals export (CSV) for the Pipeline health page; default: deals.file in playbook.yml.")
+@click.option("--deals-format", "deals_format", type=click.Choice(["hubspot", "salesforce", "pipedrive", "csv"]),
+              default=None, help="Which CRM the deals file comes from; default: deals.format in playbook.yml.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="The date the health figures are as of (YYYY-MM-DD); default: the latest time in the file.")
 @handle_errors
-def build(directory: str, site_dir: str | None, strict: bool, engine: str, no_pdf: bool) -> None:
+def build(directory: str, site_dir: str | None, strict: bool, engine: str, no_pdf: bool, deals: str | None,
+          deals_format: str | None, as_of: str | None) -> None:
     """Build the playbook site from DIR: validated, rendered, built offline, swapped in only on success."""
     from .engines import start_worker
 
     start_worker(engine)  # before the heavier imports below, so the child has the most time
-    from .build import build_site
+    from .build import DealsOptions, build_site
 
     result = build_site(project_dir(directory), Path(site_dir) if site_dir else None, strict=strict,
-                        engine=engine, pdfs=not no_pdf)
+                        engine=engine, pdfs=not no_pdf, deals=DealsOptions(deals, deals_format, as_of))
     report_problems(result.diagnostics)
     print_notes(result.notes)
     click.echo(f"built {result.site_dir}")

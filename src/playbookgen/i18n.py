@@ -11,7 +11,8 @@ import datetime as dt
 from types import MappingProxyType
 from typing import Mapping
 
-__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING"]
+__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "CLOSED_STAGE_NAMES",
+           "CRM_GUIDANCE_HEADING", "format_number"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -100,6 +101,76 @@ _EN: dict[str, str] = {
     "permalink": "Permanent link",
     "ticks_clear": "Clear ticks",
     "ticks_saved": "Your ticks are kept in this browser only.",
+    # Pipeline health (render/health.py): the page, its charts and each stage's panel.
+    "health": "Pipeline health",
+    "health_intro": "The playbook's settings held against the team's real deals: how many deals reach each stage, how long they stay there, how often they are won, and where they stall now.",
+    "health_sample_title": "SAMPLE data",
+    "health_sample": "These figures come from made-up deals (a synthetic sample export), not from any team's CRM. To see your own pipeline, build the playbook with your CRM's deal export.",
+    "health_source": "Source",
+    "health_source_text": "{file} ({format} export): {deals} deals in {rows} rows",
+    "health_skipped": "Rows left out because of a problem in the file",
+    "health_as_of": "As of",
+    "health_no_history_title": "Figures that need stage history",
+    "health_no_history": "A {format} export holds each deal's current stage but not its history, so these figures cannot be computed from it: reached, conversion, days in stage, and the win rate from each stage. Open and stalled deals, the overall win rate, deal size and cycle are shown.",
+    "health_findings": "What the data says",
+    "health_findings_none": "The deals agree with the playbook: no stage's win rate is more than 15 points from its probability, and no stage's p90 days are above its stall limit.",
+    "health_findings_few": "Only {closed} closed deals: with fewer than 30, the figures are too few to judge the playbook's probabilities and stall limits.",
+    "health_finding_win_rate": "of the closed deals that reached this stage, {rate} were won; the playbook says {probability}. Suggested probability: {suggested}.",
+    "health_finding_days": "1 in 10 deals stayed longer than {p90} days; the stall limit is {limit} days. Suggested stall limit: {suggested} days, or find out why deals stall here.",
+    "health_totals": "The whole pipeline",
+    "health_deals_total": "Deals",
+    "health_deals_split": "{deals} ({open} open, {won} won, {lost} lost)",
+    "health_win_rate": "Win rate",
+    "health_avg_won": "Average won amount",
+    "health_cycle": "Sales cycle of won deals",
+    "health_cycle_text": "mean {mean} days, median {median} days",
+    "health_velocity": "Velocity",
+    "health_velocity_text": "{value} per day",
+    "health_funnel": "Funnel",
+    "health_funnel_caption": "Deals that reached each stage, and the share of them that went on to the next.",
+    "health_days": "Time in stage",
+    "health_days_caption": "Days a deal stayed in each stage: the median, and the p90 (1 in 10 stayed longer), against the stall limit.",
+    "health_win_rates": "Win rate against probability",
+    "health_win_rates_caption": "Of the closed deals that reached each stage, the share won, against the probability the playbook gives the stage.",
+    "health_open": "Open and stalled deals",
+    "health_open_caption": "Deals in each stage now, and those over the stage's stall limit.",
+    "health_stalled_list": "Stalled deals",
+    "health_stalled_intro": "Open deals over their stage's stall limit, longest first.",
+    "health_stalled_more": "and {count} more",
+    "health_chart_alt": "Chart: {caption} The same figures are in the table below.",
+    "health_col_stage": "Stage",
+    "health_col_reached": "Reached",
+    "health_col_converted": "Went on",
+    "health_col_conversion": "Conversion",
+    "health_col_median": "Median days",
+    "health_col_p90": "P90 days",
+    "health_col_limit": "Stall limit (days)",
+    "health_col_win_rate": "Win rate",
+    "health_col_probability": "Probability",
+    "health_col_open": "Open",
+    "health_col_stalled": "Stalled",
+    "health_col_deal": "Deal",
+    "health_col_days": "Days in stage",
+    "health_legend_reached": "deals that reached the stage",
+    "health_legend_conversion": "share that went on",
+    "health_legend_median": "median days",
+    "health_legend_p90": "p90 days",
+    "health_legend_limit": "stall limit",
+    "health_legend_win_rate": "win rate",
+    "health_legend_probability": "probability in the playbook",
+    "health_legend_open": "open deals",
+    "health_legend_stalled": "stalled deals",
+    "health_none": "no data",
+    "health_no_limit": "no limit",
+    "health_panel_reached": "Reached",
+    "health_panel_reached_text": "{reached} deals; {conversion} went on",
+    "health_panel_days": "Days in this stage",
+    "health_panel_days_text": "median {median}, p90 {p90} (limit {limit})",
+    "health_panel_open": "Open now",
+    "health_panel_open_text": "{open}, of which {stalled} stalled",
+    "health_panel_win_rate": "Win rate from here",
+    "health_panel_win_rate_text": "{rate} (probability {probability})",
+    "health_panel_more": "The whole pipeline's health",
 }
 
 _PL: dict[str, str] = {
@@ -189,6 +260,76 @@ _PL: dict[str, str] = {
     "permalink": "Link do tej sekcji",
     "ticks_clear": "Wyczyść zaznaczenia",
     "ticks_saved": "Zaznaczenia są zapisywane tylko w tej przeglądarce.",
+    # Kondycja pipeline'u (render/health.py): strona, jej wykresy i panel każdego etapu.
+    "health": "Kondycja pipeline'u",
+    "health_intro": "Ustawienia playbooka zestawione z prawdziwymi transakcjami zespołu: ile transakcji dochodzi do każdego etapu, jak długo na nim zostaje, jak często kończy się wygraną i gdzie utyka teraz.",
+    "health_sample_title": "Dane PRZYKŁADOWE (SAMPLE)",
+    "health_sample": "Te liczby pochodzą ze zmyślonych transakcji (syntetyczny przykładowy eksport), nie z CRM-u żadnego zespołu. Aby zobaczyć własny pipeline, zbuduj playbook z eksportem transakcji ze swojego CRM-u.",
+    "health_source": "Źródło",
+    "health_source_text": "{file} (eksport {format}): transakcje: {deals}, wiersze: {rows}",
+    "health_skipped": "Wiersze pominięte z powodu błędu w pliku",
+    "health_as_of": "Stan na",
+    "health_no_history_title": "Liczby, które wymagają historii etapów",
+    "health_no_history": "Eksport {format} zawiera obecny etap każdej transakcji, ale nie jej historię, więc nie da się z niego policzyć: liczby transakcji, które doszły do etapu, konwersji, dni na etapie ani skuteczności od każdego etapu. Pokazane są transakcje otwarte i utknięte, skuteczność ogółem, wartość transakcji i cykl sprzedaży.",
+    "health_findings": "Co mówią dane",
+    "health_findings_none": "Transakcje zgadzają się z playbookiem: skuteczność żadnego etapu nie odbiega o więcej niż 15 punktów od jego prawdopodobieństwa, a p90 dni na żadnym etapie nie przekracza limitu.",
+    "health_findings_few": "Zamkniętych transakcji jest tylko {closed}: przy mniej niż 30 to za mało, aby ocenić prawdopodobieństwa i limity czasu w playbooku.",
+    "health_finding_win_rate": "spośród zamkniętych transakcji, które doszły do tego etapu, wygranych było {rate}; playbook podaje {probability}. Proponowane prawdopodobieństwo: {suggested}.",
+    "health_finding_days": "1 na 10 transakcji była na tym etapie dłużej niż {p90} dni; limit to {limit} dni. Proponowany limit czasu: {suggested} dni albo sprawdź, dlaczego transakcje tu utykają.",
+    "health_totals": "Cały pipeline",
+    "health_deals_total": "Transakcje",
+    "health_deals_split": "{deals} (otwarte: {open}, wygrane: {won}, przegrane: {lost})",
+    "health_win_rate": "Skuteczność",
+    "health_avg_won": "Średnia wartość wygranej transakcji",
+    "health_cycle": "Cykl sprzedaży wygranych transakcji",
+    "health_cycle_text": "średnio {mean} dni, mediana {median} dni",
+    "health_velocity": "Tempo sprzedaży",
+    "health_velocity_text": "{value} dziennie",
+    "health_funnel": "Lejek",
+    "health_funnel_caption": "Transakcje, które doszły do każdego etapu, i odsetek tych, które poszły dalej.",
+    "health_days": "Czas na etapie",
+    "health_days_caption": "Dni, które transakcja spędziła na każdym etapie: mediana i p90 (1 na 10 transakcji była dłużej), na tle limitu czasu.",
+    "health_win_rates": "Skuteczność a prawdopodobieństwo",
+    "health_win_rates_caption": "Odsetek wygranych wśród zamkniętych transakcji, które doszły do etapu, na tle prawdopodobieństwa podanego w playbooku.",
+    "health_open": "Transakcje otwarte i utknięte",
+    "health_open_caption": "Transakcje na każdym etapie teraz i te, które przekroczyły limit czasu etapu.",
+    "health_stalled_list": "Utknięte transakcje",
+    "health_stalled_intro": "Otwarte transakcje ponad limitem czasu etapu, od najdłużej czekających.",
+    "health_stalled_more": "i {count} więcej",
+    "health_chart_alt": "Wykres: {caption} Te same liczby są w tabeli pod wykresem.",
+    "health_col_stage": "Etap",
+    "health_col_reached": "Doszło",
+    "health_col_converted": "Poszło dalej",
+    "health_col_conversion": "Konwersja",
+    "health_col_median": "Mediana dni",
+    "health_col_p90": "P90 dni",
+    "health_col_limit": "Limit (dni)",
+    "health_col_win_rate": "Skuteczność",
+    "health_col_probability": "Prawdopodobieństwo",
+    "health_col_open": "Otwarte",
+    "health_col_stalled": "Utknięte",
+    "health_col_deal": "Transakcja",
+    "health_col_days": "Dni na etapie",
+    "health_legend_reached": "transakcje, które doszły do etapu",
+    "health_legend_conversion": "odsetek, który poszedł dalej",
+    "health_legend_median": "mediana dni",
+    "health_legend_p90": "p90 dni",
+    "health_legend_limit": "limit czasu",
+    "health_legend_win_rate": "skuteczność",
+    "health_legend_probability": "prawdopodobieństwo w playbooku",
+    "health_legend_open": "transakcje otwarte",
+    "health_legend_stalled": "transakcje utknięte",
+    "health_none": "brak danych",
+    "health_no_limit": "bez limitu",
+    "health_panel_reached": "Doszło do etapu",
+    "health_panel_reached_text": "transakcje: {reached}; dalej poszło {conversion}",
+    "health_panel_days": "Dni na tym etapie",
+    "health_panel_days_text": "mediana {median}, p90 {p90} (limit {limit})",
+    "health_panel_open": "Otwarte teraz",
+    "health_panel_open_text": "{open}, w tym utkniętych: {stalled}",
+    "health_panel_win_rate": "Skuteczność od tego etapu",
+    "health_panel_win_rate_text": "{rate} (prawdopodobieństwo {probability})",
+    "health_panel_more": "Kondycja całego pipeline'u",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
@@ -264,6 +405,18 @@ CLOSED_STAGE_NAMES: dict[str, dict[str, str]] = {
 def checklist_labels(language: str) -> Mapping[str, str]:
     """The checklists' words for ``language`` (pl or en)."""
     return CHECKLIST_LABELS[language]
+
+
+# Decimal mark and thousands separator as each language writes numbers (Polish: "1 234,5", with a
+# no-break space), fixed here rather than read from the machine's locale, so the bytes never vary.
+_NUMBER_MARKS = {"pl": (",", "\u00a0"), "en": (".", ",")}
+
+
+def format_number(value: float, digits: int, language: str) -> str:
+    """``value`` with ``digits`` decimals, written as a reader of ``language`` writes numbers."""
+    decimal, thousands = _NUMBER_MARKS.get(language, _NUMBER_MARKS["en"])
+    text = f"{round(value, digits) + 0.0:,.{digits}f}"  # + 0.0: no "-0.0"
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 
 def format_date(epoch: int, language: str) -> str:

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from .build import render_project, static_files, write_work_folder
+from .build import DealsOptions, analyse_deals, render_project, static_files, write_work_folder
 from .errors import PlaybookError, UserError, ValidationFailed
 from .template_cache import template_cache
 from .validate import load_project
@@ -63,7 +63,8 @@ def render_into(root: Path, work: Path) -> list[Path]:
     project, _ = load_project(root)
     cache = template_cache()
     static, _ = static_files(project, pdfs=False, cache=cache)  # PDFs are slow; the preview links the HTML sheets
-    site = render_project(project, static, cache)
+    health, _ = analyse_deals(project, DealsOptions())  # playbook.yml's deals: entry, when there is one
+    site = render_project(project, static, cache, health)
     changed = write_work_folder(work, site.files, static, theme=site.theme_files)
     wanted = {work / name for name in site.files} | {work / "docs" / name for name in static}
     for path in sorted((work / "docs").rglob("*")):

@@ -12,6 +12,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
+
 from ..errors import Diagnostic
 from ..model import Project
 from .formats import stage_map
@@ -42,13 +44,27 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
                                 loaded.skipped_rows)
             figures = compute(con, project, stages, source, as_of, loaded.has_history, request.currency,
                               request.list_stalled)
+            sample = _all_named_sample(con)
         finally:
             con.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = HealthReport(as_of, source, figures.stages, figures.totals, loaded.has_history, figures.notes,
-                          figures.stalled_deals)
+                          figures.stalled_deals, sample)
     return report, [*loaded.diagnostics, *figures.diagnostics]
+
+
+def _all_named_sample(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the file holds deals and every one is named with the word SAMPLE, in capitals.
+
+    That is how the repository's synthetic export marks itself ("SAMPLE deal 00001 (synthetic)"),
+    so a page or a report made from it says it is sample data even when the file was passed on the
+    command line. A real deal called "Sample kit" does not count: the word is in capitals, and
+    every deal must have it.
+    """
+    row = con.execute("SELECT count(*), count(*) FILTER (WHERE regexp_matches(name, '\\bSAMPLE\\b')) "
+                      "FROM deals").fetchone()
+    return row is not None and row[0] > 0 and row[0] == row[1]
 
 
 def _from_ms(ms: int | None) -> datetime:

@@ -73,6 +73,8 @@ class HealthReport:
     has_history: bool
     notes: list[str] = field(default_factory=list)
     stalled_deals: list[StalledDeal] = field(default_factory=list)  # only with deals.list_stalled
+    # Every deal in the file is named as SAMPLE data (the repository's synthetic export): say so wherever shown.
+    sample: bool = False
 
     def stage(self, stage_id: str) -> StageHealth:
         return next(s for s in self.stages if s.id == stage_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Collection
+from typing import TYPE_CHECKING, Any, Collection
 
 import jinja2
 from markupsafe import Markup
@@ -22,6 +22,10 @@ from ..i18n import labels as labels_for
 from ..model import EmailTemplate, Guide, Project, Stage
 from ..templating import escape_markdown, make_environment, markdown_with_glossary, render_template, safe_url
 from .config import site_config
+from .health import health_page, stage_panel
+
+if TYPE_CHECKING:  # the health package imports DuckDB: only builds given deals pay for it
+    from ..health.report import HealthReport
 
 __all__ = ["SiteFiles", "render_site", "with_team_theme", "page_path", "checklist_path", "sanitize_guide", "slugify"]
 
@@ -39,6 +43,7 @@ REFERENCE_PAGES = (
     ("objections", "objections", "read_objections"),
     ("emails", "emails", "read_emails"),
 )
+HEALTH_PAGE = "health"  # the pipeline health page, when the build was given deals
 
 
 @dataclass
@@ -205,13 +210,17 @@ def _objection_anchor(objection_id: str) -> Markup:
 class _Renderer:
     """Renders each page with one environment; holds nothing but the project and its labels."""
 
-    def __init__(self, project: Project, static: Collection[str], cache: jinja2.BytecodeCache | None) -> None:
+    def __init__(self, project: Project, static: Collection[str], cache: jinja2.BytecodeCache | None,
+                 health: HealthReport | None = None) -> None:
         self.project = project
         self.static = set(static)
         self.L = labels_for(project.playbook.language)
         self.env = make_environment(project.root, kind="markdown", cache=cache)
         self.env.filters["markdown"] = markdown_with_glossary(glossary_forms(project.glossary))
         self.pages: dict[str, str] = {}
+        self.health_report = health
+        # The health page's charts are HTML inside the Markdown page: escaped as HTML, not as Markdown.
+        self.html_env = make_environment(project.root, kind="html", cache=cache) if health else None
 
     def render(self, page: str, template: str, **context: Any) -> None:
         self.pages[page] = render_template(self.env, f"site/{template}", L=self.L, **context)
@@ -267,11 +276,36 @@ class _Renderer:
                          "href": _href(page, page_path("objections"), _objection_anchor(o))}
                         for o in stage.objections if o in objections],
             emails=[_email_view(emails[e]) for e in stage.emails if e in emails],
+            health=self._health_panel(page, stage),
             previous=stages[index - 1] if index > 0 else None,
             next=stages[index + 1] if index + 1 < len(stages) else None,
             checklist_href=_href(page, checklist) if checklist in self.static else None,
             checklist_pdf_href=_href(page, pdf) if pdf in self.static else None,
         )
+
+    def _health_panel(self, page: str, stage: Stage) -> dict[str, Any] | None:
+        if self.health_report is None:
+            return None
+        panel = stage_panel(self.health_report, stage.id, self.L, self.project.playbook.language)
+        return None if panel is None else {**panel, "href": _href(page, page_path(HEALTH_PAGE))}
+
+    def health(self) -> None:
+        """The "Pipeline health" page: charts (SVG and a table each) and what the data says."""
+        assert self.health_report is not None and self.html_env is not None
+        view = health_page(self.health_report, self.L, self.project.playbook.language)
+        html = self.html_env
+
+        def fragment(template: str, **context: Any) -> Markup:
+            return Markup(render_template(html, f"site/{template}", L=self.L, **context).strip("\n"))
+
+        charts = [(Markup(anchor), heading, fragment("health-chart.html.j2", chart=chart))
+                  for anchor, heading, chart in view.charts]
+        stalled = fragment("health-table.html.j2", table=view.stalled) if view.stalled else None
+        self.render(page_path(HEALTH_PAGE), "health.md.j2", view=view, charts=charts, stalled=stalled,
+                    sample_title=Markup.escape(self.L["health_sample_title"]),
+                    sample_text=Markup.escape(self.L["health_sample"]),
+                    history_title=Markup.escape(self.L["health_no_history_title"]),
+                    history_text=Markup.escape(view.history_note or ""))
 
     def techniques(self) -> None:
         page = page_path("techniques")
@@ -354,6 +388,8 @@ class _Renderer:
         """Home, Start here, the stages in order, the reference pages, the guides."""
         nav: list[Any] = [{self.L["home"]: page_path("index")}, {self.L["start_here"]: page_path("start-here")}]
         nav.append({self.L["stages"]: [page_path("stages", s.id) for s in self.project.stages]})
+        if self.health_report is not None:
+            nav.append({self.L["health"]: page_path(HEALTH_PAGE)})
         for kind, name, _ in self.reference_pages():
             nav.append({self.L[name]: page_path(kind)})
         if self.project.guides:
@@ -362,17 +398,20 @@ class _Renderer:
 
 
 def render_site(project: Project, team_config: str | None = None, static: Collection[str] = (),
-                cache: jinja2.BytecodeCache | None = None) -> SiteFiles:
+                cache: jinja2.BytecodeCache | None = None, health: HealthReport | None = None) -> SiteFiles:
     """Every page of the site plus mkdocs.yml. ``static`` lists site-root files that will exist
     (the printable checklists), so pages link to them only when they are there. ``cache`` is the
-    caller's compiled-template cache; without one nothing is written."""
-    r = _Renderer(project, static, cache)
+    caller's compiled-template cache; without one nothing is written. ``health``: the pipeline
+    health report (computed by the build from the deals export), for its page and the stage panels."""
+    r = _Renderer(project, static, cache, health)
     r.home()
     r.start_here()
     for index, stage in enumerate(project.stages):
         r.stage(index, stage)
     for _, name, _ in r.reference_pages():
         getattr(r, name)()
+    if health is not None:
+        r.health()
     r.guides()
     r.assets()
     config, notes, team_theme = site_config(project, r.L, r.nav(), [], [WORKER_SHIM], team_config)

@@ -1,0 +1,321 @@
+"""The site's pipeline health: the "Pipeline health" page and each stage's panel, from a HealthReport.
+
+Pure: a report in, view models out. The charts are inline SVG that templates/site/health-chart.html.j2
+draws from the geometry computed here (fixed decimals, so the bytes never vary); their colours are
+CSS classes that the stylesheet maps to the theme's colour variables, in light and dark.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..i18n import format_date, format_number
+
+if TYPE_CHECKING:  # the health package imports DuckDB: a build without deals must not
+    from ..health.report import HealthReport, StageHealth
+
+__all__ = ["Chart", "Table", "HealthPage", "health_page", "stage_panel", "findings",
+           "CLOSED_DEALS_TO_JUDGE", "WIN_RATE_GAP"]
+
+# "What the data says" speaks only from this many closed deals, and about gaps wider than this.
+CLOSED_DEALS_TO_JUDGE = 30
+WIN_RATE_GAP = 0.15
+FORMAT_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce", "pipedrive": "Pipedrive", "csv": "CSV"}
+
+# Chart geometry, in SVG user units: one row per stage, its name on a line above its bars.
+WIDTH = 420  # about the text column on a desktop: chart words come out the size of body text
+ROW = 52
+NAME_Y = 17  # baseline of the stage's name within its row
+BAR_Y = 24  # top of the first bar
+VALUES = 120  # room on the right for the row's figures
+NAME_CHARS = 56  # a longer name is cut in the chart (the table beside it has it whole)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A plain table: the chart's figures for screen readers and print, or a list of deals."""
+
+    head: list[str]
+    rows: list[list[str]]  # the first cell of each row is its header (the stage)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One SVG chart and its table. Coordinates are strings with fixed decimals."""
+
+    id: str
+    caption: str
+    alt: str
+    height: int
+    bars: list[dict[str, str]]  # class, x, y, width, height
+    marks: list[dict[str, str]]  # dashed vertical lines: x, y1, y2
+    labels: list[dict[str, str]]  # x, y, text, anchor
+    legend: list[tuple[str, str]]  # swatch class, words
+    table: Table
+    width: int = WIDTH
+
+
+@dataclass(frozen=True)
+class HealthPage:
+    """Everything the page template prints, in the playbook's language."""
+
+    sample: bool
+    source: str
+    as_of: str
+    skipped_rows: str | None
+    history_note: str | None
+    findings: list[dict[str, str]]
+    findings_none: str | None
+    totals: list[tuple[str, str]]
+    charts: list[tuple[str, str, Chart]]  # anchor, heading, chart
+    stalled: Table | None = None
+    stalled_note: str = ""
+
+
+class _Words:
+    """Figures written in the playbook's language; a missing figure says so instead of showing 0."""
+
+    def __init__(self, labels: Mapping[str, str], language: str) -> None:
+        self.L = labels
+        self.language = language
+
+    def number(self, value: float | int | None, digits: int = 1) -> str:
+        if value is None:
+            return self.L["health_none"]
+        return format_number(value, 0 if isinstance(value, int) else digits, self.language)
+
+    def pct(self, value: float | None) -> str:
+        return self.L["health_none"] if value is None else f"{format_number(value * 100, 0, self.language)}%"
+
+    def percent(self, value: int | None) -> str:
+        return self.L["health_none"] if value is None else f"{value}%"
+
+    def limit(self, value: int | None) -> str:
+        return self.L["health_no_limit"] if value is None else str(value)
+
+    def as_of(self, report: HealthReport) -> str:
+        when = report.as_of
+        return f"{format_date(int(when.timestamp()), self.language)}, {when.strftime('%H:%M')} UTC"
+
+
+def _f(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1].rstrip() + "…"
+
+
+def _scale(values: list[float | int | None]) -> float:
+    """The largest value, the chart's full width; 1 when there is none (all bars empty)."""
+    present = [float(v) for v in values if v is not None and v > 0]
+    return max(present) if present else 1.0
+
+
+class _ChartBuilder:
+    """Rows of bars, one row per stage, with the figures at the right and the stage's name above."""
+
+    def __init__(self, chart_id: str, caption: str, alt_template: str) -> None:
+        self.id, self.caption = chart_id, caption
+        self.alt = alt_template.format(caption=caption)
+        self.bars: list[dict[str, str]] = []
+        self.marks: list[dict[str, str]] = []
+        self.labels: list[dict[str, str]] = []
+        self.rows = 0
+        self.plot = WIDTH - VALUES
+
+    def row(self, name: str, figures: str) -> float:
+        """Start a stage's row; returns its top."""
+        top = float(self.rows * ROW)
+        self.rows += 1
+        self.labels.append({"x": "0", "y": _f(top + NAME_Y), "text": _short(name), "anchor": "start"})
+        self.labels.append({"x": str(WIDTH), "y": _f(top + BAR_Y + 14), "text": figures, "anchor": "end"})
+        return top
+
+    def bar(self, cls: str, top: float, value: float | None, scale: float, height: float = 18,
+            offset: float = 0) -> None:
+        if value is None:  # no data: no bar at all, and the figures at the right say so
+            return
+        # A figure of 0 still draws a hairline, so that it looks different from no data.
+        width = max(1.5, max(0.0, min(1.0, value / scale)) * self.plot)
+        self.bars.append({"class": cls, "x": "1", "y": _f(top + BAR_Y + offset), "width": _f(width),
+                          "height": _f(height)})
+
+    def mark(self, top: float, value: float | None, scale: float) -> None:
+        if value is None:
+            return
+        x = 1 + max(0.0, min(1.0, value / scale)) * self.plot
+        self.marks.append({"x": _f(x), "y1": _f(top + BAR_Y - 4), "y2": _f(top + BAR_Y + 26)})
+
+    def chart(self, legend: list[tuple[str, str]], table: Table) -> Chart:
+        return Chart(self.id, self.caption, self.alt, max(self.rows, 1) * ROW, self.bars, self.marks, self.labels,
+                     legend, table)
+
+
+def _funnel(report: HealthReport, w: _Words) -> Chart:
+    L = w.L
+    c = _ChartBuilder("funnel", L["health_funnel_caption"], L["health_chart_alt"])
+    scale = _scale([s.reached for s in report.stages])
+    rows = []
+    for s in report.stages:
+        top = c.row(s.name, f"{w.number(s.reached)} · {w.pct(s.conversion)} →")
+        c.bar("pb-bar", top, s.reached, scale)
+        rows.append([s.name, w.number(s.reached), w.number(s.converted), w.pct(s.conversion)])
+    head = [L["health_col_stage"], L["health_col_reached"], L["health_col_converted"], L["health_col_conversion"]]
+    legend = [("pb-sw-bar", L["health_legend_reached"]), ("pb-sw-text", f"→ {L['health_legend_conversion']}")]
+    return c.chart(legend, Table(head, rows))
+
+
+def _days(report: HealthReport, w: _Words) -> Chart:
+    L = w.L
+    c = _ChartBuilder("days", L["health_days_caption"], L["health_chart_alt"])
+    scale = _scale([v for s in report.stages for v in (s.median_days, s.p90_days, s.max_days)])
+    rows = []
+    for s in report.stages:
+        top = c.row(s.name, f"{w.number(s.median_days)} · {w.number(s.p90_days)}")
+        c.bar("pb-bar", top, s.median_days, scale, height=10)
+        c.bar("pb-bar-outline", top, s.p90_days, scale, height=10, offset=13)
+        c.mark(top, s.max_days, scale)
+        rows.append([s.name, w.number(s.median_days), w.number(s.p90_days), w.limit(s.max_days)])
+    head = [L["health_col_stage"], L["health_col_median"], L["health_col_p90"], L["health_col_limit"]]
+    legend = [("pb-sw-bar", L["health_legend_median"]), ("pb-sw-outline", L["health_legend_p90"]),
+              ("pb-sw-mark", L["health_legend_limit"])]
+    return c.chart(legend, Table(head, rows))
+
+
+def _win_rates(report: HealthReport, w: _Words) -> Chart:
+    L = w.L
+    c = _ChartBuilder("win-rate", L["health_win_rates_caption"], L["health_chart_alt"])
+    rows = []
+    for s in report.stages:
+        top = c.row(s.name, f"{w.pct(s.win_rate)} · {w.percent(s.probability)}")
+        c.bar("pb-bar", top, s.win_rate, 1.0)
+        c.mark(top, None if s.probability is None else s.probability / 100, 1.0)
+        rows.append([s.name, w.pct(s.win_rate), w.percent(s.probability)])
+    head = [L["health_col_stage"], L["health_col_win_rate"], L["health_col_probability"]]
+    legend = [("pb-sw-bar", L["health_legend_win_rate"]), ("pb-sw-mark", L["health_legend_probability"])]
+    return c.chart(legend, Table(head, rows))
+
+
+def _open(report: HealthReport, w: _Words) -> Chart:
+    L = w.L
+    c = _ChartBuilder("open", L["health_open_caption"], L["health_chart_alt"])
+    scale = _scale([s.open for s in report.stages])
+    rows = []
+    for s in report.stages:
+        top = c.row(s.name, f"{w.number(s.open)} · {w.number(s.stalled)}")
+        c.bar("pb-bar", top, s.open, scale, height=10)
+        c.bar("pb-warn", top, s.stalled, scale, height=10, offset=13)
+        rows.append([s.name, w.number(s.open), w.number(s.stalled), w.limit(s.max_days)])
+    head = [L["health_col_stage"], L["health_col_open"], L["health_col_stalled"], L["health_col_limit"]]
+    legend = [("pb-sw-bar", L["health_legend_open"]), ("pb-sw-warn", L["health_legend_stalled"])]
+    return c.chart(legend, Table(head, rows))
+
+
+def findings(report: HealthReport, labels: Mapping[str, str], language: str) -> tuple[list[dict[str, str]], str | None]:
+    """Where the deals disagree with the playbook, in plain words with the suggested value; or why
+    nothing is said (too few closed deals, or nothing to say)."""
+    w = _Words(labels, language)
+    closed = report.totals.won + report.totals.lost
+    if closed < CLOSED_DEALS_TO_JUDGE:
+        return [], labels["health_findings_few"].format(closed=w.number(closed))
+    found = [{"stage": s.name, "text": " ".join(said)} for s in report.stages if (said := _stage_findings(s, w))]
+    return found, (None if found else labels["health_findings_none"])
+
+
+def _stage_findings(s: StageHealth, w: _Words) -> list[str]:
+    said = []
+    # Rounded: 0.45 * 100 is 45.00000000000001, and a gap of exactly 15 points is not "more than 15".
+    if (s.win_rate is not None and s.probability is not None
+            and round(abs(s.win_rate * 100 - s.probability), 6) > WIN_RATE_GAP * 100):
+        said.append(w.L["health_finding_win_rate"].format(
+            rate=w.pct(s.win_rate), probability=w.percent(s.probability),
+            suggested=f"{format_number(s.win_rate * 100, 0, w.language)}%"))
+    if s.p90_days is not None and s.max_days is not None and s.p90_days > s.max_days:
+        said.append(w.L["health_finding_days"].format(
+            p90=w.number(s.p90_days), limit=s.max_days, suggested=math.ceil(round(s.p90_days, 6))))
+    return said
+
+
+def _totals(report: HealthReport, w: _Words) -> list[tuple[str, str]]:
+    L, t = w.L, report.totals
+
+    def money(value: float) -> str:
+        return f"{format_number(value, 2, w.language)}{' ' + t.currency if t.currency else ''}"
+
+    # Why an amount is missing (several currencies, no amount column) is a warning of the build's.
+    amounts_missing = L["health_none"]
+    rows = [
+        (L["health_deals_total"], L["health_deals_split"].format(
+            deals=w.number(t.deals), open=w.number(t.open), won=w.number(t.won), lost=w.number(t.lost))),
+        (L["health_win_rate"], w.pct(t.win_rate)),
+        (L["health_avg_won"], amounts_missing if t.avg_won_amount is None else money(t.avg_won_amount)),
+        (L["health_cycle"], L["health_cycle_text"].format(mean=w.number(t.mean_cycle_days),
+                                                          median=w.number(t.median_cycle_days))),
+        (L["health_velocity"], amounts_missing if t.velocity_per_day is None
+         else L["health_velocity_text"].format(value=money(t.velocity_per_day))),
+    ]
+    return rows
+
+
+def _stalled(report: HealthReport, w: _Words) -> Table | None:
+    if not report.stalled_deals:
+        return None
+    rows = []
+    for s in report.stages:
+        listed = [d for d in report.stalled_deals if d.stage_id == s.id]
+        rows += [[s.name, d.name or d.deal_id, w.number(d.days)] for d in listed]
+        if listed and s.stalled is not None and s.stalled > len(listed):  # the report lists the longest only
+            rows.append([s.name, w.L["health_stalled_more"].format(count=w.number(s.stalled - len(listed))), ""])
+    return Table([w.L["health_col_stage"], w.L["health_col_deal"], w.L["health_col_days"]], rows)
+
+
+def health_page(report: HealthReport, labels: Mapping[str, str], language: str) -> HealthPage:
+    """The page's view model: words and figures in ``language``, and the charts' geometry."""
+    w = _Words(labels, language)
+    src = report.source
+    fmt = FORMAT_NAMES.get(src.format, src.format)
+    found, none = findings(report, labels, language)
+    charts: list[tuple[str, str, Callable[[HealthReport, _Words], Chart]]] = []
+    if report.has_history:
+        charts += [("funnel", labels["health_funnel"], _funnel), ("days", labels["health_days"], _days),
+                   ("win-rate", labels["health_win_rates"], _win_rates)]
+    charts.append(("open", labels["health_open"], _open))
+    return HealthPage(
+        sample=report.sample,
+        source=labels["health_source_text"].format(file=src.file, format=fmt, deals=w.number(src.deals),
+                                                   rows=w.number(src.rows)),
+        as_of=w.as_of(report),
+        skipped_rows=w.number(src.skipped_rows) if src.skipped_rows else None,
+        history_note=None if report.has_history else labels["health_no_history"].format(format=fmt),
+        findings=found,
+        findings_none=none,
+        totals=_totals(report, w),
+        charts=[(anchor, heading, build(report, w)) for anchor, heading, build in charts],
+        stalled=_stalled(report, w),
+        stalled_note=labels["health_stalled_intro"],
+    )
+
+
+def stage_panel(report: HealthReport, stage_id: str, labels: Mapping[str, str], language: str) -> dict[str, Any] | None:
+    """The short panel on a stage's page: its own figures. None for a stage the report has no row for
+    (a closed stage)."""
+    s = next((s for s in report.stages if s.id == stage_id), None)
+    if s is None:
+        return None
+    w, L = _Words(labels, language), labels
+    rows = []
+    if report.has_history:
+        rows.append((L["health_panel_reached"], L["health_panel_reached_text"].format(
+            reached=w.number(s.reached), conversion=w.pct(s.conversion))))
+        rows.append((L["health_panel_days"], L["health_panel_days_text"].format(
+            median=w.number(s.median_days), p90=w.number(s.p90_days), limit=w.limit(s.max_days))))
+    rows.append((L["health_panel_open"], L["health_panel_open_text"].format(open=w.number(s.open),
+                                                                          stalled=w.number(s.stalled))))
+    if report.has_history:
+        rows.append((L["health_panel_win_rate"], L["health_panel_win_rate_text"].format(
+            rate=w.pct(s.win_rate), probability=w.percent(s.probability))))
+    return {"rows": rows, "as_of": w.as_of(report), "sample": report.sample}
