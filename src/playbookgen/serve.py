@@ -64,8 +64,8 @@ def render_into(root: Path, work: Path) -> list[Path]:
     cache = template_cache()
     static, _ = static_files(project, pdfs=False, cache=cache)  # PDFs are slow; the preview links the HTML sheets
     site = render_project(project, static, cache)
-    changed = write_work_folder(work, site.files, static, theme=site.theme_files)
-    wanted = {work / name for name in site.files} | {work / "docs" / name for name in static}
+    changed = write_work_folder(work, site.files, static, theme={**site.theme_files, **site.assets})
+    wanted = {work / name for name in [*site.files, *site.assets]} | {work / "docs" / name for name in static}
     for path in sorted((work / "docs").rglob("*")):
         if path.is_file() and path not in wanted:
             path.unlink()

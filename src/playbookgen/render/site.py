@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Collection
 
 import jinja2
@@ -20,9 +20,10 @@ from ..errors import Diagnostic, ValidationFailed, error
 from ..i18n import labels as labels_for
 from ..model import Guide, Project, Stage
 from ..templating import escape_markdown, make_environment, render_template, safe_url
-from .config import site_config
+from .config import TEAM_CONFIG, TeamFile, site_config
 
-__all__ = ["SiteFiles", "render_site", "with_team_theme", "page_path", "checklist_path", "sanitize_guide", "slugify"]
+__all__ = ["SiteFiles", "render_site", "with_team_files", "with_team_theme", "page_path", "checklist_path",
+           "sanitize_guide", "slugify"]
 
 # Material's offline plugin would load this Web Worker shim from a CDN; we ship it (engines/vendor/).
 WORKER_SHIM = "assets/javascripts/iframe-worker.js"
@@ -44,13 +45,15 @@ class SiteFiles:
 
     ``team_theme`` is the team's own theme folder (mkdocs.yml's ``theme.custom_dir``, relative to
     the project), still to be read and joined beneath ours with :func:`with_team_theme`;
-    ``theme_files`` then holds its files.
+    ``theme_files`` then holds its files. ``assets`` holds the files the team's mkdocs.yml names
+    (logo, favicon, stylesheets, scripts), by work-folder path: see :func:`with_team_files`.
     """
 
     files: dict[str, str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     team_theme: str | None = None
     theme_files: dict[str, bytes] = field(default_factory=dict)
+    assets: dict[str, bytes] = field(default_factory=dict)
 
 
 def slugify(text: str) -> str:
@@ -327,6 +330,25 @@ def render_site(project: Project, team_config: str | None = None, static: Collec
     return SiteFiles(files, notes, team_theme)
 
 
+def with_team_files(site: SiteFiles, found: list[tuple[TeamFile, bytes]], static: Collection[str]) -> SiteFiles:
+    """The files the team's mkdocs.yml names, put into the docs folder where the engine looks for them.
+
+    ``static`` lists the docs files made outside this module (the checklists): a team file may not
+    take the place of one of those or of a page.
+    """
+    assets, problems = {}, []
+    for ref, data in found:
+        target = f"{DOCS_DIR}/{ref.path}"
+        if target in site.files or ref.path in static:
+            problems.append(error(TEAM_CONFIG, ref.line, ref.column, "mkdocs-file",
+                                  f"{ref.setting}: '{ref.path}' is the name of a file playbookgen makes; "
+                                  "move your file to another folder, such as assets/"))
+        assets[target] = data
+    if problems:
+        raise ValidationFailed(problems)
+    return replace(site, assets=assets)
+
+
 # The team's main.html must extend the theme's base.html; it is made to extend our fixes instead.
 _EXTENDS_BASE = re.compile(r"""\{%-?\s*extends\s+(["'])base\.html\1\s*-?%\}""")
 OUR_MAIN, TEAM_MAIN = f"{THEME_DIR}/main.html", f"{THEME_DIR}/playbookgen-team.html"
@@ -349,7 +371,7 @@ def with_team_theme(site: SiteFiles, team: dict[str, bytes], label: str) -> Site
             files[OUR_MAIN] = files[OUR_MAIN].replace(_OUR_PARENT, '{% extends "playbookgen-team.html" %}', 1)
         elif target not in files:
             theme[target] = data
-    return SiteFiles(files, site.diagnostics, site.team_theme, theme)
+    return replace(site, files=files, theme_files=theme)
 
 
 def _chained_main(data: bytes, file: str) -> str:
