@@ -19,7 +19,7 @@ from ..engines.layout import DOCS_DIR, THEME_DIR
 from ..errors import Diagnostic, ValidationFailed, error
 from ..i18n import labels as labels_for
 from ..model import Guide, Project, Stage
-from ..templating import escape_markdown, make_environment, render_template, safe_url
+from ..templating import escape_markdown, make_environment, render_markdown, render_template, safe_url
 from .config import TEAM_CONFIG, TeamFile, site_config
 
 __all__ = ["SiteFiles", "render_site", "with_team_files", "with_team_theme", "page_path", "checklist_path",
@@ -157,6 +157,40 @@ def _guide_page(guide: Guide) -> str:
     return f"# {escape_markdown(guide.title)}\n\n{body}".rstrip("\n") + "\n"
 
 
+# --- the home page's description: its headings become the page's own, for anchors and the contents -
+
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+
+
+def description_sections(markdown: str | None) -> list[dict[str, Any]]:
+    """The description split at its headings: [{heading, marks, html}], each body rendered safely.
+
+    The engine gives a heading an anchor and a place in the table of contents only when it is a
+    Markdown heading of the page, not HTML inside it; so headings are lifted out as escaped text
+    (``marks``: the ``#``s, the description's top level made the page's second) and only the text
+    between them goes through the safe Markdown renderer. Headings inside code fences stay code.
+    """
+    if not markdown:
+        return []
+    sections: list[tuple[int, str | None, list[str]]] = [(0, None, [])]
+    fence: str | None = None
+    for line in markdown.replace("\r\n", "\n").split("\n"):
+        opening = _FENCE.match(line)
+        heading = _ATX_HEADING.match(line) if fence is None else None
+        if fence is None and opening:
+            fence = opening.group(1)[0] * len(opening.group(1))
+        elif fence is not None and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+            fence = None
+        if heading and heading.group(2).strip():
+            sections.append((len(heading.group(1)), heading.group(2).strip(), []))
+        else:
+            sections[-1][2].append(line)
+    top = min((level for level, heading, _ in sections if heading is not None), default=2)
+    return [{"heading": heading, "marks": Markup("#" * min(6, level - top + 2)) if heading is not None else None,
+             "html": render_markdown("\n".join(lines).strip("\n"))}
+            for level, heading, lines in sections if heading is not None or "".join(lines).strip()]
+
+
 # --- view models: the links and anchors templates print ------------------------------------------
 
 
@@ -202,7 +236,8 @@ class _Renderer:
     def home(self) -> None:
         page = page_path("index")
         self.render(page, "index.md.j2", playbook=self.project.playbook, stages=_stage_links(self.project, page),
-                    start_href=_href(page, page_path("start-here")))
+                    start_href=_href(page, page_path("start-here")),
+                    description=description_sections(self.project.playbook.description))
 
     def start_here(self) -> None:
         page = page_path("start-here")
