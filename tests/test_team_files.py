@@ -119,3 +119,16 @@ def test_the_site_folder_may_not_be_the_site_root_folder(make_project) -> None:
     result = run_cli("build", root, "--no-pdf", "--site-dir", Path(root, "site-root"))
     assert result.exit_code == 2 and "is inside site-root/" in result.stderr
     assert (root / "site-root/CNAME").read_text() == "x\n"
+
+
+def test_a_file_the_team_theme_folder_brings_is_found_there(make_project) -> None:
+    root = make_project({"mkdocs.yml": "theme:\n  custom_dir: theme\nextra_javascript: [js/team.js]\n",
+                         "theme/js/team.js": "window.team = 1;\n"})
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 0, result.stderr
+    assert (root / "site/js/team.js").read_text() == "window.team = 1;\n"
+    (root / "theme/js/team.js").unlink()
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 1
+    assert "extra_javascript: there is no file js/team.js in the project folder (nor in the theme folder theme/)" \
+        in result.stderr

@@ -122,7 +122,8 @@ def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCa
     team_text = team.read_text(encoding="utf-8") if team.is_file() else None
     site = render_site(project, team_config=team_text, static=static.keys(), cache=cache)
     if team_text is not None:  # the logo, favicon, stylesheets and scripts it names
-        site = with_team_files(site, read_team_files(project.root, team_files(team_text)), static.keys())
+        found = read_team_files(project.root, team_files(team_text), site.team_theme)
+        site = with_team_files(site, found, static.keys())
     if site.team_theme is None:
         return site
     return with_team_theme(site, read_theme_folder(project.root, site.team_theme), site.team_theme)

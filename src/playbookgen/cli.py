@@ -239,7 +239,11 @@ def serve(directory: str, dev_addr: str, engine: str) -> None:
     """Preview the site from DIR, rebuilt whenever a YAML file, template or guide changes."""
     from .serve import serve_project
 
-    serve_project(project_dir(directory), dev_addr=dev_addr)
+    def say(message: str) -> None:
+        click.echo(f"playbookgen: {message}", err=True)
+
+    serve_project(project_dir(directory), dev_addr=dev_addr, say=say,
+                  fmt=lambda diagnostics: format_diagnostics(diagnostics, "text"))
 
 
 @main.group()

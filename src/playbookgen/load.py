@@ -183,18 +183,25 @@ def read_theme_folder(root: Path, name: str) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def read_team_files(root: Path, files: list[TeamFile]) -> list[tuple[TeamFile, bytes]]:
-    """The bytes of each file the team's mkdocs.yml names; every missing one is an error at its line."""
+def read_team_files(root: Path, files: list[TeamFile], theme_dir: str | None = None) -> list[tuple[TeamFile, bytes]]:
+    """The bytes of each file the team's mkdocs.yml names; every missing one is an error at its line.
+
+    A file that is not in the project but in the team's theme folder (``theme_dir``, theme.custom_dir)
+    is left out: the theme brings it into the site already, as MkDocs does.
+    """
     found, problems = [], []
     for ref in files:
         path = root / ref.path
+        if not path.exists() and theme_dir is not None and (root / theme_dir / ref.path).is_file():
+            continue
         try:
             found.append((ref, path.read_bytes()))
             continue
         except IsADirectoryError:
             why = f"{ref.path} is a folder, not a file"
         except FileNotFoundError:
-            why = f"there is no file {ref.path} in the project folder"
+            where = f" (nor in the theme folder {theme_dir}/)" if theme_dir else ""
+            why = f"there is no file {ref.path} in the project folder{where}"
         except OSError as exc:
             why = f"{ref.path} cannot be read: {exc.strerror or exc}"
         problems.append(error("mkdocs.yml", ref.line, ref.column, "mkdocs-file",
