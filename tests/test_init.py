@@ -189,3 +189,31 @@ def test_every_starter_carries_the_toolkit_and_talks_only_about_its_own_stages(
     for path in sorted((tmp_path / "playbook/guides").glob("*.md")):
         text = path.read_text(encoding="utf-8").casefold()
         assert "siedem kluczowych" not in text and "seven key stages" not in text, path.name
+
+
+def test_init_writes_a_ready_github_actions_workflow(tmp_path: Path) -> None:
+    from playbookgen import __version__
+
+    result = run_cli("init", tmp_path, "--starter", "minimal-4", "--language", "en")
+    assert result.exit_code == 0 and "created .github/workflows/playbook.yml" in result.stdout
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/playbook.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    assert workflow["env"]["PLAYBOOKGEN"] == f"playbookgen[pdf]=={__version__}"
+    jobs = workflow["jobs"]
+
+    def commands(job: str) -> list[str]:
+        return [step.get("run", step.get("uses", "")) for step in jobs[job]["steps"]]
+
+    assert jobs["validate"]["if"] == "github.event_name == 'pull_request'"
+    assert "playbookgen validate --format github" in commands("validate")
+    assert jobs["build"]["if"] == "github.event_name != 'pull_request'"
+    build = commands("build")
+    assert build.index('python -m pip install "$PLAYBOOKGEN"') < build.index("playbookgen build --site-dir _site")
+    upload = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "_site"
+    assert jobs["deploy"]["needs"] == "build" and commands("deploy")[0].startswith("actions/deploy-pages@")
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert workflow["permissions"] == {"contents": "read"}  # the build job cannot publish by itself
+    # What the pull-request job runs works on the new project as it is.
+    assert run_cli("validate", tmp_path, "--format", "github").exit_code == 0

@@ -18,10 +18,10 @@ from .engines import ENGINES, run_engine, start_worker, stop_worker
 from .engines.layout import DOCS_DIR
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
-from .load import read_theme_folder
+from .load import SITE_ROOT_DIR, read_site_root, read_team_files, read_theme_folder
 from .model import Project
-from .render.config import TEAM_CONFIG
-from .render.site import SiteFiles, render_site, with_team_theme
+from .render.config import TEAM_CONFIG, team_files
+from .render.site import SiteFiles, render_site, with_team_files, with_team_theme
 from .template_cache import template_cache
 from .validate import load_project
 from .write import (check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker,
@@ -30,8 +30,8 @@ from .write import (check_replaceable, make_staging, remove_tree, swap_folder, w
 if TYPE_CHECKING:
     from .health import HealthReport
 
-__all__ = ["BuildResult", "DealsOptions", "SITE_MARKER", "analyse_deals", "build_site", "render_project",
-           "static_files", "write_work_folder"]
+__all__ = ["BuildResult", "DealsOptions", "SITE_MARKER", "add_site_root", "analyse_deals", "build_site",
+           "render_project", "static_files", "write_work_folder"]
 
 SITE_MARKER = ".playbookgen-site"
 # Pages made by other modules (the checklists) are checked by their own tests, and may link to PDFs
@@ -82,13 +82,15 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: 
     static, notes = static_files(project, pdfs=pdfs, cache=cache)  # printable checklists
     notes += health.notes if health else []
     site = render_project(project, static, cache, health)  # render (pure)
+    site_root = read_site_root(project.root)  # CNAME, robots.txt, downloads: copied as they are
     diagnostics += site.diagnostics
     if strict and site.diagnostics:  # mkdocs.yml settings we set aside
         raise ValidationFailed(diagnostics)
     staging = make_staging(out)
     try:
-        write_work_folder(staging, site.files, static, fresh=True, theme=site.theme_files)  # write
+        write_work_folder(staging, site.files, static, fresh=True, theme={**site.theme_files, **site.assets})  # write
         result = run_engine(staging, staging / "site", engine=engine, strict=strict, epoch=project.last_changed)
+        add_site_root(staging / "site", site_root)
         diagnostics += _link_diagnostics(project, check_site_links(staging / "site", skip=OTHERS_PAGES), strict)
         diagnostics += [warning(f"<{engine}>", 1, 1, "engine-warning", w) for w in result.warnings]
         write_marker(staging / "site", SITE_MARKER, MARKER_NOTE)
@@ -104,7 +106,26 @@ def _check_target(root: Path, out: Path, engine: str) -> None:
         raise UserError(f"unknown engine '{engine}': choose one of {', '.join(ENGINES)}")
     if out == root or out in root.parents:
         raise UserError(f"the site folder {out} would replace the playbook itself; choose another with --site-dir")
-    check_replaceable(out, SITE_MARKER)
+    if out == root / SITE_ROOT_DIR or root / SITE_ROOT_DIR in out.parents:
+        raise UserError(f"the site folder {out} is inside {SITE_ROOT_DIR}/, whose files are copied into the site; "
+                        "choose another with --site-dir")
+    check_replaceable(out, SITE_MARKER, hint=SITE_ROOT_HINT)
+
+
+# Said when the site folder holds a file someone put there by hand: most often a CNAME or robots.txt.
+SITE_ROOT_HINT = (f"files the published site needs at its top (CNAME, robots.txt, .nojekyll, downloads) belong in "
+                  f"the project's {SITE_ROOT_DIR}/ folder: every build copies them into the site")
+
+
+def add_site_root(site: Path, files: dict[str, bytes]) -> None:
+    """Copy the project's site-root/ files into the built site; one that would replace a built file is an error."""
+    clashes = [error(f"{SITE_ROOT_DIR}/{name}", 1, 1, "site-root-clash",
+                     f"{SITE_ROOT_DIR}/{name} has the name of a file the build makes; rename or move it")
+               for name in sorted(files) if (site / name).exists()]
+    if clashes:
+        raise ValidationFailed(clashes)
+    for name, data in sorted(files.items()):
+        write_new_file(site / name, data)
 
 
 def static_files(project: Project, *, pdfs: bool = True,
@@ -134,6 +155,9 @@ def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCa
     team = project.root / TEAM_CONFIG
     team_text = team.read_text(encoding="utf-8") if team.is_file() else None
     site = render_site(project, team_config=team_text, static=static.keys(), cache=cache, health=health)
+    if team_text is not None:  # the logo, favicon, stylesheets and scripts it names
+        found = read_team_files(project.root, team_files(team_text), site.team_theme)
+        site = with_team_files(site, found, static.keys())
     if site.team_theme is None:
         return site
     return with_team_theme(site, read_theme_folder(project.root, site.team_theme), site.team_theme)

@@ -261,7 +261,53 @@ def serve(directory: str, dev_addr: str, engine: str) -> None:
     """Preview the site from DIR, rebuilt whenever a YAML file, template or guide changes."""
     from .serve import serve_project
 
-    serve_project(project_dir(directory), dev_addr=dev_addr)
+    def say(message: str) -> None:
+        click.echo(f"playbookgen: {message}", err=True)
+
+    serve_project(project_dir(directory), dev_addr=dev_addr, say=say,
+                  fmt=lambda diagnostics: format_diagnostics(diagnostics, "text"))
+
+
+@main.group()
+def templates() -> None:
+    """The templates pages and checklists are made from: list them, copy one into your project to edit."""
+
+
+@templates.command("list")
+@DIR_ARGUMENT
+@handle_errors
+def templates_list(directory: str) -> None:
+    """Show playbookgen's templates, and which of them the project in DIR overrides."""
+    from .team_templates import list_templates
+
+    entries = list_templates(project_dir(directory))
+    width = max(len(e.name) for e in entries)
+    for entry in entries:
+        if not entry.ours:
+            note = f"templates/{entry.name}: not one of ours, used only where your templates include it"
+        elif entry.overridden:
+            note = f"overridden by templates/{entry.name}"
+        else:
+            note = ""
+        click.echo(f"{entry.name:<{width}}  {note}".rstrip())
+    overridden = sum(e.overridden and e.ours for e in entries)
+    click.echo(f"{overridden} of {sum(e.ours for e in entries)} overridden; "
+               "copy one to edit it: playbookgen templates copy NAME")
+
+
+@templates.command("copy")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@click.option("-C", "--dir", "directory", default=".", show_default=True, metavar="DIR",
+              help="The playbook project to copy the templates into.")
+@click.option("--force", is_flag=True, help="Replace templates the project already has with ours.")
+@handle_errors
+def templates_copy(names: tuple[str, ...], directory: str, force: bool) -> None:
+    """Copy playbookgen's templates NAME... into DIR/templates/, where editing them changes the site."""
+    from .team_templates import copy_templates
+
+    root = project_dir(directory)
+    for path in copy_templates(root, list(names), force=force):
+        click.echo(f"copied {path.relative_to(root).as_posix()}")
 
 
 @main.command()

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 __all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "CLOSED_STAGE_NAMES",
-           "CRM_GUIDANCE_HEADING", "format_number"]
+           "CRM_GUIDANCE_HEADING", "format_number", "PREVIEW_LABELS", "preview_labels"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -423,3 +423,30 @@ def format_date(epoch: int, language: str) -> str:
     """The day of ``epoch`` (UTC) as a reader of ``language`` writes it: '27 listopada 2026'."""
     day = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).date()
     return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+
+
+# The preview's problem box (`playbookgen serve`, render/preview.py). The diagnostics themselves stay
+# as the terminal prints them, so what the page says can be searched for in the docs.
+PREVIEW_LABELS: dict[str, dict[str, str]] = {
+    "pl": {
+        "stale_title": "Podgląd nie jest aktualny",
+        "stale_text": "Playbook ma błędy, więc widać ostatnią poprawną wersję. Popraw plik i zapisz: "
+                      "ta ramka zniknie sama.",
+        "warnings_title": "Playbook jest zbudowany, ale są ostrzeżenia",
+        "count": "Błędy: {errors}, ostrzeżenia: {warnings}",
+        "show": "Pokaż szczegóły",
+    },
+    "en": {
+        "stale_title": "This preview is out of date",
+        "stale_text": "The playbook has errors, so you see the last good version. Fix the file and save it: "
+                      "this box goes away by itself.",
+        "warnings_title": "The playbook is built, with warnings",
+        "count": "Errors: {errors}, warnings: {warnings}",
+        "show": "Show details",
+    },
+}
+
+
+def preview_labels(language: str) -> Mapping[str, str]:
+    """The preview problem box's words for ``language``; English for anything else."""
+    return PREVIEW_LABELS.get(language, PREVIEW_LABELS["en"])

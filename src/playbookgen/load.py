@@ -12,6 +12,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -19,9 +20,15 @@ from . import model
 from ._yaml import MAX_BYTES, Document, load_yaml_file
 from .errors import Diagnostic, ValidationFailed, error, warning
 
-__all__ = ["FileKind", "FILE_KINDS", "Sources", "RawGuide", "read_sources", "source_date_epoch"]
+if TYPE_CHECKING:
+    from .render.config import TeamFile
+
+__all__ = ["FileKind", "FILE_KINDS", "SITE_ROOT_DIR", "Sources", "RawGuide", "read_sources", "read_site_root",
+           "read_team_files", "source_date_epoch"]
 
 PLAYBOOK_DIR = "playbook"
+# Files copied as they are to the top of the built site: CNAME, robots.txt, .nojekyll, downloads.
+SITE_ROOT_DIR = "site-root"
 STAGES_DIR = "stages"
 GUIDES_DIR = "playbook/guides"
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -183,3 +190,47 @@ def read_theme_folder(root: Path, name: str) -> dict[str, bytes]:
         raise ValidationFailed([error("mkdocs.yml", 1, 1, "mkdocs-custom-dir",
                                       f"theme.custom_dir '{name}' is not a folder in the project")])
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def read_team_files(root: Path, files: list[TeamFile], theme_dir: str | None = None) -> list[tuple[TeamFile, bytes]]:
+    """The bytes of each file the team's mkdocs.yml names; every missing one is an error at its line.
+
+    A file that is not in the project but in the team's theme folder (``theme_dir``, theme.custom_dir)
+    is left out: the theme brings it into the site already, as MkDocs does.
+    """
+    found, problems = [], []
+    for ref in files:
+        path = root / ref.path
+        if not path.exists() and theme_dir is not None and (root / theme_dir / ref.path).is_file():
+            continue
+        try:
+            found.append((ref, path.read_bytes()))
+            continue
+        except IsADirectoryError:
+            why = f"{ref.path} is a folder, not a file"
+        except FileNotFoundError:
+            where = f" (nor in the theme folder {theme_dir}/)" if theme_dir else ""
+            why = f"there is no file {ref.path} in the project folder{where}"
+        except OSError as exc:
+            why = f"{ref.path} cannot be read: {exc.strerror or exc}"
+        problems.append(error("mkdocs.yml", ref.line, ref.column, "mkdocs-file",
+                              f"{ref.setting}: {why} (paths in mkdocs.yml are relative to the folder that holds it)"))
+    if problems:
+        raise ValidationFailed(problems)
+    return found
+
+
+def read_site_root(root: Path) -> dict[str, bytes]:
+    """Every file of the project's site-root/ folder, by path relative to it (empty when there is none)."""
+    folder = root / SITE_ROOT_DIR
+    if not folder.is_dir():
+        return {}
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            try:
+                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+            except OSError as exc:
+                raise ValidationFailed([error(_relative(root, path), 1, 1, "file-unreadable",
+                                              f"cannot read the file: {exc.strerror or exc}")]) from exc
+    return files

@@ -3,29 +3,40 @@
 A thin adapter: we render the docs into a private work folder and let MkDocs' own dev server watch
 that folder. A small thread polls the project's inputs (YAML, templates, guides, mkdocs.yml) and
 re-renders; since unchanged files are not rewritten, MkDocs rebuilds only on a real change and
-never loops. No playbook logic runs inside MkDocs.
+never loops. No playbook logic runs inside MkDocs. While the playbook has problems, a box listing
+them (render/preview.py) is written beside the pages, and a serve-only hook puts it on every page.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from types import FrameType
 
 from .build import DealsOptions, analyse_deals, render_project, static_files, write_work_folder
-from .errors import PlaybookError, UserError, ValidationFailed
+from .errors import Diagnostic, PlaybookError, UserError, ValidationFailed
+from .render.preview import problems_box
 from .template_cache import template_cache
 from .validate import load_project
-from .write import remove_tree
+from .write import remove_tree, write_text_atomic
 
-__all__ = ["WATCHED", "serve_project", "snapshot", "render_into", "Watcher"]
+__all__ = ["WATCHED", "Preview", "Watcher", "render_into", "render_preview", "serve_project", "snapshot"]
 
 # What a team edits: the playbook's YAML and guides, its stages, its templates, its mkdocs.yml (and
 # the theme folder that names, if any).
 WATCHED = ("playbook", "stages", "templates", "mkdocs.yml")
 POLL_SECONDS = 0.5
+# What the command line gives serve: how to tell the user something, and how diagnostics are written
+# (cli.py's one formatting function: the terminal and the page show the same lines).
+Say = Callable[[str], None]
+Format = Callable[[list[Diagnostic]], str]
+# The problem box, in a folder of the work folder that the dev server watches (see the hook below).
+PROBLEMS_FILE = "preview/problems.html"
 
 Snapshot = dict[str, tuple[int, int]]
 
@@ -55,31 +66,47 @@ def snapshot(root: Path) -> Snapshot:
     return found
 
 
+@dataclass
+class Preview:
+    """One render into the work folder: the files that changed, the warnings, the playbook's language."""
+
+    changed: list[Path]
+    warnings: list[Diagnostic]
+    language: str
+
+
 def render_into(root: Path, work: Path) -> list[Path]:
+    """Load, validate and render the project into ``work``; the files that changed (see render_preview)."""
+    return render_preview(root, work).changed
+
+
+def render_preview(root: Path, work: Path) -> Preview:
     """Load, validate and render the project into ``work``; drop pages that no longer exist.
 
-    Returns the files that changed. Raises ValidationFailed when the playbook has errors.
+    Raises ValidationFailed when the playbook has errors.
     """
-    project, _ = load_project(root)
+    project, warnings = load_project(root)
     cache = template_cache()
     static, _ = static_files(project, pdfs=False, cache=cache)  # PDFs are slow; the preview links the HTML sheets
     health, _ = analyse_deals(project, DealsOptions())  # playbook.yml's deals: entry, when there is one
     site = render_project(project, static, cache, health)
-    changed = write_work_folder(work, site.files, static, theme=site.theme_files)
-    wanted = {work / name for name in site.files} | {work / "docs" / name for name in static}
+    changed = write_work_folder(work, site.files, static, theme={**site.theme_files, **site.assets})
+    wanted = {work / name for name in [*site.files, *site.assets]} | {work / "docs" / name for name in static}
     for path in sorted((work / "docs").rglob("*")):
         if path.is_file() and path not in wanted:
             path.unlink()
             changed.append(path)
-    return changed
+    return Preview(changed, warnings + site.diagnostics, project.playbook.language)
 
 
 class Watcher(threading.Thread):
-    """Polls the project and re-renders into the work folder on every change, reporting problems."""
+    """Polls the project and re-renders into the work folder on every change, reporting problems
+    in the terminal and in the problem box on every page."""
 
-    def __init__(self, root: Path, work: Path, report: Callable[[str], None]) -> None:
+    def __init__(self, root: Path, work: Path, say: Say, fmt: Format, language: str = "en") -> None:
         super().__init__(name="playbookgen-watcher", daemon=True)
-        self.root, self.work, self.report = root, work, report
+        self.root, self.work, self.say, self.fmt = root, work, say, fmt
+        self.language = language  # the last good render's: a broken playbook.yml has none
         self.stopped = threading.Event()
         self.seen = snapshot(root)
 
@@ -92,29 +119,43 @@ class Watcher(threading.Thread):
 
     def rerender(self) -> None:
         try:
-            changed = render_into(self.root, self.work)
+            result = render_preview(self.root, self.work)
         except ValidationFailed as exc:
-            self.report("\n".join(d.format() for d in exc.diagnostics) + "\nkeeping the last good preview")
+            self.show(exc.diagnostics)
+            self.say(self.fmt(exc.diagnostics) + "\nkeeping the last good preview")
         except PlaybookError as exc:
-            self.report(f"error: {exc}\nkeeping the last good preview")
+            self.show([], f"error: {exc}")
+            self.say(f"error: {exc}\nkeeping the last good preview")
         else:
-            self.report(f"re-rendered {len(changed)} file(s)" if changed else "no page changed")
+            self.language = result.language
+            self.show(result.warnings)
+            if result.warnings:
+                self.say(self.fmt(result.warnings))
+            self.say(f"re-rendered {len(result.changed)} file(s)" if result.changed else "no page changed")
+
+    def show(self, diagnostics: list[Diagnostic], failure: str | None = None) -> None:
+        """Write the problem box every page shows (empty when all is well); the dev server rebuilds on it.
+
+        ``failure``: an error that is not about a place in a file (it has no diagnostic).
+        """
+        errors = sum(d.is_error for d in diagnostics) + (failure is not None)
+        lines = self.fmt(diagnostics).splitlines() if diagnostics else [failure or ""]
+        box = problems_box(lines, errors, len(diagnostics) - errors + (failure is not None), self.language)
+        write_text_atomic(self.work / PROBLEMS_FILE, box)
 
     def stop(self) -> None:
         self.stopped.set()
 
 
-def _report(message: str) -> None:
-    print(f"playbookgen: {message}", file=sys.stderr, flush=True)
-
-
 # MkDocs' dev server builds its own theme environments on every rebuild; this hook, written into the
 # private work folder and named on the command line, hands them our template cache so a rebuild
 # does not compile the theme's templates again. It runs before the other plugins are configured
-# (Material's search plugin makes environments then). It is MkDocs' public hooks API, serve-only,
-# and never part of a built site's mkdocs.yml.
+# (Material's search plugin makes environments then). It also puts the problem box on every page
+# and has the server watch the box (and our theme folder, where a team's theme files are copied).
+# It is MkDocs' public hooks API, serve-only, and never part of a built site's mkdocs.yml.
 SERVE_HOOK = "playbookgen_serve_hook.py"
-_HOOK_SOURCE = '''"""Written by playbookgen serve: MkDocs' theme environments reuse compiled templates."""
+_HOOK_SOURCE = '''"""Written by playbookgen serve: MkDocs' theme environments reuse compiled templates, and
+every page shows the box of the playbook's problems while there are any."""
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -122,20 +163,37 @@ from mkdocs.plugins import event_priority
 from playbookgen.engines.mkdocs import cache_theme_templates
 from playbookgen.template_cache import template_cache
 
-_cache = template_cache(skip=(Path(__file__).resolve().parent,))
+_work = Path(__file__).resolve().parent
+_cache = template_cache(skip=(_work,))
+_problems = _work / "__PROBLEMS_FILE__"
 
 
 @event_priority(100)
 def on_config(config):
     cache_theme_templates(config.theme, _cache)
-'''
+
+
+def on_serve(server, config, builder):
+    server.watch(str(_problems.parent))
+    server.watch(str(_work / config.theme.custom_dir))
+    return server
+
+
+def on_post_page(output, page, config):
+    box = _problems.read_text(encoding="utf-8") if _problems.is_file() else ""
+    body = output.find("<body")
+    if not box or body < 0:
+        return output
+    at = output.find(">", body) + 1
+    return output[:at] + box + output[at:]
+'''.replace("__PROBLEMS_FILE__", PROBLEMS_FILE)
 
 
 def _hooks(work: Path) -> list[str]:
     """The generated config's hooks (a team's), then ours."""
     from .render.config import load_team_config
 
-    (work / SERVE_HOOK).write_text(_HOOK_SOURCE, encoding="utf-8")
+    write_text_atomic(work / SERVE_HOOK, _HOOK_SOURCE)
     theirs = load_team_config((work / "mkdocs.yml").read_text(encoding="utf-8")).get("hooks") or []
     return [str(work / hook) for hook in theirs] + [str(work / SERVE_HOOK)]
 
@@ -152,21 +210,37 @@ def _show_engine_log() -> None:
     logger.propagate = False
 
 
-def serve_project(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
-    """Serve a live preview of the playbook in ``root`` until interrupted."""
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # MkDocs' server stops and removes its folder on it; then we remove ours
+
+
+def serve_project(root: Path, dev_addr: str = "127.0.0.1:8000", *, say: Say, fmt: Format) -> None:
+    """Serve a live preview of the playbook in ``root`` until interrupted (Ctrl-C or SIGTERM).
+
+    ``say`` tells the user something and ``fmt`` writes diagnostics as text: both come from cli.py.
+    """
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort, ConfigurationError
 
     work = Path(tempfile.mkdtemp(prefix="playbookgen-serve-"))
-    watcher = Watcher(root, work, _report)
-    _show_engine_log()
+    # SIGTERM (a service manager, `kill`) would end the process without any clean-up.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
     try:
-        render_into(root, work)  # errors at start are reported like `build`'s
+        first = render_preview(root, work)  # errors at start are reported like `build`'s
+        watcher = Watcher(root, work, say, fmt, first.language)
+        watcher.show(first.warnings)
+        if first.warnings:
+            say(fmt(first.warnings))
+        _show_engine_log()
         watcher.start()
         try:
             mkdocs_serve(str(work / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, hooks=_hooks(work))
         except (Abort, ConfigurationError) as exc:
             raise UserError(f"cannot serve: {exc}") from exc
+        finally:
+            watcher.stop()
     finally:
-        watcher.stop()
         remove_tree(work)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -26,6 +26,9 @@ __all__ = ["STARTERS_DIR", "LOCALE_VARIABLES", "Starter", "available_starters", 
 STARTERS_DIR = Path(__file__).with_name("starters")
 MANIFEST = STARTERS_DIR / "starters.yml"
 SCHEMAS_DIR = "schemas"
+# A ready CI workflow: validate pull requests, publish main to GitHub Pages (docs/hosting.md).
+WORKFLOW = STARTERS_DIR / "github-actions.yml"
+WORKFLOW_PATH = ".github/workflows/playbook.yml"
 _LIST_ITEM = re.compile(r"^  - id: (?P<id>\S+)\s*$", re.MULTILINE)
 _STAGES_BLOCK = re.compile(r"^stages:[ \t]*\n(?:[ \t]+- .*\n)+", re.MULTILINE)
 
@@ -145,7 +148,15 @@ def compose(starter: str = "full", language: str = "pl") -> dict[str, bytes]:
         if f"playbook/{kind}.yml" in out:
             text = out[f"playbook/{kind}.yml"].decode("utf-8")
             out[f"playbook/{kind}.yml"] = _keep_items(text, kind, used).encode("utf-8")
+    out[WORKFLOW_PATH] = _workflow()
     return out
+
+
+def _workflow() -> bytes:
+    """The GitHub Actions workflow, installing the playbookgen version that wrote it."""
+    from . import __version__
+
+    return WORKFLOW.read_text(encoding="utf-8").replace("__VERSION__", __version__).encode("utf-8")
 
 
 def _schema_files() -> list[str]:

@@ -68,8 +68,11 @@ def foreign_files(folder: Path, marker: str) -> list[str]:
     return [name for name in _listing(folder) if name not in ours]
 
 
-def check_replaceable(folder: Path, marker: str, option: str = "--site-dir") -> None:
-    """Refuse (OutputRefused, exit 2) a folder that is a file, a link, or holds files we did not make."""
+def check_replaceable(folder: Path, marker: str, option: str = "--site-dir", hint: str = "") -> None:
+    """Refuse (OutputRefused, exit 2) a folder that is a file, a link, or holds files we did not make.
+
+    ``hint``: a sentence added to the refusal, saying where such files belong instead.
+    """
     from .errors import OutputRefused
 
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
@@ -83,7 +86,7 @@ def check_replaceable(folder: Path, marker: str, option: str = "--site-dir") -> 
             shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
             raise OutputRefused(
                 f"refusing to replace {folder}: it holds files playbookgen did not make ({shown}); "
-                f"choose an empty or new folder with {option}, or remove them"
+                f"choose an empty or new folder with {option}, or remove them" + (f". Note: {hint}" if hint else "")
             )
 
 

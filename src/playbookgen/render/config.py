@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import html
+import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -22,8 +24,8 @@ from ..glossary import glossary_forms
 if TYPE_CHECKING:
     from ..model import Project
 
-__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OURS_ONLY", "Tagged", "load_team_config",
-           "dump_config", "markdown_extension_names", "merge_config", "site_config", "team_theme_dir"]
+__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OURS_ONLY", "Tagged", "TeamFile", "load_team_config",
+           "dump_config", "markdown_extension_names", "merge_config", "site_config", "team_files", "team_theme_dir"]
 
 TEAM_CONFIG = "mkdocs.yml"
 # Keys the pipeline decides: the team's values would point the engine at the wrong pages or folders.
@@ -183,6 +185,79 @@ def team_theme_dir(team: Mapping[str, Any]) -> str | None:
         raise ValidationFailed([error(TEAM_CONFIG, 1, 1, "mkdocs-custom-dir",
                                       "theme.custom_dir must be a folder name, relative to the project")])
     return folder
+
+
+# --- Files the team's mkdocs.yml names: its logo, favicon, stylesheets and scripts ---------------------
+#
+# MkDocs reads these relative to its docs folder, which in a playbook project is ours (generated). A
+# team writes them relative to the project (`theme.logo: assets/logo.svg`), so each is read from
+# there, copied into the docs folder under the same path, and a missing one is an error at its line.
+
+TEAM_FILE_SETTINGS = ("theme.logo", "theme.favicon", "extra_css", "extra_javascript")
+_URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|//)")
+
+
+@dataclass(frozen=True)
+class TeamFile:
+    """One file named in the team's mkdocs.yml: its path as written and where it was written."""
+
+    path: str  # relative to the project folder, POSIX
+    setting: str  # 'theme.logo', 'extra_css', ...
+    line: int
+    column: int
+
+
+def _mapping_value(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node of ``key`` in a mapping node; None when absent or not a mapping."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key and isinstance(value_node, yaml.Node):
+            return value_node
+    return None
+
+
+def _file_nodes(root: yaml.Node | None) -> list[tuple[str, yaml.Node]]:
+    """(setting, node) of every value in the team's config that names a file."""
+    theme = _mapping_value(root, "theme")
+    found = [(f"theme.{key}", node) for key in ("logo", "favicon") if (node := _mapping_value(theme, key)) is not None]
+    for setting in ("extra_css", "extra_javascript"):
+        entries = _mapping_value(root, setting)
+        for entry in entries.value if isinstance(entries, yaml.SequenceNode) else []:
+            # MkDocs also takes `- path: x.mjs` with `type`/`defer`/`async` beside it.
+            node = _mapping_value(entry, "path") if isinstance(entry, yaml.MappingNode) else entry
+            if node is not None:
+                found.append((setting, node))
+    return found
+
+
+def team_files(text: str) -> list[TeamFile]:
+    """The local files the team's mkdocs.yml names (URLs and tagged values such as ``!ENV`` left alone).
+
+    A path leaving the project (``../x``, ``/etc/x``) is an error at its line: the site could not
+    carry it.
+    """
+    load_team_config(text)  # a file that cannot be read is reported once, as that
+    # Positions come from PyYAML's node tree under the tag-keeping loader: the playbook's own reader
+    # (_yaml.py) refuses tags, which a team's mkdocs.yml may well hold (!ENV, !!python/name:).
+    root = yaml.compose(text, Loader=_KeepTagsLoader)  # noqa: S506 - composes nodes only
+    files, problems = [], []
+    for setting, node in _file_nodes(root):
+        if not isinstance(node, yaml.ScalarNode) or not node.tag.startswith("tag:yaml.org,2002:"):
+            continue  # a tagged value (!ENV ...) is the engine's to resolve
+        value, line, column = str(node.value).strip(), node.start_mark.line + 1, node.start_mark.column + 1
+        if not value or _URL.match(value):
+            continue
+        normal = posixpath.normpath(value.replace("\\", "/"))
+        if value.startswith(("/", "\\")) or normal == ".." or normal.startswith("../"):
+            problems.append(error(TEAM_CONFIG, line, column, "mkdocs-file",
+                                  f"{setting} '{value}' must be a file inside the project folder, "
+                                  "written relative to it (such as assets/logo.svg), or a URL"))
+            continue
+        files.append(TeamFile(normal, setting, line, column))
+    if problems:
+        raise ValidationFailed(problems)
+    return files
 
 
 def _palette(labels: Mapping[str, str]) -> list[dict[str, Any]]:

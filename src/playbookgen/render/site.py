@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Collection
 
 import jinja2
@@ -20,14 +20,16 @@ from ..errors import Diagnostic, ValidationFailed, error
 from ..glossary import glossary_forms
 from ..i18n import labels as labels_for
 from ..model import EmailTemplate, Guide, Project, Stage
-from ..templating import escape_markdown, make_environment, markdown_with_glossary, render_template, safe_url
-from .config import site_config
+from ..templating import (escape_markdown, make_environment, markdown_with_glossary, render_markdown,
+                          render_template, safe_url)
+from .config import TEAM_CONFIG, TeamFile, site_config
 from .health import health_page, stage_panel
 
 if TYPE_CHECKING:  # the health package imports DuckDB: only builds given deals pay for it
     from ..health.report import HealthReport
 
-__all__ = ["SiteFiles", "render_site", "with_team_theme", "page_path", "checklist_path", "sanitize_guide", "slugify"]
+__all__ = ["SiteFiles", "render_site", "with_team_files", "with_team_theme", "page_path", "checklist_path",
+           "sanitize_guide", "slugify"]
 
 # Material's offline plugin would load this Web Worker shim from a CDN; we ship it (engines/vendor/).
 WORKER_SHIM = "assets/javascripts/iframe-worker.js"
@@ -52,13 +54,15 @@ class SiteFiles:
 
     ``team_theme`` is the team's own theme folder (mkdocs.yml's ``theme.custom_dir``, relative to
     the project), still to be read and joined beneath ours with :func:`with_team_theme`;
-    ``theme_files`` then holds its files.
+    ``theme_files`` then holds its files. ``assets`` holds the files the team's mkdocs.yml names
+    (logo, favicon, stylesheets, scripts), by work-folder path: see :func:`with_team_files`.
     """
 
     files: dict[str, str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     team_theme: str | None = None
     theme_files: dict[str, bytes] = field(default_factory=dict)
+    assets: dict[str, bytes] = field(default_factory=dict)
 
 
 def slugify(text: str) -> str:
@@ -162,6 +166,40 @@ def _guide_page(guide: Guide) -> str:
     return f"# {escape_markdown(guide.title)}\n\n{body}".rstrip("\n") + "\n"
 
 
+# --- the home page's description: its headings become the page's own, for anchors and the contents -
+
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+
+
+def description_sections(markdown: str | None) -> list[dict[str, Any]]:
+    """The description split at its headings: [{heading, marks, html}], each body rendered safely.
+
+    The engine gives a heading an anchor and a place in the table of contents only when it is a
+    Markdown heading of the page, not HTML inside it; so headings are lifted out as escaped text
+    (``marks``: the ``#``s, the description's top level made the page's second) and only the text
+    between them goes through the safe Markdown renderer. Headings inside code fences stay code.
+    """
+    if not markdown:
+        return []
+    sections: list[tuple[int, str | None, list[str]]] = [(0, None, [])]
+    fence: str | None = None
+    for line in markdown.replace("\r\n", "\n").split("\n"):
+        opening = _FENCE.match(line)
+        heading = _ATX_HEADING.match(line) if fence is None else None
+        if fence is None and opening:
+            fence = opening.group(1)[0] * len(opening.group(1))
+        elif fence is not None and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+            fence = None
+        if heading and heading.group(2).strip():
+            sections.append((len(heading.group(1)), heading.group(2).strip(), []))
+        else:
+            sections[-1][2].append(line)
+    top = min((level for level, heading, _ in sections if heading is not None), default=2)
+    return [{"heading": heading, "marks": Markup("#" * min(6, level - top + 2)) if heading is not None else None,
+             "html": render_markdown("\n".join(lines).strip("\n"))}
+            for level, heading, lines in sections if heading is not None or "".join(lines).strip()]
+
+
 # --- view models: the links and anchors templates print ------------------------------------------
 
 
@@ -232,7 +270,8 @@ class _Renderer:
     def home(self) -> None:
         page = page_path("index")
         self.render(page, "index.md.j2", playbook=self.project.playbook, stages=_stage_links(self.project, page),
-                    start_href=_href(page, page_path("start-here")))
+                    start_href=_href(page, page_path("start-here")),
+                    description=description_sections(self.project.playbook.description))
 
     def start_here(self) -> None:
         page = page_path("start-here")
@@ -421,6 +460,25 @@ def render_site(project: Project, team_config: str | None = None, static: Collec
     return SiteFiles(files, notes, team_theme)
 
 
+def with_team_files(site: SiteFiles, found: list[tuple[TeamFile, bytes]], static: Collection[str]) -> SiteFiles:
+    """The files the team's mkdocs.yml names, put into the docs folder where the engine looks for them.
+
+    ``static`` lists the docs files made outside this module (the checklists): a team file may not
+    take the place of one of those or of a page.
+    """
+    assets, problems = {}, []
+    for ref, data in found:
+        target = f"{DOCS_DIR}/{ref.path}"
+        if target in site.files or ref.path in static:
+            problems.append(error(TEAM_CONFIG, ref.line, ref.column, "mkdocs-file",
+                                  f"{ref.setting}: '{ref.path}' is the name of a file playbookgen makes; "
+                                  "move your file to another folder, such as assets/"))
+        assets[target] = data
+    if problems:
+        raise ValidationFailed(problems)
+    return replace(site, assets=assets)
+
+
 # The team's main.html must extend the theme's base.html; it is made to extend our fixes instead.
 _EXTENDS_BASE = re.compile(r"""\{%-?\s*extends\s+(["'])base\.html\1\s*-?%\}""")
 OUR_MAIN, TEAM_MAIN = f"{THEME_DIR}/main.html", f"{THEME_DIR}/playbookgen-team.html"
@@ -443,7 +501,7 @@ def with_team_theme(site: SiteFiles, team: dict[str, bytes], label: str) -> Site
             files[OUR_MAIN] = files[OUR_MAIN].replace(_OUR_PARENT, '{% extends "playbookgen-team.html" %}', 1)
         elif target not in files:
             theme[target] = data
-    return SiteFiles(files, site.diagnostics, site.team_theme, theme)
+    return replace(site, files=files, theme_files=theme)
 
 
 def _chained_main(data: bytes, file: str) -> str:
