@@ -7,6 +7,7 @@ step succeeded, so a failed build leaves the last good site byte for byte as it 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,20 +47,20 @@ class BuildResult:
 
 
 def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, engine: str = "mkdocs",
-               *, pdfs: bool = True) -> BuildResult:
+               *, pdfs: bool = True, as_of: dt.date | None = None) -> BuildResult:
     """Build the playbook in ``root`` into ``site_dir`` (default ROOT/site); raise on any failure."""
     root = Path(root).resolve()
     out = Path(site_dir).resolve() if site_dir is not None else root / "site"
     _check_target(root, out, engine)
     start_worker(engine)  # the engine gets ready meanwhile, on another core
     try:
-        return _build(root, out, strict, engine, pdfs)
+        return _build(root, out, strict, engine, pdfs, as_of)
     finally:
         stop_worker()
 
 
-def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool) -> BuildResult:
-    project, diagnostics = load_project(root, strict=strict)  # load + validate
+def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, as_of: dt.date | None) -> BuildResult:
+    project, diagnostics = load_project(root, strict=strict, as_of=as_of, history=True)  # load (git too) + validate
     cache = template_cache()  # compiled templates between builds: ours to own, the renderers only use it
     static, notes = static_files(project, pdfs=pdfs, cache=cache)  # printable checklists
     site = render_project(project, static, cache)  # render (pure)

@@ -60,7 +60,7 @@ def render_into(root: Path, work: Path) -> list[Path]:
 
     Returns the files that changed. Raises ValidationFailed when the playbook has errors.
     """
-    project, _ = load_project(root)
+    project, _ = load_project(root, history=True)
     cache = template_cache()
     static, _ = static_files(project, pdfs=False, cache=cache)  # PDFs are slow; the preview links the HTML sheets
     site = render_project(project, static, cache)
