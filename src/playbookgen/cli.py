@@ -205,10 +205,12 @@ def export(directory: str, fmt: str, out: str | None) -> None:
 @handle_errors
 def init(directory: str, starter: str, language: str, force: bool) -> None:
     """Create a playbook project in DIR from a starter, ready to edit, validate and build."""
+    from .load import as_of_date
     from .starters import init_project
 
     root = Path(directory)
-    created = init_project(root, starter=starter, language=language, force=force)
+    reviewed = as_of_date(None)[0]  # the starter counts as reviewed the day the team adopts it
+    created = init_project(root, starter=starter, language=language, force=force, reviewed=reviewed)
     for path in created:
         click.echo(f"created {path.relative_to(root).as_posix()}")
     click.echo(f"{len(created)} files written; next: playbookgen validate {directory}")

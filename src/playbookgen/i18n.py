@@ -11,7 +11,7 @@ import datetime as dt
 from types import MappingProxyType
 from typing import Mapping
 
-__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "CLOSED_STAGE_NAMES"]
+__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "format_day", "CLOSED_STAGE_NAMES"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -79,6 +79,17 @@ _EN: dict[str, str] = {
     "read_guides": "hand-written guides from the team",
     "palette_dark": "Switch to dark mode",
     "palette_light": "Switch to light mode",
+    "owner": "Owner",
+    "last_reviewed": "Last reviewed",
+    "never_reviewed": "Not reviewed yet",
+    "last_changed": "Last changed",
+    "review_due": "Due for review",
+    "review_overdue": "Due for review since {due}; owner: {owner}.",
+    "no_owner": "none named",
+    "what_changed": "What changed",
+    "what_changed_intro": "The latest changes to the playbook, newest first, with the pages each one changed.",
+    "history_unavailable": "The history of changes is not available: this playbook was built outside a git repository.",
+    "history_empty": "No commit has changed the playbook's files yet.",
 }
 
 _PL: dict[str, str] = {
@@ -147,6 +158,17 @@ _PL: dict[str, str] = {
     "read_guides": "poradniki napisane przez zespół",
     "palette_dark": "Włącz tryb ciemny",
     "palette_light": "Włącz tryb jasny",
+    "owner": "Właściciel",
+    "last_reviewed": "Ostatni przegląd",
+    "never_reviewed": "Jeszcze bez przeglądu",
+    "last_changed": "Ostatnia zmiana",
+    "review_due": "Czeka na przegląd",
+    "review_overdue": "Czeka na przegląd od {due}; właściciel: {owner}.",
+    "no_owner": "nie wskazano",
+    "what_changed": "Co się zmieniło",
+    "what_changed_intro": "Ostatnie zmiany w playbooku, od najnowszej, ze stronami, które każda z nich zmieniła.",
+    "history_unavailable": "Historia zmian nie jest dostępna: ten playbook zbudowano poza repozytorium git.",
+    "history_empty": "Żaden commit nie zmienił jeszcze plików playbooka.",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
@@ -179,6 +201,7 @@ CHECKLIST_LABELS: dict[str, dict[str, str]] = {
         "red_flags": "Czerwone flagi: zdyskwalifikuj, gdy",
         "notes": "Notatki",
         "last_changed": "Ostatnia zmiana",
+        "owner": "Właściciel",
     },
     "en": {
         "checklist": "Checklist",
@@ -198,6 +221,7 @@ CHECKLIST_LABELS: dict[str, dict[str, str]] = {
         "red_flags": "Red flags: disqualify when",
         "notes": "Notes",
         "last_changed": "Last changed",
+        "owner": "Owner",
     },
 }
 
@@ -224,4 +248,9 @@ def checklist_labels(language: str) -> Mapping[str, str]:
 def format_date(epoch: int, language: str) -> str:
     """The day of ``epoch`` (UTC) as a reader of ``language`` writes it: '27 listopada 2026'."""
     day = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).date()
+    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+
+
+def format_day(day: dt.date, language: str) -> str:
+    """A calendar day as a reader of ``language`` writes it: '27 listopada 2026'."""
     return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
