@@ -105,6 +105,8 @@ def _message(err: ErrorDetails, path: Path_, root: type[BaseModel]) -> tuple[str
         return "wrong-type", f"'{name}' must be text, got {_describe(value)}{hint}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return "wrong-type", f"'{name}' must be a whole number, got {_describe(value)}"
+    if kind == "bool_type":
+        return "wrong-type", f"'{name}' must be true or false, got {_describe(value)}"
     if kind in ("list_type",):
         return "wrong-type", f"'{name}' must be a list (lines starting with '- '), got {_describe(value)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
