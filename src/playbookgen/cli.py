@@ -228,13 +228,13 @@ def init(directory: str, starter: str, language: str, force: bool) -> None:
 @handle_errors
 def build(directory: str, site_dir: str | None, strict: bool, engine: str, no_pdf: bool, as_of: str | None) -> None:
     """Build the playbook site from DIR: validated, rendered, built offline, swapped in only on success."""
-    from .load import as_of_date
-
-    day, source = as_of_date(as_of)  # a bad date is refused before any work
     from .engines import start_worker
 
     start_worker(engine)  # before the heavier imports below, so the child has the most time
     from .build import build_site
+    from .load import as_of_date
+
+    day, source = as_of_date(as_of)  # a bad date is refused before any work (the worker then just exits)
 
     result = build_site(project_dir(directory), Path(site_dir) if site_dir else None, strict=strict,
                         engine=engine, pdfs=not no_pdf, as_of=day)
