@@ -11,7 +11,8 @@ import datetime as dt
 from types import MappingProxyType
 from typing import Mapping
 
-__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "format_day", "CLOSED_STAGE_NAMES"]
+__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "format_day",
+           "CLOSED_STAGE_NAMES"]
 
 _EN: dict[str, str] = {
     "home": "Home",

@@ -323,7 +323,8 @@ class _Renderer:
 
     def guides(self) -> None:
         for guide in self.project.guides:
-            self.pages[page_path("guides", guide.slug)] = _guide_page(guide, self.review(guide.source, "guide", guide.slug))
+            review = self.review(guide.source, "guide", guide.slug)
+            self.pages[page_path("guides", guide.slug)] = _guide_page(guide, review)
 
     def file_pages(self) -> dict[str, tuple[str, str]]:
         """Playbook file -> (title, page) of the page made from it, for the pages that exist."""
