@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -9,7 +10,11 @@ import pytest
 import yaml
 
 from conftest import REPO, run_cli
+from playbookgen.load import split_front_matter
 from playbookgen.validate import validate_project
+
+# The day the repository's playbook was last reviewed as a whole: it validates with no warnings then.
+REVIEW_DAY = "2026-11-30"
 
 SEED_NAME = "000_56455550b154ae31.txt"
 PL_STAGES = [
@@ -197,8 +202,9 @@ def test_guides_are_plain_markdown_with_one_title_in_reading_order() -> None:
     guides = sorted((REPO / "playbook" / "guides").glob("*.md"))
     assert [g.name[:2] for g in guides] == sorted(g.name[:2] for g in guides) and len(guides) >= 7
     for guide in guides:
-        text = guide.read_text(encoding="utf-8")
+        front, text, problems = split_front_matter(guide.read_text(encoding="utf-8"), guide.name)
         assert re.match(r"^\d\d-[a-z0-9-]+\.md$", guide.name)
+        assert front is not None and "reviewed" in front.data and problems == [], f"{guide.name}: no review date"
         assert text.startswith("# ") and len(re.findall(r"^# ", text, re.MULTILINE)) == 1, guide.name
         assert not re.search(r"</?[a-zA-Z][^>]*>", text), f"{guide.name} holds raw HTML"
 
@@ -223,11 +229,11 @@ def test_polish_text_keeps_its_diacritics_and_the_guides_slips_are_fixed() -> No
 
 
 def test_the_repository_playbook_passes_strict_validation() -> None:
-    project, diagnostics = validate_project(REPO)
+    project, diagnostics = validate_project(REPO, as_of=dt.date.fromisoformat(REVIEW_DAY))
     assert project is not None and diagnostics == []
     assert [s.id for s in project.stages] == PL_STAGES
     assert [g.slug for g in project.guides][:2] == ["korzysci", "etapy"]
-    result = run_cli("validate", "--strict", REPO)
+    result = run_cli("validate", "--strict", REPO, "--as-of", REVIEW_DAY)
     assert result.exit_code == 0, result.stdout + result.stderr
 
 
@@ -281,6 +287,8 @@ def test_reps_pages_show_no_author_internals(repo_site: Path) -> None:
         html = page.read_text(encoding="utf-8")
         if "<article" not in html:
             continue  # the printable checklists have no article; they are checked by their own tests
+        if page.name == "changes.html":
+            continue  # "What changed" quotes the commits' own subjects, written by whoever edited the playbook
         article = html[html.index("<article"):html.index("</article>")]
         for internal in ("max_days", "stages/", "playbook.yml"):
             assert internal not in re.sub(r'href="[^"]*"', "", article), f"{page.name} shows {internal!r} to reps"

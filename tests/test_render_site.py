@@ -42,6 +42,7 @@ def test_every_page_is_rendered_and_the_nav_follows_the_pipeline(make_project) -
         {"Techniques": "techniques.md"},
         {"Glossary": "glossary.md"},
         {"Guides": ["guides/first-call.md"]},
+        {"What changed": "changes.md"},
     ]
 
 

@@ -328,7 +328,7 @@ def test_all_problems_in_one_run_sorted_with_summary(make_project):
     assert lines == [
         "playbook/playbook.yml:2:11: error: 'language' must be 'pl' or 'en', got the text 'de' [bad-value]",
         "stages/01-first.yml:4:14: error: 'probability' must be between 0 and 100, got 150 [out-of-range]",
-        "stages/01-first.yml:8:1: error: unknown field 'typo'; allowed: id, name, summary, description, probability, "
+        "stages/01-first.yml:8:1: error: unknown field 'typo'; allowed: owner, reviewed, review_every_days, id, name, summary, description, probability, "
         "max_days, closed, crm, exit_criteria, settles, techniques, objections, emails, challenges, bottleneck, disqualify_when, signals, tools, "
         "questions [unknown-field]",
         "3 errors, 0 warnings",
@@ -368,7 +368,7 @@ def test_missing_folder_is_a_usage_error(tmp_path):
 def test_internal_error_exits_2_with_a_hint(make_project, monkeypatch):
     import playbookgen.validate as validate_module
 
-    def broken(root: Path):
+    def broken(root: Path, **_: object):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(validate_module, "validate_project", broken)

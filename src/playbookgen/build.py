@@ -7,6 +7,7 @@ step succeeded, so a failed build leaves the last good site byte for byte as it 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,22 +61,25 @@ class BuildResult:
 
 
 def build_site(root: Path, site_dir: Path | None = None, strict: bool = False, engine: str = "mkdocs",
-               *, pdfs: bool = True, deals: DealsOptions | None = None) -> BuildResult:
+               *, pdfs: bool = True, deals: DealsOptions | None = None,
+               as_of: dt.date | None = None) -> BuildResult:
     """Build the playbook in ``root`` into ``site_dir`` (default ROOT/site); raise on any failure.
 
-    With a deals export (``deals``, or playbook.yml's ``deals:``) the site gets a pipeline health page."""
+    With a deals export (``deals``, or playbook.yml's ``deals:``) the site gets a pipeline health page;
+    ``as_of`` is the day review dates are checked against."""
     root = Path(root).resolve()
     out = Path(site_dir).resolve() if site_dir is not None else root / "site"
     _check_target(root, out, engine)
     start_worker(engine)  # the engine gets ready meanwhile, on another core
     try:
-        return _build(root, out, strict, engine, pdfs, deals or DealsOptions())
+        return _build(root, out, strict, engine, pdfs, deals or DealsOptions(), as_of)
     finally:
         stop_worker()
 
 
-def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: DealsOptions) -> BuildResult:
-    project, diagnostics = load_project(root, strict=strict)  # load + validate
+def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: DealsOptions,
+           as_of: dt.date | None) -> BuildResult:
+    project, diagnostics = load_project(root, strict=strict, as_of=as_of, history=True)  # load (git too) + validate
     health, health_problems = analyse_deals(project, deals, strict)  # the deals export, when there is one
     diagnostics += health_problems
     cache = template_cache()  # compiled templates between builds: ours to own, the renderers only use it

@@ -131,6 +131,11 @@ def load_valid_project(directory: str) -> "Project":
     return project
 
 
+AS_OF_OPTION = click.option("--as-of", "as_of", default=None, metavar="DATE",
+                            help="The day review dates are checked against (YYYY-MM-DD); "
+                                 "default: SOURCE_DATE_EPOCH, else today (UTC).")
+
+
 def print_notes(notes: Iterable[str]) -> None:
     for note in notes:
         click.echo(f"note: {note}", err=True)
@@ -150,12 +155,15 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text for people, json for tools, github for Actions annotations.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@AS_OF_OPTION
 @handle_errors
-def validate(directory: str, fmt: str, strict: bool) -> None:
+def validate(directory: str, fmt: str, strict: bool, as_of: str | None) -> None:
     """Check every YAML file of the playbook in DIR and report each problem with file, line and column."""
+    from .load import as_of_date
     from .validate import validate_project
 
-    _, diagnostics = validate_project(project_dir(directory))
+    root = project_dir(directory)
+    _, diagnostics = validate_project(root, as_of=as_of_date(as_of)[0])
     output = format_diagnostics(diagnostics, fmt)
     if output:
         click.echo(output)
@@ -205,12 +213,15 @@ def init(directory: str, starter: str, language: str | None, force: bool) -> Non
     """Create a playbook project in DIR from a starter, ready to edit, validate and build."""
     import os
 
+    from .load import as_of_date
+
     from .starters import init_project, language_from_locale
 
     from_locale = language is None
     language, setting = language_from_locale(os.environ) if language is None else (language, None)
     root = Path(directory)
-    created = init_project(root, starter=starter, language=language, force=force)
+    reviewed = as_of_date(None)[0]  # the starter counts as reviewed the day the team adopts it
+    created = init_project(root, starter=starter, language=language, force=force, reviewed=reviewed)
     for path in created:
         click.echo(f"created {path.relative_to(root).as_posix()}")
     click.echo(f"{len(created)} files written; next: playbookgen validate {directory}")
@@ -233,8 +244,7 @@ def init(directory: str, starter: str, language: str | None, force: bool) -> Non
               help="A CRM deals export (CSV) for the Pipeline health page; default: deals.file in playbook.yml.")
 @click.option("--deals-format", "deals_format", type=click.Choice(["hubspot", "salesforce", "pipedrive", "csv"]),
               default=None, help="Which CRM the deals file comes from; default: deals.format in playbook.yml.")
-@click.option("--as-of", "as_of", default=None, metavar="DATE",
-              help="The date the health figures are as of (YYYY-MM-DD); default: the latest time in the file.")
+@AS_OF_OPTION
 @handle_errors
 def build(directory: str, site_dir: str | None, strict: bool, engine: str, no_pdf: bool, deals: str | None,
           deals_format: str | None, as_of: str | None) -> None:
@@ -243,11 +253,15 @@ def build(directory: str, site_dir: str | None, strict: bool, engine: str, no_pd
 
     start_worker(engine)  # before the heavier imports below, so the child has the most time
     from .build import DealsOptions, build_site
+    from .load import as_of_date
+
+    day, source = as_of_date(as_of)  # a bad date is refused before any work (the worker then just exits)
 
     result = build_site(project_dir(directory), Path(site_dir) if site_dir else None, strict=strict,
-                        engine=engine, pdfs=not no_pdf, deals=DealsOptions(deals, deals_format, as_of))
+                        engine=engine, pdfs=not no_pdf, deals=DealsOptions(deals, deals_format, as_of), as_of=day)
     report_problems(result.diagnostics)
     print_notes(result.notes)
+    click.echo(f"review dates as of {day} ({source})")
     click.echo(f"built {result.site_dir}")
 
 
@@ -355,3 +369,29 @@ def health(directory: str, deals: str | None, deals_format: str | None, as_of: s
     print_notes(report.notes)
     click.echo(render(report, fmt), nl=False)
     sys.exit(exit_code_for(diagnostics, strict=False))
+
+
+@main.command()
+@DIR_ARGUMENT
+@AS_OF_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "github"]), default="text",
+              show_default=True, help="text for people, json for scripts, csv for a spreadsheet, github for Actions.")
+@click.option("--owner", default=None, metavar="NAME",
+              help="Only items whose owner contains NAME (case does not matter).")
+@click.option("--strict", is_flag=True, help="Exit 1 when anything is overdue.")
+@handle_errors
+def review(directory: str, as_of: str | None, fmt: str, owner: str | None, strict: bool) -> None:
+    """List every reviewable item of DIR with its owner and due date, overdue first: the weekly review."""
+    from .load import as_of_date
+    from .review import filter_owner, render_review, review_items
+    from .validate import load_project
+
+    day, _ = as_of_date(as_of)
+    project, warnings = load_project(project_dir(directory), as_of=day)
+    report_problems([d for d in warnings if not d.code.startswith("review-")])  # the table says those
+    items = review_items(project)
+    if owner is not None:
+        items = filter_owner(items, owner)
+    click.echo(render_review(items, fmt, day), nl=False)
+    overdue = any(item.status == "overdue" for item in items)
+    sys.exit(EXIT_ERRORS if strict and overdue else EXIT_OK)

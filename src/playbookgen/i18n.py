@@ -11,8 +11,8 @@ import datetime as dt
 from types import MappingProxyType
 from typing import Mapping
 
-__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "CLOSED_STAGE_NAMES",
-           "CRM_GUIDANCE_HEADING", "format_number", "PREVIEW_LABELS", "preview_labels"]
+__all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "format_day",
+           "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING", "format_number", "PREVIEW_LABELS", "preview_labels"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -171,6 +171,17 @@ _EN: dict[str, str] = {
     "health_panel_win_rate": "Win rate from here",
     "health_panel_win_rate_text": "{rate} (probability {probability})",
     "health_panel_more": "The whole pipeline's health",
+    "owner": "Owner",
+    "last_reviewed": "Last reviewed",
+    "never_reviewed": "Not reviewed yet",
+    "last_changed": "Last changed",
+    "review_due": "Due for review",
+    "review_overdue": "Due for review since {due}; owner: {owner}.",
+    "no_owner": "none named",
+    "what_changed": "What changed",
+    "what_changed_intro": "The latest changes to the playbook, newest first, with the pages each one changed.",
+    "history_unavailable": "The history of changes is not available: this playbook was built outside a git repository.",
+    "history_empty": "No commit has changed the playbook's files yet.",
 }
 
 _PL: dict[str, str] = {
@@ -330,6 +341,17 @@ _PL: dict[str, str] = {
     "health_panel_win_rate": "Skuteczność od tego etapu",
     "health_panel_win_rate_text": "{rate} (prawdopodobieństwo {probability})",
     "health_panel_more": "Kondycja całego pipeline'u",
+    "owner": "Właściciel",
+    "last_reviewed": "Ostatni przegląd",
+    "never_reviewed": "Jeszcze bez przeglądu",
+    "last_changed": "Ostatnia zmiana",
+    "review_due": "Czeka na przegląd",
+    "review_overdue": "Czeka na przegląd od {due}; właściciel: {owner}.",
+    "no_owner": "nie wskazano",
+    "what_changed": "Co się zmieniło",
+    "what_changed_intro": "Ostatnie zmiany w playbooku, od najnowszej, ze stronami, które każda z nich zmieniła.",
+    "history_unavailable": "Historia zmian nie jest dostępna: ten playbook zbudowano poza repozytorium git.",
+    "history_empty": "Żaden commit nie zmienił jeszcze plików playbooka.",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
@@ -362,6 +384,7 @@ CHECKLIST_LABELS: dict[str, dict[str, str]] = {
         "red_flags": "Czerwone flagi: zdyskwalifikuj, gdy",
         "notes": "Notatki",
         "last_changed": "Ostatnia zmiana",
+        "owner": "Właściciel",
     },
     "en": {
         "checklist": "Checklist",
@@ -381,6 +404,7 @@ CHECKLIST_LABELS: dict[str, dict[str, str]] = {
         "red_flags": "Red flags: disqualify when",
         "notes": "Notes",
         "last_changed": "Last changed",
+        "owner": "Owner",
     },
 }
 
@@ -450,3 +474,8 @@ PREVIEW_LABELS: dict[str, dict[str, str]] = {
 def preview_labels(language: str) -> Mapping[str, str]:
     """The preview problem box's words for ``language``; English for anything else."""
     return PREVIEW_LABELS.get(language, PREVIEW_LABELS["en"])
+
+
+def format_day(day: dt.date, language: str) -> str:
+    """A calendar day as a reader of ``language`` writes it: '27 listopada 2026'."""
+    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"

@@ -6,6 +6,7 @@ table) but nothing of what the values mean; that is ``validate``'s job.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -17,14 +18,14 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from . import model
-from ._yaml import MAX_BYTES, Document, load_yaml_file
-from .errors import Diagnostic, ValidationFailed, error, warning
+from ._yaml import MAX_BYTES, Document, load_yaml_file, parse_yaml
+from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 
 if TYPE_CHECKING:
     from .render.config import TeamFile
 
 __all__ = ["FileKind", "FILE_KINDS", "SITE_ROOT_DIR", "Sources", "RawGuide", "read_sources", "read_site_root",
-           "read_team_files", "source_date_epoch"]
+           "read_team_files", "source_date_epoch", "as_of_date", "read_history"]
 
 PLAYBOOK_DIR = "playbook"
 # Files copied as they are to the top of the built site: CNAME, robots.txt, .nojekyll, downloads.
@@ -62,6 +63,8 @@ STAGE_KIND = FileKind("stage", "stages/*", model.Stage)
 class RawGuide:
     file: str
     text: str
+    body: str = ""  # the text after its front matter (all of it when there is none)
+    front: Document | None = None  # the front matter, positioned as lines of the guide file
 
 
 @dataclass
@@ -134,7 +137,28 @@ def _read_guides(root: Path, sources: Sources) -> None:
         except OSError as exc:
             sources.diagnostics.append(error(file, 1, 1, "file-unreadable", f"cannot read the file: {exc.strerror}"))
             continue
-        sources.guides.append(RawGuide(file, text))
+        front, body, problems = split_front_matter(text, file)
+        sources.diagnostics.extend(problems)
+        sources.guides.append(RawGuide(file, text, body, front))
+
+
+# The same block site.py drops before MkDocs sees the page: '---' on the first line, up to '---' or '...'.
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str, file: str) -> tuple[Document | None, str, list[Diagnostic]]:
+    """A guide's front matter as a positioned Document (lines counted in the guide), and the text after it."""
+    text = text.replace("\r\n", "\n")
+    found = FRONT_MATTER.match(text)
+    if found is None:
+        return None, text, []
+    block = found.group(0)
+    yaml_text = block[: block.rstrip("\n").rfind("\n") + 1]  # the opening '---' starts the YAML document
+    body = text[found.end():]
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in yaml_text.splitlines()[1:]):
+        return Document(file, {}), body, []
+    document, problems = parse_yaml(yaml_text, file)
+    return document, body, problems
 
 
 def read_sources(root: Path) -> Sources:
@@ -181,6 +205,55 @@ def source_date_epoch(root: Path, inputs: list[Path]) -> int:
         return committed
     times = [int(p.stat().st_mtime) for p in inputs if p.exists()]
     return max(times, default=0)
+
+
+def as_of_date(given: str | None) -> tuple[dt.date, str]:
+    """The day review dates are checked against, and where it came from: --as-of, SOURCE_DATE_EPOCH, today (UTC)."""
+    if given is not None:
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", given.strip()):
+                raise ValueError
+            return dt.date.fromisoformat(given.strip()), "--as-of"
+        except ValueError:
+            raise UserError(f"--as-of '{given}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01") from None
+    env = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if re.fullmatch(r"\d+", env):
+        return dt.datetime.fromtimestamp(int(env), tz=dt.UTC).date(), "SOURCE_DATE_EPOCH"
+    return dt.datetime.now(tz=dt.UTC).date(), "today"
+
+
+# What the "what changed" page follows: the files a team edits, not the site's settings or templates.
+HISTORY_PATHS = (PLAYBOOK_DIR, STAGES_DIR)
+
+
+def read_history(root: Path, limit: int) -> model.History | None:
+    """The commits that changed the playbook's files, newest first; None when git cannot tell.
+
+    One ``git log`` over the whole history: the newest ``limit`` commits are the page's, and every
+    commit counts for each file's last change. Author e-mails are never read.
+    """
+    command = ["git", "-c", "core.quotePath=false", "log", "-z", "--no-merges", "--name-only", "--relative",
+               "--format=%x1e%ct%x1f%an%x1f%s", "--", *HISTORY_PATHS]
+    try:
+        result = subprocess.run(command, cwd=root, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    commits = [_commit(record) for record in result.stdout.decode("utf-8", "replace").split("\x1e")[1:]]
+    last_changed: dict[str, int] = {}
+    for commit in commits:
+        for file in commit.files:
+            last_changed[file] = max(last_changed.get(file, 0), commit.time)
+    return model.History(tuple(commits[:limit]), last_changed)
+
+
+def _commit(record: str) -> model.Commit:
+    """One record of read_history's log: 'time US author US subject NUL LF file NUL file NUL ...'."""
+    header, _, names = record.partition("\0")
+    time, author, subject = (header.split("\x1f") + ["", ""])[:3]
+    files = tuple(name for name in names.lstrip("\n").split("\0") if name)
+    return model.Commit(int(time) if time.isdigit() else 0, subject.strip(), author.strip(), files)
 
 
 def read_theme_folder(root: Path, name: str) -> dict[str, bytes]:

@@ -6,7 +6,9 @@ so this file is the single source of truth for the format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,6 +34,49 @@ class Strict(BaseModel):
     """Unknown keys are errors (a typo must never be silently ignored); no type coercion."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _calendar_date(value: str) -> str:
+    """A day written YYYY-MM-DD that exists on the calendar: '2026-02-30' is refused."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD, for example 2026-03-01")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real calendar date") from None
+    return value
+
+
+Day = Annotated[str, Field(strict=True, json_schema_extra={"format": "date"}), AfterValidator(_calendar_date)]
+
+
+class Reviewable(Strict):
+    """Who keeps a piece of content true, and when they last checked it (``playbookgen review``).
+
+    Every kind of content a team reviews inherits this: making a new kind reviewable is one base class.
+    """
+
+    owner: Text | None = Field(
+        default=None, description="Who keeps it up to date: a person or a team (e.g. Sales Ops); default: review.owner."
+    )
+    reviewed: Day | None = Field(
+        default=None, description="The day it was last checked and found true, as YYYY-MM-DD."
+    )
+    review_every_days: int | None = Field(
+        default=None, ge=1, description="Review it at least every this many days; default: review.every_days."
+    )
+
+
+class ReviewSettings(Strict):
+    """playbook.yml `review`: how often content is reviewed, by whom by default, and what the site shows."""
+
+    every_days: int = Field(default=180, ge=1, description="Days between reviews, where an item sets none of its own.")
+    owner: Text | None = Field(default=None, description="The owner of every item that names none.")
+    required: bool = Field(default=False, description="When true, an item without 'reviewed' is a warning.")
+    show_authors: bool = Field(
+        default=False, description="Show commit authors' names on the 'what changed' page (off: dates, subjects only)."
+    )
+    changes: int = Field(default=30, ge=1, description="How many recent commits the 'what changed' page lists.")
 
 
 class OnboardingPlan(Strict):
@@ -95,9 +140,12 @@ class Playbook(Strict):
     deals: Deals | None = Field(
         default=None, description="The team's deal export from its CRM, for `playbookgen health`."
     )
+    review: ReviewSettings = Field(
+        default_factory=ReviewSettings, description="Review dates: the interval, the default owner, whether required."
+    )
 
 
-class Technique(Strict):
+class Technique(Reviewable):
     id: Id = Field(description="Unique id (lowercase letters, digits, hyphens); stages refer to it.")
     name: Text = Field(description="Display name of the technique.")
     summary: Text = Field(description="One or two plain sentences: what the technique is.")
@@ -114,7 +162,7 @@ class TechniquesFile(Strict):
     techniques: list[Technique] = Field(description="Every technique the playbook names.")
 
 
-class Objection(Strict):
+class Objection(Reviewable):
     id: Id = Field(description="Unique id (lowercase letters, digits, hyphens); stages refer to it.")
     objection: Text = Field(description="What the buyer says, in their words (for example: 'It is too expensive').")
     response: Markdown = Field(description="Markdown: how to answer it: what to ask, what to say, what to offer.")
@@ -130,7 +178,7 @@ class ObjectionsFile(Strict):
     objections: list[Objection] = Field(description="Objections a rep will hear, each with its response.")
 
 
-class EmailTemplate(Strict):
+class EmailTemplate(Reviewable):
     id: Id = Field(description="Unique id (lowercase letters, digits, hyphens); stages refer to it.")
     name: Text = Field(description="Display name of the template (for example: Follow-up after the first meeting).")
     subject: Text = Field(description="The subject line; may hold placeholders such as {company}.")
@@ -182,7 +230,7 @@ class CrmNames(Strict):
     pipedrive: Text | None = Field(default=None, description="The stage's name in Pipedrive.")
 
 
-class Stage(Strict):
+class Stage(Reviewable):
     """stages/*.yml: one stage of the pipeline."""
 
     id: Id = Field(description="Unique id (lowercase letters, digits, hyphens), listed in playbook.yml stages.")
@@ -229,7 +277,7 @@ class FrameworkElement(Strict):
     description: Markdown | None = Field(default=None, description="Markdown: more about the element.")
 
 
-class Framework(Strict):
+class Framework(Reviewable):
     id: Id = Field(description="Unique id (for example: bant); stages refer to it in settles.")
     name: Text = Field(description="Display name (for example: BANT).")
     summary: Text = Field(description="What the framework checks, in a sentence or two.")
@@ -243,7 +291,7 @@ class FrameworksFile(Strict):
     frameworks: list[Framework] = Field(description="Qualification frameworks.")
 
 
-class Metric(Strict):
+class Metric(Reviewable):
     id: Id = Field(description="Unique id.")
     name: Text = Field(description="Display name.")
     summary: Text = Field(description="What the metric tells you.")
@@ -274,7 +322,7 @@ class GlossaryFile(Strict):
     terms: list[Term] = Field(description="Glossary entries.")
 
 
-class CaseStudy(Strict):
+class CaseStudy(Reviewable):
     id: Id = Field(description="Unique id.")
     title: Text = Field(description="Title of the case.")
     context: Text = Field(description="Who the company was and where it started.")
@@ -289,6 +337,10 @@ class CaseStudiesFile(Strict):
     case_studies: list[CaseStudy] = Field(description="Case studies.")
 
 
+class GuideFrontMatter(Reviewable):
+    """The YAML block between '---' lines at the top of a guide: the same review keys as any item."""
+
+
 @dataclass(frozen=True)
 class Guide:
     """A hand-written Markdown page under playbook/guides/."""
@@ -297,6 +349,25 @@ class Guide:
     title: str
     markdown: str
     source: str  # path relative to the project folder
+    front: GuideFrontMatter = field(default_factory=GuideFrontMatter)
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit that changed playbook files, as the 'what changed' page shows it."""
+
+    time: int  # committer time, seconds since 1970
+    subject: str
+    author: str  # the name only, shown when review.show_authors is true
+    files: tuple[str, ...]  # the playbook files it changed, relative to the project folder
+
+
+@dataclass(frozen=True)
+class History:
+    """The playbook's git history: the recent commits (newest first) and each file's last change."""
+
+    commits: tuple[Commit, ...]
+    last_changed: dict[str, int]  # file relative to the project folder -> committer time
 
 
 @dataclass
@@ -316,6 +387,9 @@ class Project:
     guides: list[Guide] = field(default_factory=list)
     stage_files: dict[str, str] = field(default_factory=dict)  # stage id -> file relative to root
     last_changed: int = 0  # SOURCE_DATE_EPOCH: seconds since 1970, drives every date we print
+    as_of: date = date(1970, 1, 1)  # the day review dates are checked against (load.as_of_date)
+    history: History | None = None  # from git, when the build asked for it and git could tell
+    kind_files: dict[str, str] = field(default_factory=dict)  # FILE_KINDS name -> its file, relative to root
     # file relative to root -> YAML path (keys and list indices) -> (line, column), 1-based
     positions: dict[str, dict[tuple[str | int, ...], tuple[int, int]]] = field(default_factory=dict)
 

@@ -85,7 +85,7 @@ def render_preview(root: Path, work: Path) -> Preview:
 
     Raises ValidationFailed when the playbook has errors.
     """
-    project, warnings = load_project(root)
+    project, warnings = load_project(root, history=True)
     cache = template_cache()
     static, _ = static_files(project, pdfs=False, cache=cache)  # PDFs are slow; the preview links the HTML sheets
     health, _ = analyse_deals(project, DealsOptions())  # playbook.yml's deals: entry, when there is one

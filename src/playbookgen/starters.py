@@ -8,6 +8,7 @@ smaller starter keeps; the composition below is textual so the files keep their 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ WORKFLOW = STARTERS_DIR / "github-actions.yml"
 WORKFLOW_PATH = ".github/workflows/playbook.yml"
 _LIST_ITEM = re.compile(r"^  - id: (?P<id>\S+)\s*$", re.MULTILINE)
 _STAGES_BLOCK = re.compile(r"^stages:[ \t]*\n(?:[ \t]+- .*\n)+", re.MULTILINE)
+_REVIEWED = re.compile(r"^([ \t]*(?:- )?reviewed:[ \t]*)\d{4}-\d{2}-\d{2}", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,16 @@ def _keep_items(text: str, key: str, keep: set[str]) -> str:
     return "".join(pieces).rstrip("\n") + "\n"
 
 
-def compose(starter: str = "full", language: str = "pl") -> dict[str, bytes]:
-    """Every file of a new project (path relative to it -> content), schemas aside."""
+def stamp_reviewed(text: str, day: dt.date) -> str:
+    """Every ``reviewed:`` date in a starter file set to ``day``: the review cycle starts when the team adopts it."""
+    return _REVIEWED.sub(lambda m: f"{m.group(1)}{day.isoformat()}", text)
+
+
+def compose(starter: str = "full", language: str = "pl", reviewed: dt.date | None = None) -> dict[str, bytes]:
+    """Every file of a new project (path relative to it -> content), schemas aside.
+
+    ``reviewed``: the day every review date is set to (the starter's own dates where None).
+    """
     spec = _starter(starter)
     source = _language_dir(language)
     playbook_text = (source / "playbook" / "playbook.yml").read_text(encoding="utf-8")
@@ -148,6 +158,9 @@ def compose(starter: str = "full", language: str = "pl") -> dict[str, bytes]:
         if f"playbook/{kind}.yml" in out:
             text = out[f"playbook/{kind}.yml"].decode("utf-8")
             out[f"playbook/{kind}.yml"] = _keep_items(text, kind, used).encode("utf-8")
+    if reviewed is not None:
+        out = {name: stamp_reviewed(data.decode("utf-8"), reviewed).encode("utf-8") if name.endswith((".yml", ".md"))
+               else data for name, data in out.items()}
     out[WORKFLOW_PATH] = _workflow()
     return out
 
@@ -165,15 +178,17 @@ def _schema_files() -> list[str]:
     return [f"{SCHEMAS_DIR}/{name}" for name in schemas()]
 
 
-def init_project(dest: Path, starter: str = "full", language: str = "pl", force: bool = False) -> list[Path]:
+def init_project(dest: Path, starter: str = "full", language: str = "pl", force: bool = False,
+                 reviewed: dt.date | None = None) -> list[Path]:
     """Create a playbook project in ``dest`` from a starter; returns the files written.
 
     Refuses (UserError, naming every such file) to overwrite existing files unless ``force``.
+    ``reviewed``: the day the starter's review dates are set to (see compose).
     """
     from .schema import write_schemas
 
     dest = Path(dest)
-    files = compose(starter, language)
+    files = compose(starter, language, reviewed)
     if dest.exists() and not dest.is_dir():
         raise UserError(f"cannot create a playbook in '{dest}': it is a file, not a folder")
     conflicts = sorted(name for name in [*files, *_schema_files()] if (dest / name).exists())

@@ -7,6 +7,7 @@ the rules that span files (stage ids, technique references, frameworks, closed s
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import re
 import types
@@ -21,7 +22,8 @@ from pydantic_core import ErrorDetails
 from . import model
 from ._yaml import Document, Path_
 from .errors import Diagnostic, ValidationFailed, error, sort_diagnostics, warning
-from .load import FILE_KINDS, STAGE_KIND, Sources, read_sources, source_date_epoch
+from .load import FILE_KINDS, STAGE_KIND, RawGuide, Sources, as_of_date, read_history, read_sources, source_date_epoch
+from .review import review_diagnostics
 
 __all__ = ["validate_project", "load_project", "did_you_mean"]
 
@@ -108,6 +110,8 @@ def _message(err: ErrorDetails, path: Path_, root: type[BaseModel]) -> tuple[str
         return "wrong-type", f"'{name}' must be text, got {_describe(value)}{hint}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return "wrong-type", f"'{name}' must be a whole number, got {_describe(value)}"
+    if kind == "bool_type":
+        return "wrong-type", f"'{name}' must be true or false, got {_describe(value)}"
     if kind in ("list_type",):
         return "wrong-type", f"'{name}' must be a list (lines starting with '- '), got {_describe(value)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -486,7 +490,8 @@ def _guides(sources: Sources, checked: _Checked) -> list[model.Guide]:
     for raw in sources.guides:
         stem = Path(raw.file).stem
         slug = _SLUG_PREFIX.sub("", stem)
-        heading = next((line for line in raw.text.splitlines() if line.startswith("# ")), None)
+        front = _guide_front(raw, checked)
+        heading = next((line for line in raw.body.splitlines() if line.startswith("# ")), None)
         if heading is None or not heading[2:].strip():
             checked.diagnostics.append(error(raw.file, 1, 1, "guide-title", "a guide starts with a '# Title' line; none found"))
             continue
@@ -498,19 +503,30 @@ def _guides(sources: Sources, checked: _Checked) -> list[model.Guide]:
             checked.diagnostics.append(error(raw.file, 1, 1, "guide-duplicate", f"another guide has the name '{slug}': {slugs[slug]}"))
             continue
         slugs[slug] = raw.file
-        guides.append(model.Guide(slug=slug, title=heading[2:].strip(), markdown=raw.text, source=raw.file))
+        guides.append(model.Guide(slug=slug, title=heading[2:].strip(), markdown=raw.text, source=raw.file,
+                                  front=front))
     return guides
+
+
+def _guide_front(raw: RawGuide, checked: _Checked) -> model.GuideFrontMatter:
+    """The guide's front matter keys (owner, reviewed, ...), checked like any YAML file."""
+    if raw.front is None:
+        return model.GuideFrontMatter()
+    front, problems = check_document(raw.front, model.GuideFrontMatter)
+    checked.diagnostics.extend(problems)
+    return typing.cast(model.GuideFrontMatter, front) if front is not None else model.GuideFrontMatter()
 
 
 # ---------------------------------------------------------------- the whole project
 
 
 def _positions(sources: Sources) -> dict[str, dict[Path_, tuple[int, int]]]:
-    docs = list(sources.documents.values()) + sources.stages
+    docs = list(sources.documents.values()) + sources.stages + [g.front for g in sources.guides if g.front]
     return {doc.file: dict(doc.values) for doc in docs}
 
 
-def _build_project(root: Path, sources: Sources, checked: _Checked, ordered: list[tuple[model.Stage, Document]]) -> model.Project:
+def _build_project(root: Path, sources: Sources, checked: _Checked, ordered: list[tuple[model.Stage, Document]],
+                   as_of: dt.date, history: bool) -> model.Project:
     assert checked.playbook is not None
 
     def items(kind: str, attr: str) -> list[Any]:
@@ -534,11 +550,19 @@ def _build_project(root: Path, sources: Sources, checked: _Checked, ordered: lis
         stage_files={s.id: d.file for s, d in ordered},
         last_changed=source_date_epoch(root, inputs),
         positions=_positions(sources),
+        as_of=as_of,
+        history=read_history(root, checked.playbook[0].review.changes) if history else None,
+        kind_files={name: doc.file for name, doc in sorted(sources.documents.items())},
     )
 
 
-def validate_project(root: Path) -> tuple[model.Project | None, list[Diagnostic]]:
-    """Load and check the project at ``root``: the Project when it has no errors, and every diagnostic."""
+def validate_project(root: Path, *, as_of: dt.date | None = None,
+                     history: bool = False) -> tuple[model.Project | None, list[Diagnostic]]:
+    """Load and check the project at ``root``: the Project when it has no errors, and every diagnostic.
+
+    Review dates are checked against ``as_of`` (default: load.as_of_date); ``history`` reads the
+    playbook's git history for the site's "what changed" page.
+    """
     root = Path(root)
     sources = read_sources(root)
     checked = _check_files(sources)
@@ -553,16 +577,18 @@ def validate_project(root: Path) -> tuple[model.Project | None, list[Diagnostic]
         _check_frameworks(checked)
         _check_unique_ids(checked)
         _report_skipped(checked, sources)
-        project = _build_project(root, sources, checked, ordered)
+        project = _build_project(root, sources, checked, ordered, as_of or as_of_date(None)[0], history)
+        checked.diagnostics.extend(review_diagnostics(project))
     diagnostics = sort_diagnostics(checked.diagnostics)
     if any(d.is_error for d in diagnostics):
         return None, diagnostics
     return project, diagnostics
 
 
-def load_project(root: Path, *, strict: bool = False) -> tuple[model.Project, list[Diagnostic]]:
+def load_project(root: Path, *, strict: bool = False, as_of: dt.date | None = None,
+                 history: bool = False) -> tuple[model.Project, list[Diagnostic]]:
     """The Project and its warnings; raises ValidationFailed on errors (or on warnings when strict)."""
-    project, diagnostics = validate_project(root)
+    project, diagnostics = validate_project(root, as_of=as_of, history=history)
     if project is None or (strict and diagnostics):
         raise ValidationFailed(diagnostics)
     return project, diagnostics

@@ -63,6 +63,7 @@ class Sheet:
     stage: Stage
     position: str
     layout: Layout
+    owner: str | None = None  # the stage's owner, else the playbook's default (review.owner)
 
     @property
     def density(self) -> str:
@@ -127,8 +128,10 @@ def sheets_of(project: Project, layouts: dict[str, Layout] | None = None) -> lis
     labels = checklist_labels(project.playbook.language)
     total = len(project.stages)
     chosen = layouts or {}
+    default_owner = project.playbook.review.owner
     return [
-        Sheet(stage, labels["stage_of"].format(number=n, total=total), chosen.get(stage.id) or estimate_layout(stage))
+        Sheet(stage, labels["stage_of"].format(number=n, total=total), chosen.get(stage.id) or estimate_layout(stage),
+              stage.owner or default_owner)
         for n, stage in enumerate(project.stages, start=1)
     ]
 

@@ -18,8 +18,10 @@ from ..engines import TICKS_SCRIPT, theme_overrides, ticks_script, worker_shim
 from ..engines.layout import DOCS_DIR, THEME_DIR
 from ..errors import Diagnostic, ValidationFailed, error
 from ..glossary import glossary_forms
+from ..i18n import format_date, format_day
 from ..i18n import labels as labels_for
-from ..model import EmailTemplate, Guide, Project, Stage
+from ..model import Commit, EmailTemplate, Guide, Project, Stage
+from ..review import review_items
 from ..templating import (escape_markdown, make_environment, markdown_with_glossary, render_markdown,
                           render_template, safe_url)
 from .config import TEAM_CONFIG, TeamFile, site_config
@@ -34,6 +36,7 @@ __all__ = ["SiteFiles", "render_site", "with_team_files", "with_team_theme", "pa
 # Material's offline plugin would load this Web Worker shim from a CDN; we ship it (engines/vendor/).
 WORKER_SHIM = "assets/javascripts/iframe-worker.js"
 INLINE_STYLE = f"{THEME_DIR}/partials/playbookgen-style.html"
+CHANGES_PAGE = "changes"
 # Reference pages, in nav order: (page, name, label of why to read it). The name is at once the
 # Project attribute holding the entries, the label key of the title and the renderer's method.
 REFERENCE_PAGES = (
@@ -158,12 +161,15 @@ def sanitize_guide(markdown: str) -> str:
     return "\n".join(part for part in out) if out else ""
 
 
-def _guide_page(guide: Guide) -> str:
-    """The guide as a page, headed by its title unless its text starts with its own H1."""
+def _guide_page(guide: Guide, review: str = "") -> str:
+    """The guide as a page, headed by its title unless its text starts with its own H1; ``review``
+    (the owner and review line, Markdown) goes under that title."""
     body = sanitize_guide(guide.markdown).lstrip("\n")
     if re.match(r"#(?!#)\s*\S", body):
-        return body if body.endswith("\n") else body + "\n"
-    return f"# {escape_markdown(guide.title)}\n\n{body}".rstrip("\n") + "\n"
+        heading, _, rest = body.partition("\n")
+        page = f"{heading}\n\n{review}{rest.lstrip(chr(10))}" if review else body
+        return page if page.endswith("\n") else page + "\n"
+    return f"# {escape_markdown(guide.title)}\n\n{review}{body}".rstrip("\n") + "\n"
 
 
 # --- the home page's description: its headings become the page's own, for anchors and the contents -
@@ -259,6 +265,35 @@ class _Renderer:
         self.health_report = health
         # The health page's charts are HTML inside the Markdown page: escaped as HTML, not as Markdown.
         self.html_env = make_environment(project.root, kind="html", cache=cache) if health else None
+        self.reviews = {(item.kind, item.id): item for item in review_items(project)}
+
+    def review(self, file: str | None, kind: str | None = None, item_id: str | None = None) -> Markup:
+        """The quiet line under a title (owner, last review, last change of ``file`` in git), and a
+        visible admonition when the item is overdue; empty when there is nothing to say."""
+        language = self.project.playbook.language
+        item = self.reviews.get((kind, item_id)) if kind and item_id else None
+        parts = []
+        if item is not None and item.owner:
+            parts.append(f"{self.L['owner']}: {item.owner}")
+        if item is not None and item.reviewed is not None:
+            parts.append(f"{self.L['last_reviewed']}: {format_day(item.reviewed, language)}")
+        elif item is not None and (item.owner or self.project.playbook.review.required):
+            parts.append(self.L["never_reviewed"])
+        history = self.project.history
+        changed = history.last_changed.get(file) if history is not None and file else None
+        if changed:
+            parts.append(f"{self.L['last_changed']}: {format_date(changed, language)}")
+        overdue = None
+        if item is not None and item.status == "overdue" and item.due is not None:
+            overdue = self.L["review_overdue"].format(due=format_day(item.due, language),
+                                                      owner=item.owner or self.L["no_owner"])
+        if not parts and overdue is None:
+            return Markup("")
+        return Markup(render_template(self.env, "site/_review.md.j2", L=self.L, line=" · ".join(parts),
+                                      overdue=overdue))
+
+    def kind_file(self, kind: str) -> str | None:
+        return self.project.kind_files.get(kind)
 
     def render(self, page: str, template: str, **context: Any) -> None:
         self.pages[page] = render_template(self.env, f"site/{template}", L=self.L, **context)
@@ -270,7 +305,7 @@ class _Renderer:
     def home(self) -> None:
         page = page_path("index")
         self.render(page, "index.md.j2", playbook=self.project.playbook, stages=_stage_links(self.project, page),
-                    start_href=_href(page, page_path("start-here")),
+                    start_href=_href(page, page_path("start-here")), review=self.review(self.kind_file("playbook")),
                     description=description_sections(self.project.playbook.description))
 
     def start_here(self) -> None:
@@ -316,6 +351,7 @@ class _Renderer:
                         for o in stage.objections if o in objections],
             emails=[_email_view(emails[e]) for e in stage.emails if e in emails],
             health=self._health_panel(page, stage),
+            review=self.review(self.project.stage_file(stage.id), "stage", stage.id),
             previous=stages[index - 1] if index > 0 else None,
             next=stages[index + 1] if index + 1 < len(stages) else None,
             checklist_href=_href(page, checklist) if checklist in self.static else None,
@@ -348,11 +384,11 @@ class _Renderer:
 
     def techniques(self) -> None:
         page = page_path("techniques")
-        items = [{"technique": t, "anchor": _technique_anchor(t.id),
+        items = [{"technique": t, "anchor": _technique_anchor(t.id), "review": self.review(None, "technique", t.id),
                   "used_in": [{"name": s.name, "href": _href(page, page_path("stages", s.id))}
                               for s in self.project.stages_using(t.id)]}
                  for t in self.project.techniques]
-        self.render(page, "techniques.md.j2", techniques=items)
+        self.render(page, "techniques.md.j2", techniques=items, review=self.review(self.kind_file("techniques")))
 
     def frameworks(self) -> None:
         page = page_path("frameworks")
@@ -362,13 +398,15 @@ class _Renderer:
                          "settled_in": [{"name": s.name, "href": _href(page, page_path("stages", s.id))}
                                         for s in self.project.stages if e.id in s.settles.get(f.id, [])]}
                         for e in f.elements]
-            items.append({"framework": f, "anchor": _anchor(f.id), "elements": elements})
-        self.render(page, "frameworks.md.j2", frameworks=items)
+            items.append({"framework": f, "anchor": _anchor(f.id), "elements": elements,
+                          "review": self.review(None, "framework", f.id)})
+        self.render(page, "frameworks.md.j2", frameworks=items, review=self.review(self.kind_file("frameworks")))
 
     def metrics(self) -> None:
-        items = [{"metric": m, "anchor": _anchor("metric", m.id), "formula": _formula(m.formula) if m.formula else None}
+        items = [{"metric": m, "anchor": _anchor("metric", m.id), "formula": _formula(m.formula) if m.formula else None,
+                  "review": self.review(None, "metric", m.id)}
                  for m in self.project.metrics]
-        self.render(page_path("metrics"), "metrics.md.j2", metrics=items)
+        self.render(page_path("metrics"), "metrics.md.j2", metrics=items, review=self.review(self.kind_file("metrics")))
 
     def glossary(self) -> None:
         page = page_path("glossary")
@@ -378,7 +416,7 @@ class _Renderer:
                   "see_also": [{"term": other, "href": _href(page, page, by_term[other.casefold()])
                                 if other.casefold() in by_term else None} for other in t.see_also]}
                  for t, a in zip(self.project.glossary, anchors)]
-        self.render(page, "glossary.md.j2", terms=items)
+        self.render(page, "glossary.md.j2", terms=items, review=self.review(self.kind_file("glossary")))
 
     def objections(self) -> None:
         """All objections grouped by category, categories in order of first appearance, uncategorised last."""
@@ -405,12 +443,45 @@ class _Renderer:
         self.render(page, "emails.md.j2", emails=items)
 
     def case_studies(self) -> None:
-        items = [{"case": c, "anchor": _anchor("case", c.id)} for c in self.project.case_studies]
-        self.render(page_path("case-studies"), "case-studies.md.j2", cases=items)
+        items = [{"case": c, "anchor": _anchor("case", c.id), "review": self.review(None, "case-study", c.id)}
+                 for c in self.project.case_studies]
+        self.render(page_path("case-studies"), "case-studies.md.j2", cases=items,
+                    review=self.review(self.kind_file("case-studies")))
 
     def guides(self) -> None:
         for guide in self.project.guides:
-            self.pages[page_path("guides", guide.slug)] = _guide_page(guide)
+            review = self.review(guide.source, "guide", guide.slug)
+            self.pages[page_path("guides", guide.slug)] = _guide_page(guide, review)
+
+    def file_pages(self) -> dict[str, tuple[str, str]]:
+        """Playbook file -> (title, page) of the page made from it, for the pages that exist."""
+        pages = {self.project.stage_file(s.id): (s.name, page_path("stages", s.id)) for s in self.project.stages}
+        for kind, name, _ in self.reference_pages():
+            file = self.kind_file(kind)
+            if file is not None:
+                pages[file] = (self.L[name], page_path(kind))
+        if self.kind_file("playbook") is not None:
+            pages[str(self.kind_file("playbook"))] = (self.L["home"], page_path("index"))
+        pages.update({g.source: (g.title, page_path("guides", g.slug)) for g in self.project.guides})
+        return pages
+
+    def changes(self) -> None:
+        """The 'what changed' page: recent commits to the playbook's files, with the pages they changed."""
+        page = page_path(CHANGES_PAGE)
+        history = self.project.history
+        pages = self.file_pages()
+        commits = None if history is None else [self.commit_view(page, c, pages) for c in history.commits]
+        self.render(page, "changes.md.j2", commits=commits)
+
+    def commit_view(self, page: str, commit: Commit, pages: dict[str, tuple[str, str]]) -> dict[str, Any]:
+        """A commit as the page lists it: its date, subject, the author only if the team asked, and its pages."""
+        shown: dict[str, dict[str, Any]] = {}
+        for file in commit.files:
+            title, target = pages.get(file, (file, ""))
+            shown.setdefault(target or file, {"title": title, "href": _href(page, target) if target else None})
+        author = commit.author if self.project.playbook.review.show_authors and commit.author else None
+        return {"date": format_date(commit.time, self.project.playbook.language), "subject": commit.subject,
+                "author": author, "pages": list(shown.values())}
 
     def assets(self) -> None:
         self.pages[WORKER_SHIM] = worker_shim()
@@ -433,6 +504,7 @@ class _Renderer:
             nav.append({self.L[name]: page_path(kind)})
         if self.project.guides:
             nav.append({self.L["guides"]: [page_path("guides", g.slug) for g in self.project.guides]})
+        nav.append({self.L["what_changed"]: page_path(CHANGES_PAGE)})
         return nav
 
 
@@ -452,6 +524,7 @@ def render_site(project: Project, team_config: str | None = None, static: Collec
     if health is not None:
         r.health()
     r.guides()
+    r.changes()
     r.assets()
     config, notes, team_theme = site_config(project, r.L, r.nav(), [], [WORKER_SHIM], team_config)
     files = {f"{DOCS_DIR}/{path}": text for path, text in sorted(r.pages.items())}
