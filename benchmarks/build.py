@@ -73,7 +73,7 @@ def run_timed(command: list[str], cwd: Path, cold_cache: bool = False) -> tuple[
 def write_work_folder(root: Path, work: Path) -> None:
     """The engine's input (mkdocs.yml, docs/, overrides/) exactly as `playbookgen build` writes it."""
     from playbookgen.build import render_project, static_files, write_work_folder as write
-    from playbookgen.validate import load_project
+    from playbookgen.project import load_project
 
     project, _ = load_project(root)
     static, _ = static_files(project, pdfs=False)
@@ -114,7 +114,7 @@ def breakdown(root: Path, site: Path) -> dict[str, float]:
     """Seconds of each of playbookgen's own steps, in this process (the engine left out)."""
     from playbookgen.build import render_project, static_files
     from playbookgen.linkcheck import check_site_links
-    from playbookgen.validate import load_project
+    from playbookgen.project import load_project
 
     steps: dict[str, float] = {}
 
@@ -174,7 +174,7 @@ def deals_breakdown(root: Path, export: Path) -> dict[str, float]:
     """Seconds of the deals steps, in this process: import DuckDB, analyse the export, render the pages."""
     from playbookgen.build import DealsOptions, analyse_deals
     from playbookgen.render.site import render_site
-    from playbookgen.validate import load_project
+    from playbookgen.project import load_project
 
     project, _ = load_project(root)
     steps: dict[str, float] = {}

@@ -28,7 +28,7 @@ def stage_plan(root: Path = REPO) -> tuple[list[tuple[str, int]], str, str]:
     """(name, max_days) of the playbook's open stages, and its won and lost stage names."""
     from playbookgen.export._stages import crm_name
     from playbookgen.i18n import CLOSED_STAGE_NAMES
-    from playbookgen.validate import load_project
+    from playbookgen.project import load_project
 
     project, _ = load_project(root)
     opens = [(crm_name(s, "hubspot"), s.max_days or 30) for s in project.stages if s.closed is None]

@@ -34,7 +34,7 @@ STARTERS = REPO / "src" / "playbookgen" / "starters"
 def load_project(root: Path) -> Project:
     """The project in ``root``: through the validator when it exists, else straight from the model."""
     try:
-        from playbookgen.validate import validate_project
+        from playbookgen.project import validate_project
     except ImportError:
         validate_project = None
     if validate_project is not None:

@@ -11,7 +11,7 @@ import yaml
 
 from conftest import REPO, run_cli
 from playbookgen.load import split_front_matter
-from playbookgen.validate import validate_project
+from playbookgen.project import validate_project
 
 # The day the repository's playbook was last reviewed as a whole: it validates with no warnings then.
 REVIEW_DAY = "2026-11-30"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from playbookgen.build import render_project, static_files, write_work_folder
-from playbookgen.validate import load_project
+from playbookgen.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ import yaml
 from playbookgen.errors import UserError, ValidationFailed
 from playbookgen.export import Export, export_project, write_export
 from playbookgen.model import Project
-from playbookgen.validate import validate_project
+from playbookgen.project import validate_project
 
 NS = "{http://soap.sforce.com/2006/04/metadata}"
 

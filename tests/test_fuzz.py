@@ -13,7 +13,8 @@ from conftest import MINIMAL_PLAYBOOK, build_file_tree
 from playbookgen._yaml import load_yaml_file, parse_yaml
 from playbookgen.errors import Diagnostic
 from playbookgen.load import FILE_KINDS, STAGE_KIND
-from playbookgen.validate import check_document, validate_project
+from playbookgen.project import validate_project
+from playbookgen.validate import check_document
 
 MODELS = [kind.model for kind in (*FILE_KINDS, STAGE_KIND)]
 YAML_ALPHABET = st.sampled_from(list("abc:-[]{}#&*!|>'\"%@`,?~ \t\n0123456789.eE+_") + ["\ufeff", "\x00", "ł", "\u2028"])

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import REPO, build_file_tree, run_cli
 from playbookgen.health import analyse, resolve_request
-from playbookgen.validate import load_project
+from playbookgen.project import load_project
 
 # Four open stages; no closed stage, so the won and lost stages are the export's "Closed Won"/"Closed Lost".
 PLAYBOOK = {

@@ -13,7 +13,7 @@ import yaml
 from conftest import REPO, run_cli
 from playbookgen.errors import UserError
 from playbookgen.starters import available_starters, init_project
-from playbookgen.validate import validate_project
+from playbookgen.project import validate_project
 
 STARTERS = {"full": 7, "ecommerce-5": 5, "minimal-4": 4}
 FIRST_STAGE = {("minimal-4", "pl"): "generowanie-leadow", ("minimal-4", "en"): "lead-generation"}

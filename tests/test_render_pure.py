@@ -18,7 +18,7 @@ import pytest
 
 from playbookgen.checklists import make_checklists
 from playbookgen.render.site import render_site
-from playbookgen.validate import load_project
+from playbookgen.project import load_project
 
 from conftest import REPO
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from playbookgen.errors import TemplateError
 from playbookgen.render.config import Tagged, load_team_config
 from playbookgen.render.site import render_site, sanitize_guide
-from playbookgen.validate import load_project
+from playbookgen.project import load_project
 
 from conftest import run_cli
 

@@ -21,7 +21,7 @@ from playbookgen.load import as_of_date
 from playbookgen.render.site import render_site
 from playbookgen.review import FIELDS, render_review, review_items
 from playbookgen.starters import available_starters, compose
-from playbookgen.validate import load_project, validate_project
+from playbookgen.project import load_project, validate_project
 
 # The day the shipped playbooks were last reviewed as a whole (tests/test_content.py uses it too).
 REVIEW_DAY = "2026-11-30"

@@ -26,7 +26,7 @@ from playbookgen.health.report import HealthReport, SourceInfo, StageHealth, Sta
 from playbookgen.i18n import labels
 from playbookgen.render.health import findings, health_page
 from playbookgen.render.site import render_site
-from playbookgen.validate import load_project
+from playbookgen.project import load_project
 
 AS_OF = "2024-06-01"
 PLAYBOOK = {

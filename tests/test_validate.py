@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_PLAYBOOK, run_cli
-from playbookgen.validate import validate_project
+from playbookgen.project import validate_project
 
 STAGE = "stages/01-first.yml"
 PLAYBOOK = "playbook/playbook.yml"
@@ -366,7 +366,7 @@ def test_missing_folder_is_a_usage_error(tmp_path):
 
 
 def test_internal_error_exits_2_with_a_hint(make_project, monkeypatch):
-    import playbookgen.validate as validate_module
+    import playbookgen.project as validate_module
 
     def broken(root: Path, **_: object):
         raise RuntimeError("boom")

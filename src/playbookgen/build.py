@@ -19,12 +19,12 @@ from .engines import ENGINES, run_engine, start_worker, stop_worker
 from .engines.layout import DOCS_DIR
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
-from .load import SITE_ROOT_DIR, read_site_root, read_team_files, read_theme_folder
+from .load import SITE_ROOT_DIR, read_folder, read_site_root, read_team_files
 from .model import Project
-from .render.config import TEAM_CONFIG, team_files
+from .render.config import TEAM_CONFIG, missing_theme_folder, team_files
 from .render.site import SiteFiles, render_site, with_team_files, with_team_theme
 from .template_cache import template_cache
-from .validate import load_project
+from .project import load_project
 from .write import (check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker,
                     write_new_file)
 
@@ -164,7 +164,10 @@ def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCa
         site = with_team_files(site, found, static.keys())
     if site.team_theme is None:
         return site
-    return with_team_theme(site, read_theme_folder(project.root, site.team_theme), site.team_theme)
+    theme = read_folder(project.root, site.team_theme)
+    if theme is None:
+        raise ValidationFailed([missing_theme_folder(site.team_theme)])
+    return with_team_theme(site, theme, site.team_theme)
 
 
 def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes], *, fresh: bool = False,

@@ -124,7 +124,7 @@ def project_dir(value: str) -> Path:
 
 def load_valid_project(directory: str) -> "Project":
     """The validated project in DIR; its warnings go to stderr, its errors end the command (exit 1)."""
-    from .validate import load_project
+    from .project import load_project
 
     project, warnings = load_project(project_dir(directory))
     report_problems(warnings)
@@ -160,7 +160,7 @@ def main() -> None:
 def validate(directory: str, fmt: str, strict: bool, as_of: str | None) -> None:
     """Check every YAML file of the playbook in DIR and report each problem with file, line and column."""
     from .load import as_of_date
-    from .validate import validate_project
+    from .project import validate_project
 
     root = project_dir(directory)
     _, diagnostics = validate_project(root, as_of=as_of_date(as_of)[0])
@@ -384,7 +384,7 @@ def review(directory: str, as_of: str | None, fmt: str, owner: str | None, stric
     """List every reviewable item of DIR with its owner and due date, overdue first: the weekly review."""
     from .load import as_of_date
     from .review import filter_owner, render_review, review_items
-    from .validate import load_project
+    from .project import load_project
 
     day, _ = as_of_date(as_of)
     project, warnings = load_project(project_dir(directory), as_of=day)

@@ -79,6 +79,7 @@ class Sources:
     misnamed: dict[str, str] = field(default_factory=dict)  # kind name -> a file whose name is close to it
     guides: list[RawGuide] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    last_changed: int = 0  # the time of the last change to these files (source_date_epoch)
 
 
 def _relative(root: Path, path: Path) -> str:
@@ -182,6 +183,8 @@ def read_sources(root: Path) -> Sources:
             else:
                 sources.unreadable_stages.append(_relative(root, path))
     _read_guides(root, sources)
+    inputs = [root / doc.file for doc in list(sources.documents.values()) + sources.stages]
+    sources.last_changed = source_date_epoch(root, inputs + [root / g.file for g in sources.guides])
     return sources
 
 
@@ -256,12 +259,11 @@ def _commit(record: str) -> model.Commit:
     return model.Commit(int(time) if time.isdigit() else 0, subject.strip(), author.strip(), files)
 
 
-def read_theme_folder(root: Path, name: str) -> dict[str, bytes]:
-    """Every file of a team's theme folder (mkdocs.yml's theme.custom_dir), by path relative to it."""
+def read_folder(root: Path, name: str) -> dict[str, bytes] | None:
+    """Every file of the project's folder ``name``, by path relative to it; None when it is not a folder."""
     folder = root / name
     if not folder.is_dir():
-        raise ValidationFailed([error("mkdocs.yml", 1, 1, "mkdocs-custom-dir",
-                                      f"theme.custom_dir '{name}' is not a folder in the project")])
+        return None
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 

@@ -22,7 +22,7 @@ from .build import DealsOptions, analyse_deals, render_project, static_files, wr
 from .errors import Diagnostic, PlaybookError, UserError, ValidationFailed
 from .render.preview import problems_box
 from .template_cache import template_cache
-from .validate import load_project
+from .project import load_project
 from .write import remove_tree, write_text_atomic
 
 __all__ = ["WATCHED", "Preview", "Watcher", "render_into", "render_preview", "serve_project", "snapshot"]

@@ -22,10 +22,10 @@ from pydantic_core import ErrorDetails
 from . import model
 from ._yaml import Document, Path_
 from .errors import Diagnostic, ValidationFailed, error, sort_diagnostics, warning
-from .load import FILE_KINDS, STAGE_KIND, RawGuide, Sources, as_of_date, read_history, read_sources, source_date_epoch
+from .load import FILE_KINDS, STAGE_KIND, RawGuide, Sources
 from .review import review_diagnostics
 
-__all__ = ["validate_project", "load_project", "did_you_mean"]
+__all__ = ["validate_sources", "did_you_mean"]
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
@@ -526,15 +526,13 @@ def _positions(sources: Sources) -> dict[str, dict[Path_, tuple[int, int]]]:
 
 
 def _build_project(root: Path, sources: Sources, checked: _Checked, ordered: list[tuple[model.Stage, Document]],
-                   as_of: dt.date, history: bool) -> model.Project:
+                   as_of: dt.date) -> model.Project:
     assert checked.playbook is not None
 
     def items(kind: str, attr: str) -> list[Any]:
         entry = checked.kinds.get(kind)
         return list(getattr(entry[0], attr)) if entry else []
 
-    inputs = [root / doc.file for doc in list(sources.documents.values()) + sources.stages]
-    inputs += [root / g.file for g in sources.guides]
     return model.Project(
         root=root,
         playbook=checked.playbook[0],
@@ -548,23 +546,18 @@ def _build_project(root: Path, sources: Sources, checked: _Checked, ordered: lis
         emails=items("emails", "emails"),
         guides=_guides(sources, checked),
         stage_files={s.id: d.file for s, d in ordered},
-        last_changed=source_date_epoch(root, inputs),
+        last_changed=sources.last_changed,
         positions=_positions(sources),
         as_of=as_of,
-        history=read_history(root, checked.playbook[0].review.changes) if history else None,
         kind_files={name: doc.file for name, doc in sorted(sources.documents.items())},
     )
 
 
-def validate_project(root: Path, *, as_of: dt.date | None = None,
-                     history: bool = False) -> tuple[model.Project | None, list[Diagnostic]]:
-    """Load and check the project at ``root``: the Project when it has no errors, and every diagnostic.
+def validate_sources(sources: Sources, *, as_of: dt.date) -> tuple[model.Project | None, list[Diagnostic]]:
+    """Check what was read: the Project when it has no errors, and every diagnostic.
 
-    Review dates are checked against ``as_of`` (default: load.as_of_date); ``history`` reads the
-    playbook's git history for the site's "what changed" page.
+    Review dates are checked against ``as_of``. Nothing is read here: the load stage read it all.
     """
-    root = Path(root)
-    sources = read_sources(root)
     checked = _check_files(sources)
     checked.diagnostics.extend(sources.diagnostics)
     project = None
@@ -577,18 +570,9 @@ def validate_project(root: Path, *, as_of: dt.date | None = None,
         _check_frameworks(checked)
         _check_unique_ids(checked)
         _report_skipped(checked, sources)
-        project = _build_project(root, sources, checked, ordered, as_of or as_of_date(None)[0], history)
+        project = _build_project(sources.root, sources, checked, ordered, as_of)
         checked.diagnostics.extend(review_diagnostics(project))
     diagnostics = sort_diagnostics(checked.diagnostics)
     if any(d.is_error for d in diagnostics):
         return None, diagnostics
-    return project, diagnostics
-
-
-def load_project(root: Path, *, strict: bool = False, as_of: dt.date | None = None,
-                 history: bool = False) -> tuple[model.Project, list[Diagnostic]]:
-    """The Project and its warnings; raises ValidationFailed on errors (or on warnings when strict)."""
-    project, diagnostics = validate_project(root, as_of=as_of, history=history)
-    if project is None or (strict and diagnostics):
-        raise ValidationFailed(diagnostics)
     return project, diagnostics

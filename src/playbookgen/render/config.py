@@ -24,7 +24,7 @@ from ..glossary import glossary_forms
 if TYPE_CHECKING:
     from ..model import Project
 
-__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OURS_ONLY", "Tagged", "TeamFile", "load_team_config",
+__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OURS_ONLY", "Tagged", "TeamFile", "load_team_config", "missing_theme_folder",
            "dump_config", "markdown_extension_names", "merge_config", "site_config", "team_files", "team_theme_dir"]
 
 TEAM_CONFIG = "mkdocs.yml"
@@ -86,6 +86,11 @@ def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
 
 
 _Dumper.add_representer(Tagged, _represent_tagged)
+
+
+def missing_theme_folder(name: str) -> Diagnostic:
+    """The team's theme.custom_dir names no folder of the project."""
+    return error(TEAM_CONFIG, 1, 1, "mkdocs-custom-dir", f"theme.custom_dir '{name}' is not a folder in the project")
 
 
 def load_team_config(text: str) -> dict[str, Any]:
