@@ -117,7 +117,7 @@ def test_escaped_plain_text_renders_as_that_text(text: str) -> None:
 
     import markdown
 
-    from playbookgen.render.config import markdown_extension_names
+    from playbookgen.engines.markdown import markdown_extension_names
     from playbookgen.templating import escape_markdown
 
     expected = " ".join(text.split())

@@ -246,7 +246,7 @@ def _prepare_mkdocs() -> None:
     import mkdocs.config  # noqa: F401
     from mkdocs.plugins import get_plugins
 
-    from ..render.config import markdown_extension_names
+    from .markdown import markdown_extension_names
 
     plugins = get_plugins()
     for name in _THEME_PLUGINS:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 import yaml
 
 from ..engines.layout import DOCS_DIR, SITE_DIR, THEME_DIR
+from ..engines.markdown import MARKDOWN_EXTENSIONS, markdown_extension_names
+from ..engines.markdown import entry_name as _entry_name
 from ..errors import Diagnostic, ValidationFailed, error, warning
 from ..glossary import glossary_forms
 
@@ -30,21 +32,6 @@ __all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OURS_ONLY", "Tagged", "TeamFil
 TEAM_CONFIG = "mkdocs.yml"
 # Keys the pipeline decides: the team's values would point the engine at the wrong pages or folders.
 OURS_ONLY = ("docs_dir", "site_dir", "nav")
-
-# Our Markdown extensions, in order; the MkDocs worker (engines/mkdocs.py) imports them before the build.
-MARKDOWN_EXTENSIONS: tuple[Any, ...] = (
-    "admonition",
-    "attr_list",
-    "md_in_html",
-    "tables",
-    {"toc": {"permalink": True}},
-    "pymdownx.escapeall",
-    {"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}},
-    "playbookgen.tasklabels",  # after tasklist: names each checkbox by its item's text
-    "pymdownx.superfences",
-    "pymdownx.details",
-    {"playbookgen.glossary": {"terms": {}}},  # glossary tooltips; the terms are the project's (below)
-)
 
 
 @dataclass(frozen=True)
@@ -113,18 +100,6 @@ def dump_config(config: Mapping[str, Any]) -> str:
     return yaml.dump(dict(config), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def _entry_name(entry: Any) -> str | None:
-    """The name of a plugins/markdown_extensions entry, which is a string or a one-key mapping."""
-    if isinstance(entry, str):
-        return entry
-    if isinstance(entry, dict) and len(entry) == 1:
-        return str(next(iter(entry)))
-    return None
-
-
-def markdown_extension_names() -> list[str]:
-    """The names of our Markdown extensions (MARKDOWN_EXTENSIONS without their settings)."""
-    return [str(_entry_name(entry)) for entry in MARKDOWN_EXTENSIONS]
 
 
 def _as_entries(value: Any) -> list[Any]:

@@ -352,6 +352,7 @@ class _Renderer:
             emails=[_email_view(emails[e]) for e in stage.emails if e in emails],
             health=self._health_panel(page, stage),
             review=self.review(self.project.stage_file(stage.id), "stage", stage.id),
+            closed_label=self.L[f"closed_{stage.closed}"] if stage.closed else None,
             previous=stages[index - 1] if index > 0 else None,
             next=stages[index + 1] if index + 1 < len(stages) else None,
             checklist_href=_href(page, checklist) if checklist in self.static else None,
