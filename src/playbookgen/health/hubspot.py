@@ -19,11 +19,26 @@ class StageColumn:
     pos: int  # open stages 1..n, won n+1, lost n+2
 
 
+def _by_pos(columns: list[StageColumn], open_only_below: int | None = None) -> dict[int, list[str]]:
+    """Column aliases per pipeline position (two pipelines may share a stage), in position order."""
+    found: dict[int, list[str]] = {}
+    for c in sorted(columns, key=lambda c: c.pos):
+        if open_only_below is None or c.pos <= open_only_below:
+            found.setdefault(c.pos, []).append(c.alias)
+    return found
+
+
+def _latest_of(aliases: list[str]) -> str:
+    return aliases[0] if len(aliases) == 1 else f"greatest({', '.join(aliases)})"
+
+
 def current_at_sql(columns: list[StageColumn]) -> str:
     """When the deal entered its current stage ('Deal Stage'): that stage's column on its row."""
     if not columns:
         return "NULL::BIGINT"
-    return "greatest(" + ", ".join(f"CASE WHEN current_pos = {c.pos} THEN {c.alias} END" for c in columns) + ")"
+    # One CASE on current_pos: each row stops at its own branch, where a CASE per column tests them all.
+    branches = " ".join(f"WHEN {pos} THEN {_latest_of(aliases)}" for pos, aliases in _by_pos(columns).items())
+    return f"CASE current_pos {branches} END"
 
 
 def first_sql(columns: list[StageColumn]) -> str:
@@ -33,8 +48,14 @@ def first_sql(columns: list[StageColumn]) -> str:
 
 def furthest_sql(columns: list[StageColumn], n: int) -> str:
     """The furthest open stage the deal entered, its current stage included (HubSpot may leave that cell empty)."""
-    reached = [f"CASE WHEN {c.alias} IS NOT NULL THEN {c.pos} END" for c in columns if c.pos <= n]
-    return "greatest(" + ", ".join([*reached, f"CASE WHEN current_pos <= {n} THEN current_pos END"]) + ")"
+    current = f"CASE WHEN current_pos <= {n} THEN current_pos END"
+    entered = sorted(_by_pos(columns, n).items(), reverse=True)
+    if not entered:
+        return current
+    # From the last stage back: a row stops at the furthest stage it entered.
+    branches = " ".join(f"WHEN {' OR '.join(f'{a} IS NOT NULL' for a in aliases)} THEN {pos}"
+                        for pos, aliases in entered)
+    return f"greatest(CASE {branches} END, {current})"
 
 
 def _ordered(columns: list[StageColumn]) -> list[int]:

@@ -454,6 +454,8 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     """HubSpot: one row per deal, its current 'Deal Stage', and a 'Date entered' time per stage."""
     entered, exited = _hubspot_dates(request, headers)
     pairs = [(cell, label, exited.get(label.lower()), stages.position(label)) for cell, label in entered]
+    if not request.list_stalled:  # names are shown only in the list of stalled deals: not read otherwise
+        columns = {name: cell for name, cell in columns.items() if name != "name"}
     cells = [*columns.values(), *(c for c, *_ in pairs), *exited.values()]
     _load_raw(con, source, cells, request)
     found, bad = _check_cells(con, cells, {"deal_id", "stage"})
@@ -489,18 +491,21 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
         backwards.total += count
         backwards.items += [(r, exit_cell.index, f"deal '{d}' leaves stage '{label}' before it enters it "
                                                  f"('{exit_cell.header}' is earlier than '{cell.header}')") for r, d in rows]
-    _hubspot_deals(con, pairs, [c.alias for c in cells if c.kind == "time"], len(stages.open_ids))
+    _hubspot_deals(con, pairs, [c.alias for c in cells if c.kind == "time"], len(stages.open_ids),
+                   request.list_stalled)
     loaded = Loaded(latest_ms=_scalar(con, "SELECT max(last_ms) FROM deals"))
     con.execute("DROP VIEW typed")  # a view over the cells, which _finish frees
     return _finish(con, request, loaded, [*found, unknown, backwards], kept="deals")
 
 
 def _hubspot_deals(con: duckdb.DuckDBPyConnection, pairs: list[tuple[_Cell, str, _Cell | None, int | None]],
-                   times: list[str], n: int) -> None:
+                   times: list[str], n: int, list_stalled: bool) -> None:
     """Table deals, each deal's facts and stays straight from its row (no join, grouping or sort), and view stays."""
     known = [StageColumn(cell.alias, exit_cell.alias if exit_cell else None, pos)
              for cell, _, exit_cell, pos in pairs if pos is not None]
-    facts = {"deal_id": "deal_id", "name": "name", "amount": "amount", "currency": "currency",
+    # Only the list of stalled deals shows ids and names: without it a million of each are not copied.
+    deal_id = "deal_id" if list_stalled else "NULL::VARCHAR"
+    facts = {"deal_id": deal_id, "name": "name", "amount": "amount", "currency": "currency",
              "current_pos": "current_pos", "current_at": current_at_sql(known), "first_ms": first_sql(known),
              "max_open_pos": furthest_sql(known, n), "last_ms": f"greatest({', '.join(times)})"}
     # One pass over the cells fills a compact table of numbers that every metric then reads.
