@@ -1,4 +1,4 @@
-"""The definitions of issue 16, computed in DuckDB from the normalised ``entries`` and ``deals`` tables.
+"""The definitions of issue 16, computed in DuckDB from the normalised ``deals`` and ``stays`` relations.
 
 Sums run on integers (milliseconds, DECIMAL amounts) so every machine gets the same figures to the
 last bit; Python only divides and fills the report from a handful of aggregate rows.
@@ -41,7 +41,7 @@ def _days(ms: float | int | None) -> float | None:
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, project: Project, stages: StageMap, as_of_ms: int) -> None:
-    """furthest, outcome and stalled per deal; ended stays per deal and stage."""
+    """furthest, outcome and stalled per deal (``read`` has measured the stays)."""
     n = len(stages.open_ids)
     by_id = {s.id: s for s in project.stages}
     limits = [by_id[sid].max_days for sid in stages.open_ids]
@@ -49,29 +49,13 @@ def _prepare(con: duckdb.DuckDBPyConnection, project: Project, stages: StageMap,
     con.execute("INSERT INTO limits SELECT unnest($1::INTEGER[]), unnest($2::INTEGER[])",
                 [list(range(1, n + 1)), limits])
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE facts AS
+        CREATE OR REPLACE TEMP VIEW facts AS  -- a view: each query reads its few columns of deals
         SELECT d.*,
                CASE WHEN d.current_pos = {n + 1} THEN {n + 1} ELSE coalesce(d.max_open_pos, 0) END AS furthest,
                d.current_pos <= {n} AND l.max_days IS NOT NULL
                    AND {as_of_ms} - d.current_at > l.max_days::BIGINT * {DAY_MS} AS stalled,
                l.max_days IS NOT NULL AS has_limit
         FROM deals d LEFT JOIN limits l ON l.pos = d.current_pos
-    """)
-    # A stay ends at the deal's next entry into another stage (HubSpot: else at its 'Date exited'); deals
-    # now in the stage are left out of its days. Same-stage rows in a row are one stay: measuring each
-    # row to the next row gives the same sum, (b - a2) + (a2 - a1) = b - a1, with one window instead of two.
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE stays AS
-        WITH runs AS (
-            SELECT grp, pos, at_ms, exited_ms,
-                   lead(at_ms) OVER (PARTITION BY grp ORDER BY at_ms, _row) AS next_ms
-            FROM entries),
-        ended AS (
-            SELECT r.grp, r.pos, coalesce(r.next_ms, r.exited_ms) - r.at_ms AS ms
-            FROM runs r JOIN deals d ON d.grp = r.grp
-            WHERE r.pos <= {n} AND d.current_pos IS DISTINCT FROM r.pos
-              AND coalesce(r.next_ms, r.exited_ms) >= r.at_ms)
-        SELECT grp, pos, sum(ms) AS ms FROM ended GROUP BY grp, pos
     """)
 
 
@@ -80,8 +64,9 @@ def _stage_rows(con: duckdb.DuckDBPyConnection, project: Project, stages: StageM
     groups = con.execute("""
         SELECT furthest, current_pos, count(*), count(*) FILTER (WHERE stalled) FROM facts GROUP BY ALL
     """).fetchall()
-    quantiles = {int(pos): (q50, q90) for pos, q50, q90 in con.execute(
-        "SELECT pos, quantile_cont(ms::DOUBLE, 0.5), quantile_cont(ms::DOUBLE, 0.9) FROM stays GROUP BY pos").fetchall()}
+    # Both quantiles from one list argument: one sort per stage instead of two, the same numbers.
+    quantiles = {int(pos): (q[0], q[1]) for pos, q in con.execute(
+        "SELECT pos, quantile_cont(ms::DOUBLE, [0.5, 0.9]) FROM stays GROUP BY pos").fetchall()}
     by_id = {s.id: s for s in project.stages}
     rows = []
     for i, sid in enumerate(stages.open_ids, start=1):

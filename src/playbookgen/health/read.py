@@ -1,9 +1,9 @@
 """Read a CRM deals export into DuckDB and normalise it: every cell checked, every bad one reported.
 
-Out come three tables the metrics read, whatever the CRM:
-``entries(deal_id, pos, at_ms, exited_ms, _row)``: each entry into a pipeline position (open stages 1..n,
-won n+1, lost n+2), times in milliseconds since 1970 UTC; ``deals(deal_id, name, amount, currency,
-current_pos, current_at, first_ms, max_open_pos)``: one row per deal. The heavy lifting is SQL, so a
+Out come two relations the metrics read, whatever the CRM: ``deals(deal_id, name, amount, currency,
+current_pos, current_at, first_ms, max_open_pos)``, one row per deal, positions being open stages 1..n,
+won n+1, lost n+2 and times milliseconds since 1970 UTC; and ``stays(pos, ms)``, one row per deal and
+open stage it has left: its days there, in ms. The heavy lifting is SQL over one pass of the file, so a
 million rows never pass through a Python loop.
 """
 
@@ -18,6 +18,7 @@ import duckdb
 
 from ..errors import Diagnostic, ValidationFailed, error, warning
 from .formats import COLUMNS, DATE_ENTERED, DATE_EXITED, Column, StageMap, dated_label
+from .hubspot import StageColumn, current_at_sql, deals_sql, first_sql, furthest_sql
 from .source import DealsRequest
 
 __all__ = ["Loaded", "load_deals", "connect", "LISTED_PER_KIND"]
@@ -36,9 +37,16 @@ _AMOUNT_SHAPE = rf"^\s*{_CURRENCY}?\s*(-?\s*[0-9][0-9{_SPACES},.']*?)\s*{_CURREN
 
 _MACROS = f"""
 CREATE OR REPLACE TEMP MACRO pb_blank(s) AS s IS NULL OR trim(s) = '';
-CREATE OR REPLACE TEMP MACRO pb_ts(s) AS coalesce(
+CREATE OR REPLACE TEMP MACRO pb_any_ts(s) AS coalesce(
     CASE WHEN s[5] = '-' THEN epoch_ms(try_cast(s AS TIMESTAMPTZ)) END,  -- YYYY-: not 'epoch' or 'infinity'
     epoch_ms(try_strptime(trim(s), {_OTHER_TIME_FORMATS!r})));
+CREATE OR REPLACE TEMP MACRO pb_ts(s) AS CASE
+    WHEN s IS NULL THEN NULL
+    -- HubSpot writes 'YYYY-MM-DD HH:MM': a strict strptime of exactly that shape reads it in half the time
+    -- of the time-zone-aware cast, to the same instant (no offset means UTC); anything else, or a shape
+    -- strptime refuses, takes the general way. tests/test_health_read.py holds them to the same answers.
+    WHEN s LIKE '____-__-__ __:__' THEN coalesce(epoch_ms(try_strptime(s, '%Y-%m-%d %H:%M')), pb_any_ts(s))
+    ELSE pb_any_ts(s) END;
 CREATE OR REPLACE TEMP MACRO pb_digits(s) AS
     regexp_replace(regexp_extract(s, '{_AMOUNT_SHAPE.replace("'", "''")}', 1), '[{_SPACES}'']', '', 'g');
 CREATE OR REPLACE TEMP MACRO pb_number(t) AS CASE
@@ -189,33 +197,65 @@ def _hubspot_dates(request: DealsRequest, headers: list[str]) -> tuple[list[tupl
     return entered, exited
 
 
+_PARSE = {"time": "pb_ts", "amount": "pb_amount"}
+
+
+def _raw_picks(cells: list[_Cell]) -> tuple[str, str]:
+    """The inner and outer SELECT lists of the one pass over the file.
+
+    Text cells are kept as they are. A time or amount cell is parsed once (p_<alias>) and its text kept
+    only where it does not parse (bad_<alias>, else NULL): the diagnostics need that text, and nothing
+    else does, so a million well-formed cells are never stored twice. The parse sits in the inner SELECT
+    so the outer one reads its result instead of parsing again.
+    """
+    inner, outer = [], []
+    for c in cells:
+        if c.kind in _PARSE:
+            inner += [f"{_ident(c.header)} AS t_{c.alias}", f"{_PARSE[c.kind]}({_ident(c.header)}) AS p_{c.alias}"]
+            bad = f"CASE WHEN p_{c.alias} IS NULL AND NOT pb_blank(t_{c.alias}) THEN t_{c.alias} END"
+            outer += [f"p_{c.alias}", f"{bad} AS bad_{c.alias}"]
+        else:
+            inner.append(f"{_ident(c.header)} AS {c.alias}")
+            outer.append(c.alias)
+    return ", ".join(inner), ", ".join(outer)
+
+
 def _load_raw(con: duckdb.DuckDBPyConnection, source: str, cells: list[_Cell], request: DealsRequest) -> None:
-    # row_number() over the file's order gives each record the row a spreadsheet shows it on (header = 1).
-    # Times and amounts are parsed here, once, beside their text (p_<alias>), while the file streams in.
-    parse = {"time": "pb_ts", "amount": "pb_amount"}
-    picks = ", ".join(f"{_ident(c.header)} AS {c.alias}" for c in cells)
-    picks += "".join(f", {parse[c.kind]}({_ident(c.header)}) AS p_{c.alias}" for c in cells if c.kind in parse)
+    """Table raw_cells, one pass over the file; view raw adds each record's row as a spreadsheet shows it."""
+    inner, outer = _raw_picks(cells)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () + 1 AS _row, {picks} FROM {source}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw_cells AS SELECT {outer} FROM (SELECT {inner} FROM {source})")
     except duckdb.Error as exc:
         raise _unreadable(request, exc) from None
+    # A new table keeps the file's order (DuckDB preserves insertion order), so rowid 0 is the record on
+    # row 2, under the header. rowid costs nothing, where row_number() OVER () would read the file on one
+    # thread and hold it all in a window.
+    con.execute("CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + 2 AS _row, * FROM raw_cells")
 
 
 # ---------------------------------------------------------------- cell checks
 
 
 def _parsed(cell: _Cell) -> str:
-    if cell.kind in ("time", "amount"):
+    if cell.kind in _PARSE:
         return f"p_{cell.alias}"
     return f"nullif(trim({cell.alias}), '')"
 
 
 def _bad_condition(cell: _Cell) -> str:
-    return f"(NOT pb_blank({cell.alias}) AND {_parsed(cell)} IS NULL)"
+    return f"(bad_{cell.alias} IS NOT NULL)"
+
+
+def _blank(cell: _Cell) -> str:
+    """The cell is empty or spaces only: a parsed cell is then neither a value nor a bad text."""
+    if cell.kind in _PARSE:
+        return f"(p_{cell.alias} IS NULL AND bad_{cell.alias} IS NULL)"
+    return f"pb_blank({cell.alias})"
 
 
 _WHAT = {"time": ("deals-bad-date", "is not a date or time this reader knows (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"),
          "amount": ("deals-bad-amount", "is not an amount (a number, with a thousands separator or a currency sign if you like)")}
+_BAD_CODES = {code for code, _ in _WHAT.values()}
 
 
 def _listed(con: duckdb.DuckDBPyConnection, where: str, value: str, limit: int = LISTED_PER_KIND + 1) -> tuple[int, list[tuple[int, str]]]:
@@ -256,7 +296,7 @@ def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: s
             code, text = _WHAT[cell.kind]
             checks.append((_bad_condition(cell), cell, code, text))
         if cell.alias in required:
-            checks.append((f"pb_blank({cell.alias})", cell, "deals-empty-cell", ""))
+            checks.append((_blank(cell), cell, "deals-empty-cell", ""))
     if not checks:
         return list(kinds.values()), "false"
     # One pass counts every kind of problem; only the kinds that occur are listed row by row.
@@ -265,7 +305,7 @@ def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: s
     for (where, cell, code, text), count in zip(checks, counts):
         if not count:
             continue
-        _, rows = _listed(con, where, cell.alias)
+        _, rows = _listed(con, where, f"bad_{cell.alias}" if code in _BAD_CODES else "NULL")
         kinds[code].total += int(count)
         if code == "deals-empty-cell":
             kinds[code].items += [(r, cell.index, f"'{cell.header}' is empty; every row needs one, so the row is skipped")
@@ -319,13 +359,32 @@ def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: St
     return _history(con, source, request, stages, columns)
 
 
-def _finish(con: duckdb.DuckDBPyConnection, request: DealsRequest, loaded: Loaded, found: list[_Found]) -> Loaded:
-    con.execute("DROP TABLE raw")  # every check is done: free its memory for the metrics
+def _finish(con: duckdb.DuckDBPyConnection, request: DealsRequest, loaded: Loaded, found: list[_Found],
+            kept: str = "typed WHERE NOT _skip") -> Loaded:
+    """Diagnostics in, rows counted (``kept``: the rows the figures use), and the file's cells freed."""
     for kind in found:
         loaded.diagnostics += kind.diagnostics(request.display)
-    counts = con.execute("SELECT count(*), count(*) FILTER (WHERE _skip) FROM typed").fetchone()
-    loaded.rows, loaded.skipped_rows = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+    loaded.rows = _scalar(con, "SELECT count(*) FROM raw_cells") or 0
+    loaded.skipped_rows = loaded.rows - (_scalar(con, f"SELECT count(*) FROM {kept}") or 0)
+    # Every check is done and the relations the metrics read hold what they need: free the cells.
+    con.execute("DROP VIEW raw")
+    con.execute("DROP TABLE raw_cells")
     return loaded
+
+
+# Days in stage from a long history (csv, Salesforce): a stay ends at the deal's next entry; deals now in the
+# stage are left out. Same-stage rows in a row are one stay: measuring each row to the next row gives the
+# same sum, (b - a2) + (a2 - a1) = b - a1, with one window instead of two.
+_HISTORY_STAYS = """
+    CREATE OR REPLACE TEMP TABLE stays AS
+    WITH runs AS (
+        SELECT grp, pos, at_ms, lead(at_ms) OVER (PARTITION BY grp ORDER BY at_ms, _row) AS next_ms FROM entries),
+    ended AS (
+        SELECT r.grp, r.pos, r.next_ms - r.at_ms AS ms
+        FROM runs r JOIN deals d ON d.grp = r.grp
+        WHERE r.pos <= {n} AND d.current_pos IS DISTINCT FROM r.pos AND r.next_ms >= r.at_ms)
+    SELECT pos, sum(ms) AS ms FROM ended GROUP BY grp, pos
+"""
 
 
 def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest, stages: StageMap,
@@ -351,7 +410,7 @@ def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE entries AS
-        SELECT deal_id, deal_id AS grp, pos, at_ms, NULL::BIGINT AS exited_ms, _row FROM typed WHERE NOT _skip
+        SELECT deal_id, deal_id AS grp, pos, at_ms, _row FROM typed WHERE NOT _skip
     """)
     backwards = _Found("deals-time-backwards", warn=True)
     at = columns["entered_at"]
@@ -380,6 +439,7 @@ def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
         FROM runs e JOIN typed t ON t._row = e._row
         GROUP BY e.deal_id
     """)
+    con.execute(_HISTORY_STAYS.format(n=len(stages.open_ids)))
     loaded = Loaded(latest_ms=_scalar(con, "SELECT max(at_ms) FROM entries"))
     return _finish(con, request, loaded, [*found, unknown, backwards])
 
@@ -394,6 +454,8 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     """HubSpot: one row per deal, its current 'Deal Stage', and a 'Date entered' time per stage."""
     entered, exited = _hubspot_dates(request, headers)
     pairs = [(cell, label, exited.get(label.lower()), stages.position(label)) for cell, label in entered]
+    if not request.list_stalled:  # names are shown only in the list of stalled deals: not read otherwise
+        columns = {name: cell for name, cell in columns.items() if name != "name"}
     cells = [*columns.values(), *(c for c, *_ in pairs), *exited.values()]
     _load_raw(con, source, cells, request)
     found, bad = _check_cells(con, cells, {"deal_id", "stage"})
@@ -401,7 +463,7 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     header_unknown = []
     for cell, label, _, pos in pairs:
         if pos is None:
-            used = _scalar(con, f"SELECT count(*) FROM raw WHERE NOT pb_blank({cell.alias})") or 0
+            used = _scalar(con, f"SELECT count(*) FROM raw WHERE NOT {_blank(cell)}") or 0
             if used:
                 header_unknown.append((label, 1, cell.index, used))
     unknown = _Found("deals-unknown-stage", warn=True)
@@ -411,21 +473,16 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     def opt(name: str) -> str:
         return _parsed(columns[name]) if name in columns else "NULL"
 
-    known = [(cell, exit_cell, pos) for cell, _, exit_cell, pos in pairs if pos is not None]
     times = ", ".join(f"r.p_{c.alias} AS {c.alias}" for c in cells if c.kind == "time")
+    # A view, not a table: each later query reads the few columns it needs straight from raw_cells,
+    # and a million names and ids are not copied once more.
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE typed AS
+        CREATE OR REPLACE TEMP VIEW typed AS
         SELECT r._row, trim(r.deal_id) AS deal_id, l.pos AS current_pos, {opt('amount')} AS amount,
                upper({opt('currency')}) AS currency, {opt('name')} AS name, {times},
                ({bad}) OR l.pos IS NULL AS _skip
         FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
     """)
-    # One row is one deal: its row number groups its entries, cheaper to hash than the deal's id.
-    selects = [f"SELECT deal_id, _row AS grp, {pos} AS pos, {c.alias} AS at_ms, {x.alias if x else 'NULL::BIGINT'} AS exited_ms, _row "
-               f"FROM typed WHERE NOT _skip AND {c.alias} IS NOT NULL" for c, x, pos in known]
-    union = " UNION ALL ".join(selects) if selects else \
-        "SELECT NULL::VARCHAR AS deal_id, NULL::BIGINT AS grp, NULL::INTEGER AS pos, NULL::BIGINT AS at_ms, NULL::BIGINT AS exited_ms, NULL::BIGINT AS _row WHERE false"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE entries AS {union}")
     backwards = _Found("deals-time-backwards", warn=True)
     for cell, label, exit_cell, _ in pairs:
         if exit_cell is None:
@@ -434,24 +491,29 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
         backwards.total += count
         backwards.items += [(r, exit_cell.index, f"deal '{d}' leaves stage '{label}' before it enters it "
                                                  f"('{exit_cell.header}' is earlier than '{cell.header}')") for r, d in rows]
-    n = len(stages.open_ids)
-    # Each deal's facts straight from its row: no join, no grouping over a million ids.
-    current_at = "greatest(" + ", ".join(f"CASE WHEN current_pos = {pos} THEN {c.alias} END" for c, _, pos in known) + ")"
-    first = "least(" + ", ".join(c.alias for c, _, _ in known) + ")"
-    furthest = "greatest(" + ", ".join([f"CASE WHEN {c.alias} IS NOT NULL THEN {pos} END" for c, _, pos in known if pos <= n]
-                                       + [f"CASE WHEN current_pos <= {n} THEN current_pos END"]) + ")"
-    if not known:
-        current_at = first = "NULL::BIGINT"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE deals AS
-        SELECT deal_id, _row AS grp, name, amount, currency, current_pos, {current_at} AS current_at,
-               {first} AS first_ms, {furthest} AS max_open_pos
-        FROM typed WHERE NOT _skip
-    """)
-    time_aliases = [c.alias for c in cells if c.kind == "time"]
-    latest = _scalar(con, f"SELECT max(greatest({', '.join(time_aliases)})) FROM typed WHERE NOT _skip")
-    loaded = Loaded(latest_ms=latest)
-    return _finish(con, request, loaded, [*found, unknown, backwards])
+    _hubspot_deals(con, pairs, [c.alias for c in cells if c.kind == "time"], len(stages.open_ids),
+                   request.list_stalled)
+    loaded = Loaded(latest_ms=_scalar(con, "SELECT max(last_ms) FROM deals"))
+    con.execute("DROP VIEW typed")  # a view over the cells, which _finish frees
+    return _finish(con, request, loaded, [*found, unknown, backwards], kept="deals")
+
+
+def _hubspot_deals(con: duckdb.DuckDBPyConnection, pairs: list[tuple[_Cell, str, _Cell | None, int | None]],
+                   times: list[str], n: int, list_stalled: bool) -> None:
+    """Table deals, each deal's facts and stays straight from its row (no join, grouping or sort), and view stays."""
+    known = [StageColumn(cell.alias, exit_cell.alias if exit_cell else None, pos)
+             for cell, _, exit_cell, pos in pairs if pos is not None]
+    # Only the list of stalled deals shows ids and names: without it a million of each are not copied.
+    deal_id = "deal_id" if list_stalled else "NULL::VARCHAR"
+    facts = {"deal_id": deal_id, "name": "name", "amount": "amount", "currency": "currency",
+             "current_pos": "current_pos", "current_at": current_at_sql(known), "first_ms": first_sql(known),
+             "max_open_pos": furthest_sql(known, n), "last_ms": f"greatest({', '.join(times)})"}
+    # One pass over the cells fills a compact table of numbers that every metric then reads.
+    select, stay_columns = deals_sql(known, n, facts, "typed WHERE NOT _skip")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE deals AS {select}")
+    parts = [f"SELECT {pos} AS pos, {name} AS ms FROM deals WHERE {name} IS NOT NULL"
+             for pos, name in stay_columns.items()] or ["SELECT NULL::INTEGER AS pos, NULL::BIGINT AS ms WHERE false"]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW stays AS {' UNION ALL '.join(parts)}")
 
 
 def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest, stages: StageMap,
@@ -491,8 +553,7 @@ def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsReques
         count, rows = _listed(con, f"p_{cell.alias} < p_created", "trim(deal_id)")
         backwards.total += count
         backwards.items += [(r, cell.index, f"deal '{d}': '{cell.header}' is earlier than '{created.header}'") for r, d in rows]
-    con.execute("CREATE OR REPLACE TEMP TABLE entries "
-                "(deal_id VARCHAR, grp VARCHAR, pos INTEGER, at_ms BIGINT, exited_ms BIGINT, _row BIGINT)")
+    con.execute("CREATE OR REPLACE TEMP TABLE stays (pos INTEGER, ms BIGINT)")  # a snapshot holds no stays
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE deals AS
         SELECT deal_id, deal_id AS grp, name, amount, currency,

@@ -1,0 +1,95 @@
+"""The fast ways `playbookgen health` reads an export give the answers of the plain ways: HubSpot times in
+their own shape, each deal's stays straight from its HubSpot row in any order of its times, and row
+numbers of problems deep in a file that DuckDB reads in parallel pieces."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import CliResult, run_cli
+from playbookgen.health.read import connect
+from test_health import csv_text, day, project_with  # noqa: F401 - fixture
+
+
+def health_json(root: Path) -> CliResult:
+    deals = str(root / "deals.csv")
+    return run_cli("health", str(root), "--deals", deals, "--deals-format", "hubspot", "--format", "json")
+
+
+# Texts of HubSpot's 'YYYY-MM-DD HH:MM' shape, and near misses that must take the general way.
+TIMES = [
+    "2024-01-05 03:07", "1999-12-31 23:59", "2024-02-29 12:30", "0001-01-01 00:00", "9999-12-31 23:59",
+    "2024-1-5 3:07", " 2024-01-05 03:07", "2024-01-05 03:07 ", "2024-01-05T03:07", "2024-01-05 03:07Z",
+    "2024-01-05 03:07:30", "2024-01-05 03:07+02:00", "2024-13-05 03:07", "2024-02-30 00:00", "2024-01-05 24:00",
+    "2024-01-05 23:60", "+024-01-05 03:07", "-024-01-05 03:07", "2O24-01-05 03:07", "2024-01-05 3:7 ",
+    "02024-01-05 03:07", "2024-01-05 03:07:00.000", "01/05/2024 03:07", "", " ",
+]  # fmt: skip
+
+
+def test_hubspot_time_shape_reads_as_the_general_way(tmp_path: Path) -> None:
+    con = connect(tmp_path)
+    rows = con.execute("SELECT s, pb_ts(s), pb_any_ts(s) FROM unnest($1::VARCHAR[]) AS t(s)", [TIMES]).fetchall()
+    assert [(s, fast) for s, fast, general in rows if fast != general] == []
+    read = {s: fast for s, fast, _ in rows}
+    assert read["2024-01-05 03:07"] == datetime(2024, 1, 5, 3, 7, tzinfo=UTC).timestamp() * 1000
+    assert read["2024-01-05 03:07+02:00"] == datetime(2024, 1, 5, 1, 7, tzinfo=UTC).timestamp() * 1000
+    assert read["2024-13-05 03:07"] is None and read["2O24-01-05 03:07"] is None and read[""] is None
+
+
+# HubSpot stays in every order. Stage B has a column in two pipelines; stage C has a 'Date exited'.
+# Days from 1 January 2024, per deal (current stage; entries):
+# h1 open in C; A 10, B 2, C 20: out of playbook order, so B 2..10 = 8 and A 10..20 = 10.
+# h2 won; A 0, B 0, C 5, won 9: A and B in the same minute are passed in playbook order, A 0 and B 5; C 4.
+# h3 won; A 3, B 1, C 3, won 8: out of order and a tie: B 2, A 0 (C comes after A at the same time), C 5.
+# h4 open in C; A 0, B (second pipeline) 4, C 6: A 4, B 2.
+# h5 open in C; A 0, B 2, B (second pipeline) 5, C 9: A 2, B (5 - 2) + (9 - 5) = 7.
+# h6 lost (no lost date); A 0, C 2, C exited 6: A 2, C 4 (no next entry: the stay ends at the exit).
+HUBSPOT_HEADER = ["Record ID", "Deal Stage", 'Date entered "Stage A (P1)"', 'Date entered "Stage B (P1)"',
+                  'Date entered "Stage C (P1)"', 'Date entered "Stage B (P2)"', 'Date exited "Stage C (P1)"',
+                  'Date entered "Closed Won (P1)"', 'Date entered "Closed Lost (P1)"']
+HUBSPOT_DEALS = [  # id, stage, A, B, C, B in P2, C exited, won, lost
+    ("h1", "Stage C", 10, 2, 20, None, None, None, None),
+    ("h2", "Closed Won", 0, 0, 5, None, None, 9, None),
+    ("h3", "Closed Won", 3, 1, 3, None, None, 8, None),
+    ("h4", "Stage C", 0, None, 6, 4, None, None, None),
+    ("h5", "Stage C", 0, 2, 9, 5, None, None, None),
+    ("h6", "Closed Lost", 0, None, 2, None, 6, None, None),
+]
+# A: 10, 0, 0, 4, 2, 2; B: 8, 5, 2, 2, 7; C: 4, 5, 4 (h1, h4 and h5 are in C now).
+HUBSPOT_DAYS = {"a": (2.0, 7.0), "b": (5.0, 7.6), "c": (4.0, 4.8), "d": (None, None)}
+
+
+def test_hubspot_stays_in_any_order_of_a_deals_times(project_with: Callable[..., Path]) -> None:  # noqa: F811
+    rows = [[deal, stage, *("" if d is None else day(d, "%Y-%m-%d %H:%M") for d in days)]
+            for deal, stage, *days in HUBSPOT_DEALS]
+    root = project_with(csv_text(HUBSPOT_HEADER, rows))
+    result = health_json(root)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["source"]["deals"] == 6
+    for stage in data["stages"]:
+        median, p90 = HUBSPOT_DAYS[stage["id"]]
+        assert (stage["median_days"], stage["p90_days"]) == (median, pytest.approx(p90) if p90 else None), stage
+
+
+def test_row_numbers_stay_exact_deep_in_a_big_file(project_with: Callable[..., Path]) -> None:  # noqa: F811
+    """About 20 MB: DuckDB reads it in pieces on several threads, and the rows it names must still be the
+    rows a spreadsheet shows."""
+    count = 700_000
+    bad = {2: "soon", 350_001: "later", count + 1: "never"}  # spreadsheet rows (the header is row 1)
+    lines = ["Record ID,Deal Stage,Date entered \"Stage A\""]
+    lines += [f"{row},Stage A,{bad.get(row, '2024-01-01 00:00')}" for row in range(2, count + 2)]
+    root = project_with("\n".join(lines) + "\n")
+    result = health_json(root)
+    assert result.exit_code == 1
+    found = [line for line in result.stderr.splitlines() if "[deals-bad-date]" in line]
+    header = 'Date entered "Stage A"'
+    assert found == [f"deals.csv:{row}:3: error: '{header}': '{text}' is not a date or time this reader knows "
+                     "(use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS) [deals-bad-date]" for row, text in bad.items()]
+    assert json.loads(result.stdout)["source"] == {"file": "deals.csv", "format": "hubspot", "rows": count,
+                                                   "deals": count - 3, "skipped_rows": 3}
