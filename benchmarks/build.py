@@ -72,7 +72,8 @@ def run_timed(command: list[str], cwd: Path, cold_cache: bool = False) -> tuple[
 
 def write_work_folder(root: Path, work: Path) -> None:
     """The engine's input (mkdocs.yml, docs/, overrides/) exactly as `playbookgen build` writes it."""
-    from playbookgen.build import render_project, static_files, write_work_folder as write
+    from playbookgen.build import render_project, static_files
+    from playbookgen.build import write_work_folder as write
     from playbookgen.project import load_project
 
     project, _ = load_project(root)
@@ -99,7 +100,7 @@ def bench(root: Path, scratch: Path, repeat: int, pdf: bool, cold_cache: bool) -
              "--site-dir", str(scratch / "site-mk")]
     commands = {"playbookgen build": (ours, root), "mkdocs build": (plain, work)}
     results = {name: Samples() for name in commands}
-    for name, (command, cwd) in commands.items():  # warm-up: imports into the page cache
+    for command, cwd in commands.values():  # warm-up: imports into the page cache
         run_timed(command, cwd)
     for index in range(repeat):
         order = list(commands) if index % 2 == 0 else list(reversed(commands))
@@ -138,7 +139,7 @@ def paired_overhead(results: dict[str, Samples]) -> float:
     both: the ratio within a round is steadier than the ratio of the two medians.
     """
     ours, base = results["playbookgen build"].seconds, results["mkdocs build"].seconds
-    return statistics.median(a / b for a, b in zip(ours, base)) - 1
+    return statistics.median(a / b for a, b in zip(ours, base, strict=True)) - 1
 
 
 def table(rows: list[tuple[str, dict[str, Samples]]]) -> str:
@@ -173,8 +174,8 @@ def compile_package() -> None:
 def deals_breakdown(root: Path, export: Path) -> dict[str, float]:
     """Seconds of the deals steps, in this process: import DuckDB, analyse the export, render the pages."""
     from playbookgen.build import DealsOptions, analyse_deals
-    from playbookgen.render.site import render_site
     from playbookgen.project import load_project
+    from playbookgen.render.site import render_site
 
     project, _ = load_project(root)
     steps: dict[str, float] = {}
@@ -215,7 +216,8 @@ def deals_overhead(size: int, repeat: int) -> int:
                 results[name].seconds.append(seconds)
                 results[name].peak_mib.append(peak)
         steps = in_child("deals", REPO, export).strip()
-    added = statistics.median(b - a for a, b in zip(results["build"].seconds, results["build --deals"].seconds))
+    pairs = zip(results["build"].seconds, results["build --deals"].seconds, strict=True)
+    added = statistics.median(b - a for a, b in pairs)
     print(f"{os.cpu_count()} CPUs; {size:,} deals ({export.name}); {repeat} interleaved runs each")
     for name, samples in results.items():
         print(f"  {name:<14} median {samples.median:.2f} s ({min(samples.seconds):.2f}-{max(samples.seconds):.2f}),"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import random
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -18,7 +18,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 SAMPLE_FILE = REPO / "examples" / "sample-deals-hubspot.csv"
 PIPELINE = "Sample pipeline"
-AS_OF = datetime(2025, 6, 30, 17, 0, tzinfo=timezone.utc)
+AS_OF = datetime(2025, 6, 30, 17, 0, tzinfo=UTC)
 OWNERS = ("Anna Nowak", "Piotr Kowalski", "Maria Wiśniewska", "Jan Wójcik")
 EXTRA = ("Deal owner", "Deal Type", "Priority", "Create Date", "Close Date", "Last Activity Date", "Associated Company",
          "Forecast category")
@@ -63,7 +63,8 @@ def _deal(rng: random.Random, number: int, opens: list[tuple[str, int]], won: st
         entered[outcome], current = moment, outcome
     row.update({
         "Deal Stage": current, "Pipeline": PIPELINE, "Amount": str(rng.randrange(20, 900) * 100),
-        "Currency": "PLN", "Deal owner": rng.choice(OWNERS), "Deal Type": rng.choice(("New Business", "Existing Business")),
+        "Currency": "PLN", "Deal owner": rng.choice(OWNERS),
+        "Deal Type": rng.choice(("New Business", "Existing Business")),
         "Priority": rng.choice(("Low", "Medium", "High")), "Create Date": _when(start),
         "Close Date": _when(entered[current]) if current in (won, lost) else "",
         "Last Activity Date": _when(min(AS_OF, max(entered.values()) + timedelta(days=2))),

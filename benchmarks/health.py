@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -72,7 +71,8 @@ def main() -> None:
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="health-bench-"))
     print(f"{os.cpu_count()} CPUs; medians of {args.repeat} runs (min-max); peak = max RSS of the child")
-    print(f"{'deals':>9} {'MB':>6} {'bare read s':>16} {'health s':>16} {'ratio':>6} {'bare MiB':>9} {'health MiB':>10}")
+    print(f"{'deals':>9} {'MB':>6} {'bare read s':>16} {'health s':>16} {'ratio':>6} "
+          f"{'bare MiB':>9} {'health MiB':>10}")
     for size in (int(s) for s in args.sizes.split(",")):
         path = folder / f"sample-deals-{size}.csv"
         if not path.exists():

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import yaml
 
-WORDS = (
-    "klient lead oferta budżet decyzja harmonogram potrzeba wartość rozmowa spotkanie pipeline "
-    "etap kwalifikacja negocjacje umowa rabat ryzyko produkt usługa zespół raport prognoza "
-    "kontakt telefon wiadomość prezentacja demo pilotaż wdrożenie szkolenie wsparcie cena "
-    "zakup dział zarząd finanse sprzedaż marketing rynek branża konkurencja przewaga"
-).split()
+WORDS = [
+    "klient", "lead", "oferta", "budżet", "decyzja", "harmonogram", "potrzeba", "wartość", "rozmowa", "spotkanie",
+    "pipeline", "etap", "kwalifikacja", "negocjacje", "umowa", "rabat", "ryzyko", "produkt", "usługa", "zespół",
+    "raport", "prognoza", "kontakt", "telefon", "wiadomość", "prezentacja", "demo", "pilotaż", "wdrożenie",
+    "szkolenie", "wsparcie", "cena", "zakup", "dział", "zarząd", "finanse", "sprzedaż", "marketing", "rynek",
+    "branża", "konkurencja", "przewaga",
+]
 
 
 def _sentence(rng: random.Random, words: int = 14) -> str:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from playbookgen.build import SITE_MARKER, build_site
-
 from conftest import read_tree, run_cli
+from playbookgen.build import SITE_MARKER, build_site
 
 XSS = {
     "stages/01-first.yml": """
@@ -268,7 +267,7 @@ def test_the_palette_stylesheet_loses_only_its_switching_rule(built: Path) -> No
     text = ours[0].read_text(encoding="utf-8")
     assert "[data-md-color-switching] *" in theirs and "data-md-color-switching" not in text
     assert len(text) == len(theirs)  # the source map still lines up
-    start = next(i for i, (a, b) in enumerate(zip(text, theirs)) if a != b)
-    end = len(text) - next(i for i, (a, b) in enumerate(zip(reversed(text), reversed(theirs))) if a != b)
+    start = next(i for i, (a, b) in enumerate(zip(text, theirs, strict=False)) if a != b)
+    end = len(text) - next(i for i, (a, b) in enumerate(zip(reversed(text), reversed(theirs), strict=False)) if a != b)
     assert text[start:end].startswith("/* playbookgen:") and text[start:end].endswith("*/")
     assert theirs[start:end].startswith("[data-md-color-switching] *")

@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import REPO, build_file_tree, run_cli
 from playbookgen import checklists, printing
 from playbookgen.checklists import MARKER_NOTE, OUTPUT_MARKER, PDF_HINT, make_checklists
-from playbookgen.render.checklists import Book, estimate_layout
 from playbookgen.errors import OutputRefused
 from playbookgen.model import Playbook, Project, Stage
+from playbookgen.render.checklists import Book, estimate_layout
 from playbookgen.write import replace_folder
-
-from conftest import REPO, build_file_tree, run_cli
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LAST_CHANGED = 1_795_000_000  # 18 November 2026, UTC
@@ -282,7 +281,7 @@ def check_pdfs(project: Project, snapshot_name: str | None = None) -> dict[str, 
             assert squash(criterion.text) in squash(pages[0]), (stage.id, criterion.text)
     every = pdf_pages(pdfs["checklists/all.pdf"])
     assert len(every) == len(project.stages)
-    for stage, page in zip(project.stages, every):
+    for stage, page in zip(project.stages, every, strict=True):
         assert squash(stage.exit_criteria[0].text) in squash(page)
     if snapshot_name:
         for stage in project.stages:
@@ -501,5 +500,5 @@ def test_a_browser_prints_every_stage_on_its_own_page(
     options.page_width, options.page_height = width_cm, height_cm
     pages = pdf_pages(base64.b64decode(driver.print_page(options)))
     assert len(pages) == len(project.stages), [p[:60] for p in pages]
-    for stage, text in zip(project.stages, pages):
+    for stage, text in zip(project.stages, pages, strict=True):
         assert squash(stage.name) in squash(text)

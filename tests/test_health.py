@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ PLAYBOOK = {
     },
 }
 
-START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+START = datetime(2024, 1, 1, tzinfo=UTC)
 AS_OF = "2024-02-10"  # day 40
 
 # The story, in days from 1 January 2024 (deal, stage, day, amount, currency):
@@ -301,7 +301,7 @@ def test_timestamps_and_amounts_in_the_ways_exports_write_them(project_with) -> 
              "2024-01-05T00:00:00.000Z", "01/06/2024", "1/7/2024 12:00 AM", "08.01.2024"]
     amounts = ["1,234.50", "$1,234.50", "1 234,50 zł", "PLN 1.234,50", "1234.5", "1.234,50", "€ 1234,50", "1\u00a0234.50"]
     rows = []
-    for i, (t, a) in enumerate(zip(times, amounts)):
+    for i, (t, a) in enumerate(zip(times, amounts, strict=True)):
         rows += [[f"x{i}", "Stage A", t, a, "", ""], [f"x{i}", "Closed Won", "2024-01-20T00:00:00Z", "", "", ""]]
     text = csv_text(["deal_id", "stage", "entered_at", "amount", "currency", "name"], rows)
     data, stderr, code = health_json(project_with(text), "csv")

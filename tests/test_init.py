@@ -12,8 +12,8 @@ import yaml
 
 from conftest import REPO, run_cli
 from playbookgen.errors import UserError
-from playbookgen.starters import available_starters, init_project
 from playbookgen.project import validate_project
+from playbookgen.starters import available_starters, init_project
 
 STARTERS = {"full": 7, "ecommerce-5": 5, "minimal-4": 4}
 FIRST_STAGE = {("minimal-4", "pl"): "generowanie-leadow", ("minimal-4", "en"): "lead-generation"}
@@ -63,7 +63,7 @@ def test_the_english_starter_translates_every_polish_file(tmp_path: Path) -> Non
         target = yaml.safe_load((en / f"playbook/{name}.yml").read_text(encoding="utf-8"))
         assert _shape(source) == _shape(target), name  # same entries, lists and fields: nothing summarized away
     assert len(list((en / "playbook/guides").glob("*.md"))) == len(list((pl / "playbook/guides").glob("*.md")))
-    for pl_stage, en_stage in zip(sorted((pl / "stages").iterdir()), sorted((en / "stages").iterdir())):
+    for pl_stage, en_stage in zip(sorted((pl / "stages").iterdir()), sorted((en / "stages").iterdir()), strict=True):
         assert _shape(yaml.safe_load(pl_stage.read_text("utf-8"))) == _shape(yaml.safe_load(en_stage.read_text("utf-8")))
 
 

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
+from conftest import run_cli
 from playbookgen.build import build_site
 from playbookgen.engines.material_internals import INTERNALS, WRITTEN_AGAINST, overridden_blocks
 from playbookgen.errors import EngineError

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from playbookgen.checklists import make_checklists
-from playbookgen.render.site import render_site
-from playbookgen.project import load_project
-
 from conftest import REPO
+from playbookgen.checklists import make_checklists
+from playbookgen.project import load_project
+from playbookgen.render.site import render_site
 
 RENDER = REPO / "src" / "playbookgen" / "render"
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC

@@ -9,12 +9,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import run_cli
 from playbookgen.errors import TemplateError
+from playbookgen.project import load_project
 from playbookgen.render.config import Tagged, load_team_config
 from playbookgen.render.site import render_site, sanitize_guide
-from playbookgen.project import load_project
-
-from conftest import run_cli
 
 
 def render(root: Path, **kwargs: object) -> dict[str, str]:

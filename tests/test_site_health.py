@@ -24,9 +24,9 @@ from conftest import REPO, read_tree, run_cli
 from playbookgen.build import DealsOptions, analyse_deals, build_site
 from playbookgen.health.report import HealthReport, SourceInfo, StageHealth, StalledDeal, Totals
 from playbookgen.i18n import labels
+from playbookgen.project import load_project
 from playbookgen.render.health import findings, health_page
 from playbookgen.render.site import render_site
-from playbookgen.project import load_project
 
 AS_OF = "2024-06-01"
 PLAYBOOK = {

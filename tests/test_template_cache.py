@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import needs_two_cpus, read_tree, run_cli
 from playbookgen.build import build_site
 from playbookgen.template_cache import template_cache
 from playbookgen.templating import make_environment, render_template
-
-from conftest import needs_two_cpus, read_tree, run_cli
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -30,7 +30,7 @@ MAX_NODES = 100_000
 # heap, so deep nesting cannot crash it; only its composer recurses, and we never call that.
 _EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-Path_ = tuple[Union[str, int], ...]
+Path_ = tuple[str | int, ...]
 Mark = tuple[int, int]
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL)?$")
@@ -74,6 +74,8 @@ class _Stop(Exception):
 
 def _mark(event: yaml.Event) -> Mark:
     mark = event.start_mark
+    if mark is None:  # PyYAML's parser marks every event; a hand-made one may have none
+        return (1, 1)
     return (mark.line + 1, mark.column + 1)
 
 
@@ -122,12 +124,14 @@ class _Composer:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                raise self.fail(event, "yaml-multi-document", "more than one YAML document in a file; remove the '---' separator")
+                raise self.fail(event, "yaml-multi-document", "more than one YAML document in a file; remove the "
+                                                              "'---' separator")
             return
         if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
             return
         if isinstance(event, yaml.AliasEvent):
-            raise self.fail(event, "yaml-alias", f"aliases (*{event.anchor}) are not allowed: write the value out in full")
+            raise self.fail(event, "yaml-alias", f"aliases (*{event.anchor}) are not allowed: write the value out in "
+                                                 "full")
         self.check_node(event)
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             self.close()
@@ -273,7 +277,8 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, Diagnostic | None]:
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         byte = raw[exc.start]
-        return None, error(file, line, column, "yaml-encoding", f"not valid UTF-8: byte 0x{byte:02X}; save the file as UTF-8")
+        return None, error(file, line, column, "yaml-encoding", f"not valid UTF-8: byte 0x{byte:02X}; save the file "
+                                                                "as UTF-8")
 
 
 def _syntax_error(exc: yaml.YAMLError, text: str, file: str, progress: Progress) -> Diagnostic:
@@ -304,7 +309,8 @@ def parse_yaml(text: str, file: str) -> tuple[Document | None, list[Diagnostic]]
         return None, [error(file, 1, 1, "yaml-syntax", f"YAML could not be read: {type(exc).__name__}")]
     if not isinstance(composer.root, dict):
         kind = "a list" if isinstance(composer.root, list) else "a single value"
-        return None, [error(file, 1, 1, "yaml-not-mapping", f"the file holds {kind}; it must hold a mapping of keys to values")]
+        return None, [error(file, 1, 1, "yaml-not-mapping", f"the file holds {kind}; it must hold a mapping of keys "
+                                                            "to values")]
     composer.doc.data = composer.root
     return composer.doc, composer.diagnostics
 

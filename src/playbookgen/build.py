@@ -21,12 +21,19 @@ from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
 from .load import SITE_ROOT_DIR, read_folder, read_site_root, read_team_files
 from .model import Project
+from .project import load_project
 from .render.config import TEAM_CONFIG, missing_theme_folder, team_files
 from .render.site import SiteFiles, render_site, with_team_files, with_team_theme
 from .template_cache import template_cache
-from .project import load_project
-from .write import (check_replaceable, make_staging, remove_tree, swap_folder, write_bytes_atomic, write_marker,
-                    write_new_file)
+from .write import (
+    check_replaceable,
+    make_staging,
+    remove_tree,
+    swap_folder,
+    write_bytes_atomic,
+    write_marker,
+    write_new_file,
+)
 
 if TYPE_CHECKING:
     from .health import HealthReport

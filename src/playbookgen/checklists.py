@@ -7,8 +7,8 @@ Nothing here writes a file: the command that asked for the checklists writes the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 import jinja2
 

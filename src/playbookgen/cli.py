@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -122,7 +123,7 @@ def project_dir(value: str) -> Path:
     return path.resolve()
 
 
-def load_valid_project(directory: str) -> "Project":
+def load_valid_project(directory: str) -> Project:
     """The validated project in DIR; its warnings go to stderr, its errors end the command (exit 1)."""
     from .project import load_project
 
@@ -214,7 +215,6 @@ def init(directory: str, starter: str, language: str | None, force: bool) -> Non
     import os
 
     from .load import as_of_date
-
     from .starters import init_project, language_from_locale
 
     from_locale = language is None
@@ -383,8 +383,8 @@ def health(directory: str, deals: str | None, deals_format: str | None, as_of: s
 def review(directory: str, as_of: str | None, fmt: str, owner: str | None, strict: bool) -> None:
     """List every reviewable item of DIR with its owner and due date, overdue first: the weekly review."""
     from .load import as_of_date
-    from .review import filter_owner, render_review, review_items
     from .project import load_project
+    from .review import filter_owner, render_review, review_items
 
     day, _ = as_of_date(as_of)
     project, warnings = load_project(project_dir(directory), as_of=day)

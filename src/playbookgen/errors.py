@@ -6,8 +6,8 @@ Modules return or raise these; only ``cli.py`` turns them into text and exit cod
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 __all__ = [
     "Diagnostic",

@@ -8,8 +8,8 @@ from its title to its last link. Adding a language means adding it here, in one 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 __all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "format_day",
            "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING", "format_number", "PREVIEW_LABELS", "preview_labels"]
@@ -445,7 +445,7 @@ def format_number(value: float, digits: int, language: str) -> str:
 
 def format_date(epoch: int, language: str) -> str:
     """The day of ``epoch`` (UTC) as a reader of ``language`` writes it: '27 listopada 2026'."""
-    day = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).date()
+    day = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()
     return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
 
 

@@ -113,7 +113,8 @@ def _judge(page: str, href: str, files: set[str], pages: dict[str, _Page]) -> tu
     if parts.scheme or parts.netloc:
         return None
     if href.startswith("/"):  # MkDocs writes 404.html with absolute links on purpose: it is served anywhere
-        return None if page == "404.html" else ("an absolute path breaks the site opened from files; use a relative link", False)
+        return None if page == "404.html" else ("an absolute path breaks the site opened from files; use a relative "
+                                                "link", False)
     target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) if parts.path else page
     if target.startswith("../"):
         return ("points outside the site", False)

@@ -116,7 +116,8 @@ def _warn_unknown_playbook_files(root: Path, sources: Sources) -> None:
             if close:
                 kind = next(k for k in FILE_KINDS if Path(k.stem).name == close[0])
                 sources.misnamed.setdefault(kind.name, _relative(root, path))
-            hint = f" (did you mean {close[0]}{path.suffix}?)" if close else f"; known files: {', '.join(sorted(known))}"
+            known_files = ", ".join(sorted(known))
+            hint = f" (did you mean {close[0]}{path.suffix}?)" if close else f"; known files: {known_files}"
             sources.diagnostics.append(warning(_relative(root, path), 1, 1, "unknown-file",
                                                f"playbookgen does not read this file{hint}"))
 
@@ -129,11 +130,13 @@ def _read_guides(root: Path, sources: Sources) -> None:
         file = _relative(root, path)
         try:
             if path.stat().st_size > MAX_BYTES:
-                sources.diagnostics.append(error(file, 1, 1, "file-too-large", f"file is larger than {MAX_BYTES} bytes"))
+                sources.diagnostics.append(error(file, 1, 1, "file-too-large",
+                                                 f"file is larger than {MAX_BYTES} bytes"))
                 continue
             text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8")
         except UnicodeDecodeError as exc:
-            sources.diagnostics.append(error(file, 1, 1, "guide-encoding", f"not valid UTF-8 (byte at offset {exc.start})"))
+            sources.diagnostics.append(error(file, 1, 1, "guide-encoding", "not valid UTF-8 (byte at offset "
+                                                                           f"{exc.start})"))
             continue
         except OSError as exc:
             sources.diagnostics.append(error(file, 1, 1, "file-unreadable", f"cannot read the file: {exc.strerror}"))

@@ -105,15 +105,19 @@ class Deals(Strict):
     """The CRM export that `playbookgen health` holds the playbook against."""
 
     file: Text = Field(description="The deals export (CSV), relative to the project folder.")
-    format: DealsFormat = Field(description="Which export it is: hubspot, salesforce (OpportunityHistory), pipedrive or csv.")
+    format: DealsFormat = Field(description="Which export it is: hubspot, salesforce (OpportunityHistory), pipedrive "
+                                            "or csv.")
     as_of: Annotated[Text, AfterValidator(_iso_date)] | None = Field(
-        default=None, description="The date the report is as of (YYYY-MM-DD, or a date-time); default: the latest time in the file."
+        default=None, description="The date the report is as of (YYYY-MM-DD, or a date-time); default: the latest "
+                                  "time in the file."
     )
     currency: Annotated[str, Field(strict=True, pattern=r"^[A-Za-z]{3}$")] | None = Field(
-        default=None, description="The currency (ISO code such as PLN) whose amounts are averaged when the file holds several."
+        default=None, description="The currency (ISO code such as PLN) whose amounts are averaged when the file "
+                                  "holds several."
     )
     columns: dict[DealsColumn, Text] = Field(
-        default_factory=dict, description="Our column names -> this export's headers, where the export names them differently."
+        default_factory=dict, description="Our column names -> this export's headers, where the export names them "
+                                          "differently."
     )
     list_stalled: bool = Field(default=False, description="Name the stalled deals (off: only counts are shown).")
 
@@ -238,7 +242,8 @@ class Stage(Reviewable):
     summary: Text = Field(description="One or two plain sentences: what happens in this stage.")
     description: Markdown | None = Field(default=None, description="Markdown: the stage in more depth.")
     probability: int | None = Field(
-        default=None, ge=0, le=100, description="Chance (0-100, whole number) of winning a deal that reached this stage."
+        default=None, ge=0, le=100, description="Chance (0-100, whole number) of winning a deal that reached this "
+                                                "stage."
     )
     max_days: int | None = Field(
         default=None, gt=0, description="A deal longer than this many days in the stage counts as stalled."
@@ -247,20 +252,23 @@ class Stage(Reviewable):
         default=None, description="Marks a closed stage for CRM export: won (probability 100) or lost (probability 0)."
     )
     crm: CrmNames | None = Field(
-        default=None, description="The stage's name in each CRM where it differs from 'name': used by export and health."
+        default=None, description="The stage's name in each CRM where it differs from 'name': used by export and "
+                                  "health."
     )
     exit_criteria: list[ExitCriterionEntry] = Field(
         min_length=1, description="What must be true before a deal leaves this stage: a text, or text with evidence."
     )
     settles: dict[Id, list[Id]] = Field(
         default_factory=dict,
-        description="Qualification framework elements that must be settled by this stage's exit: framework id -> element ids.",
+        description="Qualification framework elements that must be settled by this stage's exit: framework id -> "
+                    "element ids.",
     )
     techniques: list[Id] = Field(default_factory=list, description="Ids of techniques (techniques.yml) used here.")
     objections: list[Id] = Field(
         default_factory=list, description="Ids of objections (objections.yml) a rep meets in this stage."
     )
-    emails: list[Id] = Field(default_factory=list, description="Ids of e-mail templates (emails.yml) sent in this stage.")
+    emails: list[Id] = Field(default_factory=list, description="Ids of e-mail templates (emails.yml) sent in this "
+                                                               "stage.")
     challenges: list[Challenge] = Field(default_factory=list, description="Typical challenges and their remedies.")
     bottleneck: Bottleneck | None = Field(default=None, description="How deals stall in this stage and how to spot it.")
     disqualify_when: TextList = Field(description="When to drop the lead at this stage (red flags).")

@@ -20,9 +20,9 @@ from types import FrameType
 
 from .build import DealsOptions, analyse_deals, render_project, static_files, write_work_folder
 from .errors import Diagnostic, PlaybookError, UserError, ValidationFailed
+from .project import load_project
 from .render.preview import problems_box
 from .template_cache import template_cache
-from .project import load_project
 from .write import remove_tree, write_text_atomic
 
 __all__ = ["WATCHED", "Preview", "Watcher", "render_into", "render_preview", "serve_project", "snapshot"]

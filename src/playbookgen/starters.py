@@ -98,7 +98,7 @@ def _keep_items(text: str, key: str, keep: set[str]) -> str:
     if not starts:
         return text
     pieces = [text[: starts[0]]]
-    for begin, end in zip(starts, starts[1:] + [len(text)]):
+    for begin, end in zip(starts, starts[1:] + [len(text)], strict=True):
         block = text[begin:end]
         if _LIST_ITEM.match(block).group("id") in keep:  # type: ignore[union-attr]
             pieces.append(block)

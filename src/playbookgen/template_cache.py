@@ -55,9 +55,7 @@ def _private_folder(folder: Path) -> bool:
         return False
     if not stat.S_ISDIR(info.st_mode):
         return False
-    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
-        return False
-    return True
+    return not (hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022))
 
 
 def _compile_settings(environment: jinja2.Environment, name: str) -> str:

@@ -14,8 +14,9 @@ import html
 import re
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import jinja2
 import markdown as md
@@ -160,7 +161,8 @@ def _render_glossed(terms: tuple[tuple[str, str], ...], text: str) -> Markup:
     engines: dict[tuple[tuple[str, str], ...], md.Markdown] = _local.__dict__.setdefault("glossed", {})
     engine = engines.get(terms)
     if engine is None:
-        extensions = [_NoRawHtml(), "sane_lists", "tables", GlossaryExtension(terms=dict(terms))]
+        extensions: list[str | md.extensions.Extension] = [_NoRawHtml(), "sane_lists", "tables",
+                                                           GlossaryExtension(terms=dict(terms))]
         engine = engines[terms] = md.Markdown(extensions=extensions, output_format="html")
     try:
         return Markup(engine.convert(text))

@@ -12,16 +12,17 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import model
 from ._yaml import Document, Path_
-from .errors import Diagnostic, ValidationFailed, error, sort_diagnostics, warning
+from .errors import Diagnostic, error, sort_diagnostics, warning
 from .load import FILE_KINDS, STAGE_KIND, RawGuide, Sources
 from .review import review_diagnostics
 
@@ -119,9 +120,11 @@ def _message(err: ErrorDetails, path: Path_, root: type[BaseModel]) -> tuple[str
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return "out-of-range", _range_message(name, value, root, path)
     if kind == "string_pattern_mismatch":
-        return "bad-id", f"invalid id '{value}': use lowercase letters, digits and hyphens (for example 'lead-qualification')"
+        return "bad-id", (f"invalid id '{value}': use lowercase letters, digits and hyphens "
+                          "(for example 'lead-qualification')")
     if kind == "literal_error":
-        return "bad-value", f"'{name}' must be {ctx.get('expected', 'one of the allowed values')}, got {_describe(value)}"
+        expected = ctx.get("expected", "one of the allowed values")
+        return "bad-value", f"'{name}' must be {expected}, got {_describe(value)}"
     if kind == "too_short":
         return "empty-list", f"'{name}' needs at least {ctx.get('min_length', 1)} entry"
     if kind == "value_error":
@@ -138,7 +141,8 @@ def _range_message(name: str, value: Any, root: type[BaseModel], path: Path_) ->
     low = high = None
     for meta in (info.metadata if info else []):
         low = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else low
-        low = getattr(meta, "gt", None) + 1 if getattr(meta, "gt", None) is not None else low
+        above = getattr(meta, "gt", None)
+        low = above + 1 if above is not None else low
         high = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else high
     if low is not None and high is not None:
         return f"'{name}' must be between {low} and {high}, got {value}"
@@ -236,7 +240,8 @@ def _check_files(sources: Sources) -> _Checked:
     return checked
 
 
-def _first_seen(items: Iterable[tuple[str, Document, Path_]], checked: _Checked, code: str, what: str) -> dict[str, tuple[Document, Path_]]:
+def _first_seen(items: Iterable[tuple[str, Document, Path_]], checked: _Checked, code: str,
+                what: str) -> dict[str, tuple[Document, Path_]]:
     """Index items by key; a key seen again is an error at the repeat, naming the first."""
     seen: dict[str, tuple[Document, Path_]] = {}
     for key, doc, path in items:
@@ -280,11 +285,13 @@ def _check_stage_list(checked: _Checked, sources: Sources) -> list[tuple[model.S
         if sid not in files and sid not in _raw_ids(sources.stages) and listed[sid] == (pdoc, ("stages", i)):
             hint = did_you_mean(sid, files)
             broken = sources.unreadable_stages
-            hint += f"; {', '.join(broken)} could not be read, fix {'it' if len(broken) == 1 else 'them'} first" if broken else ""
+            if broken:
+                hint += f"; {', '.join(broken)} could not be read, fix {'it' if len(broken) == 1 else 'them'} first"
             checked.at(pdoc, ("stages", i), "stage-missing", f"no file in stages/ has id '{sid}'{hint}")
     for sid, (doc, path) in files.items():
         if sid not in listed:
-            checked.at(doc, path, "stage-not-listed", f"stage '{sid}' is not listed in playbook.yml 'stages', so it is left out",
+            checked.at(doc, path, "stage-not-listed", f"stage '{sid}' is not listed in playbook.yml 'stages', so it "
+                                                      "is left out",
                        warn=True)
     return [by_id[sid] for sid in listed if sid in by_id]
 
@@ -341,7 +348,8 @@ def _check_probabilities(ordered: list[tuple[model.Stage, Document]], checked: _
             continue
         if previous is not None and stage.probability < previous[1]:
             checked.at(doc, ("probability",), "probability-decreasing",
-                       f"probability {stage.probability} is lower than {previous[1]} in the stage before ('{previous[0]}')",
+                       f"probability {stage.probability} is lower than {previous[1]} in the stage before "
+                       f"('{previous[0]}')",
                        warn=True)
         previous = (stage.id, stage.probability)
 
@@ -354,7 +362,8 @@ def _check_closed(ordered: list[tuple[model.Stage, Document]], checked: _Checked
             continue
         if stage.closed in seen:
             checked.at(doc, ("closed",), "closed-twice",
-                       f"more than one stage is closed: {stage.closed} (also '{seen[stage.closed]}'); a CRM has one of each")
+                       f"more than one stage is closed: {stage.closed} (also '{seen[stage.closed]}'); a CRM has one "
+                       "of each")
         seen.setdefault(stage.closed, stage.id)
         want = expected[stage.closed]
         if stage.probability is not None and stage.probability != want:
@@ -371,7 +380,8 @@ def _check_frameworks(checked: _Checked) -> None:
     elements: dict[str, set[str]] = {}
     for i, framework in enumerate(frameworks):
         assert fdoc is not None
-        seen = _first_seen(((e.id, fdoc, ("frameworks", i, "elements", j, "id")) for j, e in enumerate(framework.elements)),
+        keyed = ((e.id, fdoc, ("frameworks", i, "elements", j, "id")) for j, e in enumerate(framework.elements))
+        seen = _first_seen(keyed,
                            checked, "duplicate-element", f"element of '{framework.id}'")
         elements.setdefault(framework.id, set(seen))
     for stage, doc in checked.stages:
@@ -393,7 +403,8 @@ def _check_unique_ids(checked: _Checked) -> None:
         entry = checked.kinds.get(kind)
         if entry:
             items = getattr(entry[0], attr)
-            _first_seen(((x.id, entry[1], (attr, i, "id")) for i, x in enumerate(items)), checked, f"duplicate-{kind}", what)
+            keyed = ((x.id, entry[1], (attr, i, "id")) for i, x in enumerate(items))
+            _first_seen(keyed, checked, f"duplicate-{kind}", what)
     entry = checked.kinds.get("glossary")
     if not entry:
         return
@@ -493,14 +504,16 @@ def _guides(sources: Sources, checked: _Checked) -> list[model.Guide]:
         front = _guide_front(raw, checked)
         heading = next((line for line in raw.body.splitlines() if line.startswith("# ")), None)
         if heading is None or not heading[2:].strip():
-            checked.diagnostics.append(error(raw.file, 1, 1, "guide-title", "a guide starts with a '# Title' line; none found"))
+            checked.diagnostics.append(error(raw.file, 1, 1, "guide-title", "a guide starts with a '# Title' line; "
+                                                                            "none found"))
             continue
         if not re.fullmatch(model.ID_PATTERN, slug):
             checked.diagnostics.append(error(raw.file, 1, 1, "guide-name",
                                              f"file name '{stem}' must be lowercase letters, digits and hyphens"))
             continue
         if slug in slugs:
-            checked.diagnostics.append(error(raw.file, 1, 1, "guide-duplicate", f"another guide has the name '{slug}': {slugs[slug]}"))
+            checked.diagnostics.append(error(raw.file, 1, 1, "guide-duplicate", "another guide has the name "
+                                                                                f"'{slug}': {slugs[slug]}"))
             continue
         slugs[slug] = raw.file
         guides.append(model.Guide(slug=slug, title=heading[2:].strip(), markdown=raw.text, source=raw.file,

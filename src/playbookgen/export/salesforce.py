@@ -150,4 +150,4 @@ def _bool(value: bool) -> str:
 def _document(root: ET.Element) -> bytes:
     ET.indent(root, space="    ")
     body = ET.tostring(root, encoding="unicode")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode("utf-8")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -69,4 +69,4 @@ def _all_named_sample(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _from_ms(ms: int | None) -> datetime:
     # With no usable time in the file the report is as of 1970: every figure is empty anyway.
-    return datetime.fromtimestamp((ms or 0) // 1000, tz=timezone.utc)
+    return datetime.fromtimestamp((ms or 0) // 1000, tz=UTC)

@@ -87,14 +87,16 @@ def _text(report: HealthReport) -> str:
     src = report.source
     lines = [
         f"Pipeline health as of {report.as_of.strftime('%Y-%m-%d %H:%M')} UTC",
-        f"Source: {_plain(src.file)} ({src.format}), {src.rows:,} rows, {src.deals:,} deals, {src.skipped_rows:,} rows skipped",
+        f"Source: {_plain(src.file)} ({src.format}), {src.rows:,} rows, {src.deals:,} deals, {src.skipped_rows:,} "
+        "rows skipped",
         "",
     ]
     header = ("Stage", "Reached", "Conv.", "Median d", "P90 d", "Max d", "Open", "Stalled", "Win rate", "Prob.")
     table = [header]
     for s in report.stages:
         table.append((
-            _plain(s.name), _num(s.reached), _pct(s.conversion), _num(s.median_days), _num(s.p90_days), _num(s.max_days),
+            _plain(s.name), _num(s.reached), _pct(s.conversion), _num(s.median_days), _num(s.p90_days),
+            _num(s.max_days),
             _num(s.open), _num(s.stalled), _pct(s.win_rate), NONE if s.probability is None else f"{s.probability}%",
         ))
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
@@ -116,5 +118,6 @@ def _text(report: HealthReport) -> str:
     if report.stalled_deals:
         lines += ["", "Stalled deals (longest first):"]
         names = {s.id: s.name for s in report.stages}
-        lines += [f"  {_plain(names[d.stage_id])}: {_plain(d.name or d.deal_id)} ({_plain(d.deal_id)}), {d.days:.0f} days" for d in report.stalled_deals]
+        lines += [f"  {_plain(names[d.stage_id])}: {_plain(d.name or d.deal_id)} ({_plain(d.deal_id)}), {d.days:.0f} "
+                  "days" for d in report.stalled_deals]
     return "\n".join(lines) + "\n"

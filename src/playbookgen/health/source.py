@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import UserError, ValidationFailed, error
@@ -36,8 +36,8 @@ def parse_as_of(text: str) -> datetime:
     except ValueError:
         raise UserError(f"--as-of '{text}' is not a date: write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ") from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -51,7 +51,8 @@ def resolve_request(project: Project, deals: str | None, fmt: str | None, as_of:
     """The command line's --deals/--deals-format/--as-of win over playbook.yml's deals: entry."""
     config = project.playbook.deals
     if deals is None and config is None:
-        raise UserError("no deals file: add a 'deals:' entry to playbook/playbook.yml or pass --deals FILE --deals-format FORMAT")
+        raise UserError("no deals file: add a 'deals:' entry to playbook/playbook.yml or pass --deals FILE "
+                        "--deals-format FORMAT")
     if deals is not None:
         path = Path(deals)
         display = _display(path, project.root) if path.is_absolute() else deals
@@ -70,7 +71,7 @@ def resolve_request(project: Project, deals: str | None, fmt: str | None, as_of:
         format=chosen,
         as_of=parse_as_of(when) if when else None,
         currency=config.currency.upper() if config and config.currency else None,
-        columns=dict(config.columns) if config else {},
+        columns={str(ours): theirs for ours, theirs in config.columns.items()} if config else {},
         list_stalled=config.list_stalled if config else False,
     )
 
@@ -93,7 +94,8 @@ def check_file(request: DealsRequest) -> None:
         raise _refuse(request, "deals-unreadable", f"cannot read the deals file: {exc.strerror}") from None
     if size > MAX_BYTES:
         raise _refuse(request, "deals-too-large",
-                      f"the file is {size / 2**20:.0f} MiB; playbookgen reads deal exports of up to {MAX_BYTES // 2**20} MiB")
+                      f"the file is {size / 2**20:.0f} MiB; playbookgen reads deal exports of up to "
+                      f"{MAX_BYTES // 2**20} MiB")
     problem = _not_csv(head, size)
     if problem:
         raise _refuse(request, "deals-not-csv", problem)

@@ -80,7 +80,7 @@ class Sheet:
 
 
 def _iso_date(epoch: int) -> str:
-    return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _context(project: Project, paper: str) -> dict[str, Any]:

@@ -11,9 +11,9 @@ import copy
 import html
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -26,8 +26,9 @@ from ..glossary import glossary_forms
 if TYPE_CHECKING:
     from ..model import Project
 
-__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OURS_ONLY", "Tagged", "TeamFile", "load_team_config", "missing_theme_folder",
-           "dump_config", "markdown_extension_names", "merge_config", "site_config", "team_files", "team_theme_dir"]
+__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OURS_ONLY", "Tagged", "TeamFile", "load_team_config",
+           "missing_theme_folder", "dump_config", "markdown_extension_names", "merge_config", "site_config",
+           "team_files", "team_theme_dir"]
 
 TEAM_CONFIG = "mkdocs.yml"
 # Keys the pipeline decides: the team's values would point the engine at the wrong pages or folders.
@@ -87,7 +88,8 @@ def load_team_config(text: str) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        raise ValidationFailed([error(TEAM_CONFIG, line, column, "mkdocs-yaml", f"cannot read mkdocs.yml: {exc}")]) from exc
+        problem = error(TEAM_CONFIG, line, column, "mkdocs-yaml", f"cannot read mkdocs.yml: {exc}")
+        raise ValidationFailed([problem]) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -143,7 +145,8 @@ def merge_config(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> tuple[di
     plugins = _merge_entries(_as_entries(ours.get("plugins")), _as_entries(theirs.pop("plugins", [])))
     extensions = _merge_entries(_as_entries(ours.get("markdown_extensions")),
                                 _as_entries(theirs.pop("markdown_extensions", [])))
-    extra_css = list(ours.get("extra_css", [])) + [c for c in theirs.pop("extra_css", []) or [] if c not in ours.get("extra_css", [])]
+    our_css = list(ours.get("extra_css", []))
+    extra_css = our_css + [c for c in theirs.pop("extra_css", []) or [] if c not in our_css]
     merged = _merge_mapping(ours, theirs)
     merged["plugins"] = plugins
     merged["markdown_extensions"] = extensions
@@ -280,8 +283,8 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
             "language": playbook.language,
             "font": False,
             "palette": _palette(labels),
-            "features": ["content.code.copy", "content.tooltips", "navigation.footer", "navigation.sections", "navigation.top",
-                         "search.highlight"],
+            "features": ["content.code.copy", "content.tooltips", "navigation.footer", "navigation.sections",
+                         "navigation.top", "search.highlight"],
         },
         "plugins": ["search", "offline"],
         "markdown_extensions": _localized_extensions(labels, glossary_forms(project.glossary)),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Collection
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -22,8 +23,14 @@ from ..i18n import format_date, format_day
 from ..i18n import labels as labels_for
 from ..model import Commit, EmailTemplate, Guide, Project, Stage
 from ..review import review_items
-from ..templating import (escape_markdown, make_environment, markdown_with_glossary, render_markdown,
-                          render_template, safe_url)
+from ..templating import (
+    escape_markdown,
+    make_environment,
+    markdown_with_glossary,
+    render_markdown,
+    render_template,
+    safe_url,
+)
 from .config import TEAM_CONFIG, TeamFile, site_config
 from .health import health_page, stage_panel
 
@@ -412,11 +419,11 @@ class _Renderer:
     def glossary(self) -> None:
         page = page_path("glossary")
         anchors = _unique_anchors([t.term for t in self.project.glossary], "term-")
-        by_term = {t.term.casefold(): a for t, a in zip(self.project.glossary, anchors)}
+        by_term = {t.term.casefold(): a for t, a in zip(self.project.glossary, anchors, strict=True)}
         items = [{"term": t, "anchor": a,
                   "see_also": [{"term": other, "href": _href(page, page, by_term[other.casefold()])
                                 if other.casefold() in by_term else None} for other in t.see_also]}
-                 for t, a in zip(self.project.glossary, anchors)]
+                 for t, a in zip(self.project.glossary, anchors, strict=True)]
         self.render(page, "glossary.md.j2", terms=items, review=self.review(self.kind_file("glossary")))
 
     def objections(self) -> None:
