@@ -7,7 +7,7 @@ last bit; Python only divides and fills the report from a handful of aggregate r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import duckdb
@@ -93,16 +93,20 @@ def _stage_rows(con: duckdb.DuckDBPyConnection, project: Project, stages: StageM
     return rows
 
 
-def _amounts(con: duckdb.DuckDBPyConnection, n: int, currency: str | None, file: str) -> tuple[float | None, str | None, list[Diagnostic]]:
+def _amounts(con: duckdb.DuckDBPyConnection, n: int, currency: str | None,
+             file: str) -> tuple[float | None, str | None, list[Diagnostic]]:
     """Mean amount of won deals, in one currency only: several without a deals.currency choice give None."""
     found = sorted(str(row[0]) for row in con.execute(
         "SELECT DISTINCT currency FROM facts WHERE currency IS NOT NULL").fetchall())
-    sums = {row[0]: (row[1], int(row[2])) for row in con.execute(
-        f"SELECT currency, sum(amount), count(amount) FROM facts WHERE current_pos = {n + 1} GROUP BY currency").fetchall()}
+    won_sums = (f"SELECT currency, sum(amount), count(amount) FROM facts WHERE current_pos = {n + 1} "
+                "GROUP BY currency")
+    sums = {row[0]: (row[1], int(row[2])) for row in con.execute(won_sums).fetchall()}
     if currency is None and len(found) > 1:
         return None, None, [warning(file, 1, 1, "deals-mixed-currency",
-                                    f"the deals are in {len(found)} currencies ({', '.join(found)}); amounts in different "
-                                    "currencies are never added up, so the average won amount and velocity are left out: "
+                                    f"the deals are in {len(found)} currencies ({', '.join(found)}); amounts in "
+                                    "different "
+                                    "currencies are never added up, so the average won amount and velocity are left "
+                                    "out: "
                                     "choose one with deals.currency in playbook.yml")]
     chosen = currency or (found[0] if found else None)
     if found and chosen is not None:
@@ -114,14 +118,16 @@ def _amounts(con: duckdb.DuckDBPyConnection, n: int, currency: str | None, file:
     return mean, chosen, []
 
 
-def _totals(con: duckdb.DuckDBPyConnection, stages: StageMap, currency: str | None, file: str) -> tuple[Totals, list[Diagnostic]]:
+def _totals(con: duckdb.DuckDBPyConnection, stages: StageMap, currency: str | None,
+            file: str) -> tuple[Totals, list[Diagnostic]]:
     n = len(stages.open_ids)
     row = con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE current_pos <= {n}), count(*) FILTER (WHERE current_pos = {n + 1}),
                count(*) FILTER (WHERE current_pos = {n + 2}),
                sum(current_at - first_ms) FILTER (WHERE current_pos = {n + 1} AND current_at >= first_ms)::HUGEINT,
                count(*) FILTER (WHERE current_pos = {n + 1} AND current_at >= first_ms),
-               quantile_cont((current_at - first_ms)::DOUBLE, 0.5) FILTER (WHERE current_pos = {n + 1} AND current_at >= first_ms)
+               quantile_cont((current_at - first_ms)::DOUBLE, 0.5)
+                   FILTER (WHERE current_pos = {n + 1} AND current_at >= first_ms)
         FROM facts
     """).fetchone()
     assert row is not None
@@ -147,13 +153,14 @@ def _stalled(con: duckdb.DuckDBPyConnection, stages: StageMap, as_of_ms: int) ->
 def compute(con: duckdb.DuckDBPyConnection, project: Project, stages: StageMap, source: SourceInfo,
             as_of: datetime, history: bool, currency: str | None, list_stalled: bool) -> Figures:
     """Every figure of the report, from the tables ``read`` filled."""
-    as_of_ms = int(as_of.astimezone(timezone.utc).timestamp() * 1000)
+    as_of_ms = int(as_of.astimezone(UTC).timestamp() * 1000)
     _prepare(con, project, stages, as_of_ms)
     rows = _stage_rows(con, project, stages, history)
     totals, problems = _totals(con, stages, currency, source.file)
     notes = []
     if not history:
         notes.append(f"a {source.format} export holds each deal's current stage but not its history, so these figures "
-                     f"are left out: {', '.join(HISTORY_METRICS)}; open, stalled, win rate, deal size and cycle are computed")
+                     f"are left out: {', '.join(HISTORY_METRICS)}; open, stalled, win rate, deal size and cycle are "
+                     "computed")
     stalled = _stalled(con, stages, as_of_ms) if list_stalled else []
     return Figures(rows, totals, stalled, notes, problems)

@@ -166,12 +166,13 @@ def _columns(request: DealsRequest, headers: list[str]) -> dict[str, _Cell]:
             continue
         found[column.name] = _Cell(column.name, headers[index], index + 1, column.kind)
     if missing:
-        shown = ", ".join(f"'{h}'" for h in headers[:40]) + (f" and {len(headers) - 40} more" if len(headers) > 40 else "")
+        more = f" and {len(headers) - 40} more" if len(headers) > 40 else ""
+        shown = ", ".join(f"'{h}'" for h in headers[:40]) + more
         problems = [
             error(request.display, 1, 1, "deals-missing-column",
                   f"the {request.format} export needs a column '{request.columns.get(c.name, c.header)}' ({c.name}); "
-                  f"headers found: {shown}" + ("" if c.name in request.columns else
-                                               f" (if the export names it differently, map it: deals.columns.{c.name})"))
+                  f"headers found: {shown}" + ("" if c.name in request.columns else (
+                      f" (if the export names it differently, map it: deals.columns.{c.name})")))
             for c in missing
         ]
         raise ValidationFailed(problems)
@@ -182,7 +183,8 @@ def _hubspot_dates(request: DealsRequest, headers: list[str]) -> tuple[list[tupl
     """HubSpot's 'Date entered "<label>"' cells with their labels, and 'Date exited' cells by label."""
     entered_prefix = request.columns.get("date_entered", DATE_ENTERED)
     exited_prefix = request.columns.get("date_exited", DATE_EXITED)
-    entered, exited = [], {}
+    entered: list[tuple[_Cell, str]] = []
+    exited: dict[str, _Cell] = {}
     for i, header in enumerate(headers):
         if (label := dated_label(header, entered_prefix)) is not None:
             entered.append((_Cell(f"e{len(entered)}", header, i + 1, "time"), label))
@@ -254,15 +256,18 @@ def _blank(cell: _Cell) -> str:
 
 
 _WHAT = {"time": ("deals-bad-date", "is not a date or time this reader knows (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"),
-         "amount": ("deals-bad-amount", "is not an amount (a number, with a thousands separator or a currency sign if you like)")}
+         "amount": ("deals-bad-amount", "is not an amount (a number, with a thousands separator or a currency sign "
+                                        "if you like)")}
 _BAD_CODES = {code for code, _ in _WHAT.values()}
 
 
-def _listed(con: duckdb.DuckDBPyConnection, where: str, value: str, limit: int = LISTED_PER_KIND + 1) -> tuple[int, list[tuple[int, str]]]:
+def _listed(con: duckdb.DuckDBPyConnection, where: str, value: str,
+            limit: int = LISTED_PER_KIND + 1) -> tuple[int, list[tuple[int, str]]]:
     """How many raw rows match ``where``, and the first ``limit`` of them as (row, value): one more than is
     listed, so the line that counts the rest can point at the first row left out."""
     count = con.execute(f"SELECT count(*) FROM raw WHERE {where}").fetchone()
-    rows = con.execute(f"SELECT _row, coalesce({value}, '') FROM raw WHERE {where} ORDER BY _row LIMIT {limit}").fetchall()
+    query = f"SELECT _row, coalesce({value}, '') FROM raw WHERE {where} ORDER BY _row LIMIT {limit}"
+    rows = con.execute(query).fetchall()
     return (count[0] if count else 0), [(int(r), str(v)) for r, v in rows]
 
 
@@ -283,7 +288,8 @@ class _Found:
         if self.total > len(shown):
             row, col, _ = self.items[len(shown)] if len(self.items) > len(shown) else shown[-1]
             found.append(make(file, row, col, self.code,
-                              f"{self.total - len(shown):,} more like the above (only the first {len(shown)} are listed)"))
+                              f"{self.total - len(shown):,} more like the above (only the first {len(shown)} are "
+                              "listed)"))
         return found
 
 
@@ -302,13 +308,14 @@ def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: s
     # One pass counts every kind of problem; only the kinds that occur are listed row by row.
     counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {where})" for where, *_ in checks)
                          + " FROM raw").fetchone() or ()
-    for (where, cell, code, text), count in zip(checks, counts):
+    for (where, cell, code, text), count in zip(checks, counts, strict=True):
         if not count:
             continue
         _, rows = _listed(con, where, f"bad_{cell.alias}" if code in _BAD_CODES else "NULL")
         kinds[code].total += int(count)
         if code == "deals-empty-cell":
-            kinds[code].items += [(r, cell.index, f"'{cell.header}' is empty; every row needs one, so the row is skipped")
+            kinds[code].items += [(r, cell.index, f"'{cell.header}' is empty; every row needs one, so the row is "
+                                                  "skipped")
                                   for r, _ in rows]
         else:
             kinds[code].items += [(r, cell.index, f"'{cell.header}': '{v}' {text}") for r, v in rows]
@@ -323,23 +330,24 @@ def _stage_lookup(con: duckdb.DuckDBPyConnection, stages: StageMap, values_sql: 
     con.execute("INSERT INTO lookup SELECT unnest($1::VARCHAR[]), unnest($2::INTEGER[])", [distinct, positions])
 
 
-def _unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: _Cell, extra: list[tuple[str, int, int, int]]) -> list[tuple[int, int, str]]:
+def _unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: _Cell,
+                    extra: list[tuple[str, int, int, int]]) -> list[tuple[int, int, str]]:
     """One warning per distinct stage text that matches no stage: its rows, first place, nearest stage."""
     rows = con.execute(
         f"SELECT lower(trim(r.{cell.alias})) AS k, arg_min(trim(r.{cell.alias}), r._row), min(r._row), count(*) "
         f"FROM raw r JOIN lookup l ON l.raw = r.{cell.alias} WHERE l.pos IS NULL GROUP BY k"
     ).fetchall()
-    merged: dict[str, list[object]] = {}
-    for key, value, row, count in rows:
-        merged[key] = [value, int(row), cell.index, int(count)]
+    # By lower-cased value: (the value as first written, its first row, its column, how many rows)
+    merged: dict[str, tuple[str, int, int, int]] = {
+        str(key): (str(value), int(row), cell.index, int(count)) for key, value, row, count in rows}
     for value, row, column, count in extra:
-        entry = merged.setdefault(value.lower(), [value, row, column, 0])
-        entry[3] = int(entry[3]) + count  # type: ignore[call-overload]
+        first = merged.get(value.lower(), (value, row, column, 0))
+        merged[value.lower()] = (first[0], first[1], first[2], first[3] + count)
     found = []
     for value, row, column, count in merged.values():
-        found.append((int(row), int(column), (  # type: ignore[call-overload]
+        found.append((row, column, (
             f"stage '{value}' ({count:,} row{'s' * (count != 1)}) matches no stage of the playbook; "
-            f"nearest: '{stages.nearest(str(value))}'. Its rows are skipped: if it is that stage, give the stage "
+            f"nearest: '{stages.nearest(value)}'. Its rows are skipped: if it is that stage, give the stage "
             f"'crm:' with this name, or map it in the CRM")))
     return found
 
@@ -414,15 +422,16 @@ def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     """)
     backwards = _Found("deals-time-backwards", warn=True)
     at = columns["entered_at"]
-    rows = con.execute(f"""
+    rows = con.execute("""
         SELECT _row, deal_id, prev_row FROM (
             SELECT _row, deal_id, at_ms, lag(at_ms) OVER w AS prev_at, lag(_row) OVER w AS prev_row
             FROM typed WHERE NOT _skip WINDOW w AS (PARTITION BY deal_id ORDER BY _row))
         WHERE at_ms < prev_at ORDER BY _row
     """).fetchall()
     backwards.total = len(rows)
-    backwards.items = [(int(r), at.index, f"deal '{d}' goes back in time: this entry is earlier than its entry on row {p}; "
-                                          "entries are counted in time order, check the dates") for r, d, p in rows[:LISTED_PER_KIND + 1]]
+    backwards.items = [(int(r), at.index, f"deal '{d}' goes back in time: this entry is earlier than its entry on "
+                                          f"row {p}; entries are counted in time order, check the dates")
+                       for r, d, p in rows[:LISTED_PER_KIND + 1]]
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE deals AS
         WITH runs AS (
@@ -490,7 +499,8 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
         count, rows = _listed(con, f"p_{exit_cell.alias} < p_{cell.alias}", "trim(deal_id)")
         backwards.total += count
         backwards.items += [(r, exit_cell.index, f"deal '{d}' leaves stage '{label}' before it enters it "
-                                                 f"('{exit_cell.header}' is earlier than '{cell.header}')") for r, d in rows]
+                                                 f"('{exit_cell.header}' is earlier than '{cell.header}')")
+                            for r, d in rows]
     _hubspot_deals(con, pairs, [c.alias for c in cells if c.kind == "time"], len(stages.open_ids),
                    request.list_stalled)
     loaded = Loaded(latest_ms=_scalar(con, "SELECT max(last_ms) FROM deals"))
@@ -541,7 +551,8 @@ def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsReques
                {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
                r.p_created AS created, {opt('stage_changed')} AS changed, {opt('won_time')} AS won,
                {opt('lost_time')} AS lost,
-               ({bad}) OR l.pos IS NULL OR lower(trim(r.status)) NOT IN ('open', 'won', 'lost') OR pb_blank(r.status) AS _skip
+               ({bad}) OR l.pos IS NULL OR lower(trim(r.status)) NOT IN ('open', 'won', 'lost')
+                   OR pb_blank(r.status) AS _skip
         FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
     """)
     backwards = _Found("deals-time-backwards", warn=True)
@@ -552,7 +563,8 @@ def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsReques
         cell = columns[name]
         count, rows = _listed(con, f"p_{cell.alias} < p_created", "trim(deal_id)")
         backwards.total += count
-        backwards.items += [(r, cell.index, f"deal '{d}': '{cell.header}' is earlier than '{created.header}'") for r, d in rows]
+        backwards.items += [(r, cell.index, f"deal '{d}': '{cell.header}' is earlier than '{created.header}'")
+                            for r, d in rows]
     con.execute("CREATE OR REPLACE TEMP TABLE stays (pos INTEGER, ms BIGINT)")  # a snapshot holds no stays
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE deals AS
