@@ -68,3 +68,15 @@ def test_zensical_builds_the_generated_folder(work_folder: Path, stage_ids: list
     work = _copy(work_folder, tmp_path)
     _run([sys.executable, "-m", "zensical", "build", "--config-file", "mkdocs.yml", "--clean"], work)
     _assert_pages(work / "site", stage_ids)  # Zensical writes to the config's site_dir
+
+
+def test_the_worker_gets_mkdocs_ready_without_loading_our_data_model() -> None:
+    """The worker races the build's own load and render: what it imports early must stay lean.
+    Our Markdown extensions are among its imports, so none of them may pull in pydantic."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from playbookgen.engines.mkdocs import _prepare_mkdocs; _prepare_mkdocs(); "
+            "print(sorted(m for m in ('pydantic', 'playbookgen.model', 'duckdb') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[]"

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .model import Term
+if TYPE_CHECKING:  # the MkDocs worker imports this extension early; pydantic is not its to load (engines/mkdocs.py)
+    from .model import Term
 
 __all__ = ["GlossaryExtension", "glossary_forms", "makeExtension"]
 
