@@ -12,13 +12,11 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from ..errors import Diagnostic
 from ..model import Project
 from .formats import stage_map
 from .metrics import compute
-from .read import connect, load_deals
+from .read import all_named_sample, connect, load_deals
 from .report import HealthReport, SourceInfo, StageHealth, StalledDeal, Totals
 from .source import FORMATS, DealsRequest, check_file, parse_as_of, resolve_request
 
@@ -44,7 +42,7 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
                                 loaded.skipped_rows)
             figures = compute(con, project, stages, source, as_of, loaded.has_history, request.currency,
                               request.list_stalled)
-            sample = _all_named_sample(con)
+            sample = loaded.sample if loaded.sample is not None else all_named_sample(con, "deals")
         finally:
             con.close()
     finally:
@@ -52,19 +50,6 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
     report = HealthReport(as_of, source, figures.stages, figures.totals, loaded.has_history, figures.notes,
                           figures.stalled_deals, sample)
     return report, [*loaded.diagnostics, *figures.diagnostics]
-
-
-def _all_named_sample(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the file holds deals and every one is named with the word SAMPLE, in capitals.
-
-    That is how the repository's synthetic export marks itself ("SAMPLE deal 00001 (synthetic)"),
-    so a page or a report made from it says it is sample data even when the file was passed on the
-    command line. A real deal called "Sample kit" does not count: the word is in capitals, and
-    every deal must have it.
-    """
-    row = con.execute("SELECT count(*), count(*) FILTER (WHERE regexp_matches(name, '\\bSAMPLE\\b')) "
-                      "FROM deals").fetchone()
-    return row is not None and row[0] > 0 and row[0] == row[1]
 
 
 def _from_ms(ms: int | None) -> datetime:

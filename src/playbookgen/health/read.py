@@ -92,6 +92,7 @@ class Loaded:
     latest_ms: int | None = None
     has_history: bool = True
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    sample: bool | None = None  # every deal named SAMPLE; None: tell from the deals table's names
 
 
 @dataclass(frozen=True)
@@ -453,6 +454,20 @@ def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     return _finish(con, request, loaded, [*found, unknown, backwards])
 
 
+def all_named_sample(con: duckdb.DuckDBPyConnection, rows: str) -> bool:
+    """True when ``rows`` (a FROM clause with a ``name`` column) hold deals and every one is named with
+    the word SAMPLE, in capitals.
+
+    That is how the repository's synthetic export marks itself ("SAMPLE deal 00001 (synthetic)"),
+    so a page or a report made from it says it is sample data even when the file was passed on the
+    command line. A real deal called "Sample kit" does not count: the word is in capitals, and
+    every deal must have it.
+    """
+    row = con.execute("SELECT count(*), count(*) FILTER (WHERE regexp_matches(name, '\\bSAMPLE\\b')) "
+                      f"FROM {rows}").fetchone()
+    return row is not None and row[0] > 0 and row[0] == row[1]
+
+
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int | None:
     row = con.execute(sql).fetchone()
     return None if row is None or row[0] is None else int(row[0])
@@ -463,8 +478,6 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     """HubSpot: one row per deal, its current 'Deal Stage', and a 'Date entered' time per stage."""
     entered, exited = _hubspot_dates(request, headers)
     pairs = [(cell, label, exited.get(label.lower()), stages.position(label)) for cell, label in entered]
-    if not request.list_stalled:  # names are shown only in the list of stalled deals: not read otherwise
-        columns = {name: cell for name, cell in columns.items() if name != "name"}
     cells = [*columns.values(), *(c for c, *_ in pairs), *exited.values()]
     _load_raw(con, source, cells, request)
     found, bad = _check_cells(con, cells, {"deal_id", "stage"})
@@ -503,7 +516,8 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
                             for r, d in rows]
     _hubspot_deals(con, pairs, [c.alias for c in cells if c.kind == "time"], len(stages.open_ids),
                    request.list_stalled)
-    loaded = Loaded(latest_ms=_scalar(con, "SELECT max(last_ms) FROM deals"))
+    loaded = Loaded(latest_ms=_scalar(con, "SELECT max(last_ms) FROM deals"),
+                    sample=all_named_sample(con, "typed WHERE NOT _skip"))
     con.execute("DROP VIEW typed")  # a view over the cells, which _finish frees
     return _finish(con, request, loaded, [*found, unknown, backwards], kept="deals")
 
@@ -515,7 +529,8 @@ def _hubspot_deals(con: duckdb.DuckDBPyConnection, pairs: list[tuple[_Cell, str,
              for cell, _, exit_cell, pos in pairs if pos is not None]
     # Only the list of stalled deals shows ids and names: without it a million of each are not copied.
     deal_id = "deal_id" if list_stalled else "NULL::VARCHAR"
-    facts = {"deal_id": deal_id, "name": "name", "amount": "amount", "currency": "currency",
+    name = "name" if list_stalled else "NULL::VARCHAR"
+    facts = {"deal_id": deal_id, "name": name, "amount": "amount", "currency": "currency",
              "current_pos": "current_pos", "current_at": current_at_sql(known), "first_ms": first_sql(known),
              "max_open_pos": furthest_sql(known, n), "last_ms": f"greatest({', '.join(times)})"}
     # One pass over the cells fills a compact table of numbers that every metric then reads.
