@@ -146,3 +146,27 @@ def test_the_team_theme_folder_is_watched_and_rendered(make_project, tmp_path: P
     changed = {p.relative_to(work).as_posix() for p in render_into(root, work)}
     assert changed == {"overrides/partials/copyright.html"}
     assert (work / "overrides/partials/copyright.html").read_text() == "<div>Two</div>\n"
+
+
+def test_the_preview_reports_problems_in_the_deals_export(make_project, tmp_path: Path) -> None:
+    """A deals: export with a stage the playbook lacks still previews, and the warning reaches the report.
+
+    (A row that cannot be read at all is an error: the preview then keeps the last good version.)"""
+    from playbookgen.serve import render_preview
+
+    root = make_project({
+        "playbook/playbook.yml": """
+            title: Test playbook
+            language: en
+            stages: [first, second]
+            deals:
+              file: deals.csv
+              format: csv
+        """,
+        "deals.csv": "deal_id,stage,entered_at\nd1,First,2024-01-01\nd1,Secnd,2024-01-05\nd2,First,2024-01-02\n",
+    })
+    preview = render_preview(root, tmp_path / "work")
+    bad = [d for d in preview.warnings if d.file == "deals.csv"]
+    assert [(d.line, d.column, d.code) for d in bad] == [(3, 2, "deals-unknown-stage")], \
+        [d.format() for d in preview.warnings]
+    assert "'Secnd'" in bad[0].message and "nearest: 'Second'" in bad[0].message

@@ -23,7 +23,7 @@ from .errors import Diagnostic, PlaybookError, UserError, ValidationFailed
 from .project import load_project
 from .render.preview import problems_box
 from .template_cache import template_cache
-from .write import remove_tree, write_text_atomic
+from .write import prune_folder, remove_tree, write_text_atomic
 
 __all__ = ["WATCHED", "Preview", "Watcher", "render_into", "render_preview", "serve_project", "snapshot"]
 
@@ -88,15 +88,13 @@ def render_preview(root: Path, work: Path) -> Preview:
     project, warnings = load_project(root, history=True)
     cache = template_cache()
     static, _ = static_files(project, pdfs=False, cache=cache)  # PDFs are slow; the preview links the HTML sheets
-    health, _ = analyse_deals(project, DealsOptions())  # playbook.yml's deals: entry, when there is one
+    # playbook.yml's deals: entry, when there is one; its problems show in the preview like any other
+    health, health_problems = analyse_deals(project, DealsOptions())
     site = render_project(project, static, cache, health)
     changed = write_work_folder(work, site.files, static, theme={**site.theme_files, **site.assets})
     wanted = {work / name for name in [*site.files, *site.assets]} | {work / "docs" / name for name in static}
-    for path in sorted((work / "docs").rglob("*")):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-            changed.append(path)
-    return Preview(changed, warnings + site.diagnostics, project.playbook.language)
+    changed += prune_folder(work / "docs", wanted)  # pages that no longer exist
+    return Preview(changed, warnings + health_problems + site.diagnostics, project.playbook.language)
 
 
 class Watcher(threading.Thread):

@@ -145,3 +145,11 @@ def replace_folder(out: Path, files: dict[str, bytes], marker: str, note: str, o
     finally:
         remove_tree(staging)  # gone already after a successful swap
     return [out / name for name in sorted(files)]
+
+
+def prune_folder(folder: Path, wanted: set[Path]) -> list[Path]:
+    """Delete the files under our own work ``folder`` that are not in ``wanted``; returns them."""
+    gone = [path for path in sorted(folder.rglob("*")) if path.is_file() and path not in wanted]
+    for path in gone:
+        path.unlink()
+    return gone
