@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -108,6 +109,12 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`playbookgen review | head`): stop quietly, as other command-line
+            # tools do, and keep Python from complaining again when it flushes stdout at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_ERRORS)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
             click.echo(f"internal error: {type(exc).__name__}: {exc}\n{REPORT_HINT}", err=True)
             sys.exit(EXIT_USAGE)
