@@ -10,7 +10,6 @@ them (render/preview.py) is written beside the pages, and a serve-only hook puts
 from __future__ import annotations
 
 import signal
-import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from .build import DealsOptions, analyse_deals, render_project, static_files, write_work_folder
-from .errors import Diagnostic, PlaybookError, UserError, ValidationFailed
+from .errors import Diagnostic, PlaybookError, ValidationFailed
 from .project import load_project
 from .render.preview import problems_box
 from .template_cache import template_cache
@@ -145,67 +144,12 @@ class Watcher(threading.Thread):
         self.stopped.set()
 
 
-# MkDocs' dev server builds its own theme environments on every rebuild; this hook, written into the
-# private work folder and named on the command line, hands them our template cache so a rebuild
-# does not compile the theme's templates again. It runs before the other plugins are configured
-# (Material's search plugin makes environments then). It also puts the problem box on every page
-# and has the server watch the box (and our theme folder, where a team's theme files are copied).
-# It is MkDocs' public hooks API, serve-only, and never part of a built site's mkdocs.yml.
-SERVE_HOOK = "playbookgen_serve_hook.py"
-_HOOK_SOURCE = '''"""Written by playbookgen serve: MkDocs' theme environments reuse compiled templates, and
-every page shows the box of the playbook's problems while there are any."""
-from pathlib import Path
-
-from mkdocs.plugins import event_priority
-
-from playbookgen.engines.mkdocs import cache_theme_templates
-from playbookgen.template_cache import template_cache
-
-_work = Path(__file__).resolve().parent
-_cache = template_cache(skip=(_work,))
-_problems = _work / "__PROBLEMS_FILE__"
-
-
-@event_priority(100)
-def on_config(config):
-    cache_theme_templates(config.theme, _cache)
-
-
-def on_serve(server, config, builder):
-    server.watch(str(_problems.parent))
-    server.watch(str(_work / config.theme.custom_dir))
-    return server
-
-
-def on_post_page(output, page, config):
-    box = _problems.read_text(encoding="utf-8") if _problems.is_file() else ""
-    body = output.find("<body")
-    if not box or body < 0:
-        return output
-    at = output.find(">", body) + 1
-    return output[:at] + box + output[at:]
-'''.replace("__PROBLEMS_FILE__", PROBLEMS_FILE)
-
-
-def _hooks(work: Path) -> list[str]:
-    """The generated config's hooks (a team's), then ours."""
+def _team_hooks(work: Path) -> list[str]:
+    """The hooks the team's mkdocs.yml names, as the generated config keeps them."""
     from .render.config import load_team_config
 
-    write_text_atomic(work / SERVE_HOOK, _HOOK_SOURCE)
-    theirs = load_team_config((work / "mkdocs.yml").read_text(encoding="utf-8")).get("hooks") or []
-    return [str(work / hook) for hook in theirs] + [str(work / SERVE_HOOK)]
-
-
-def _show_engine_log() -> None:
-    """MkDocs' own lines (serving on, building, built in N seconds, warnings) on stderr, as its CLI shows them."""
-    import logging
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s - %(message)s"))
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+    hooks = load_team_config((work / "mkdocs.yml").read_text(encoding="utf-8")).get("hooks") or []
+    return [str(hook) for hook in hooks]
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -217,8 +161,7 @@ def serve_project(root: Path, dev_addr: str = "127.0.0.1:8000", *, say: Say, fmt
 
     ``say`` tells the user something and ``fmt`` writes diagnostics as text: both come from cli.py.
     """
-    from mkdocs.commands.serve import serve as mkdocs_serve
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from .engines.mkdocs_serve import serve_folder
 
     work = Path(tempfile.mkdtemp(prefix="playbookgen-serve-"))
     # SIGTERM (a service manager, `kill`) would end the process without any clean-up.
@@ -230,12 +173,9 @@ def serve_project(root: Path, dev_addr: str = "127.0.0.1:8000", *, say: Say, fmt
         watcher.show(first.warnings)
         if first.warnings:
             say(fmt(first.warnings))
-        _show_engine_log()
         watcher.start()
         try:
-            mkdocs_serve(str(work / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, hooks=_hooks(work))
-        except (Abort, ConfigurationError) as exc:
-            raise UserError(f"cannot serve: {exc}") from exc
+            serve_folder(work, dev_addr, PROBLEMS_FILE, _team_hooks(work))  # MkDocs' dev server, until interrupted
         finally:
             watcher.stop()
     finally:
