@@ -281,13 +281,14 @@ def _check_stage_list(checked: _Checked, sources: Sources) -> list[tuple[model.S
     by_id = {s.id: (s, d) for s, d in reversed(checked.stages)}
     listed = _first_seen(((sid, pdoc, ("stages", i)) for i, sid in enumerate(playbook.stages)), checked,
                          "stage-listed-twice", "stage")
-    for i, sid in enumerate(playbook.stages):
-        if sid not in files and sid not in _raw_ids(sources.stages) and listed[sid] == (pdoc, ("stages", i)):
-            hint = did_you_mean(sid, files)
-            broken = sources.unreadable_stages
-            if broken:
-                hint += f"; {', '.join(broken)} could not be read, fix {'it' if len(broken) == 1 else 'them'} first"
-            checked.at(pdoc, ("stages", i), "stage-missing", f"no file in stages/ has id '{sid}'{hint}")
+    unseen = [(i, sid) for i, sid in enumerate(playbook.stages)
+              if sid not in files and sid not in _raw_ids(sources.stages) and listed[sid] == (pdoc, ("stages", i))]
+    if sources.unreadable_stages:
+        # The ids may well be in the stage files that cannot be read: their own error is the one to fix,
+        # and a stage still missing after that is reported then.
+        unseen = []
+    for i, sid in unseen:
+        checked.at(pdoc, ("stages", i), "stage-missing", f"no file in stages/ has id '{sid}'{did_you_mean(sid, files)}")
     for sid, (doc, path) in files.items():
         if sid not in listed:
             checked.at(doc, path, "stage-not-listed", f"stage '{sid}' is not listed in playbook.yml 'stages', so it "
