@@ -41,6 +41,23 @@ def test_hubspot_time_shape_reads_as_the_general_way(tmp_path: Path) -> None:
     assert read["2024-13-05 03:07"] is None and read["2O24-01-05 03:07"] is None and read[""] is None
 
 
+# Amounts of HubSpot's '32,900' shape, and near misses that must take the general way.
+AMOUNTS = [
+    "32,900", "1,234,567.89", "-1,000", "999", "1,000.5", " 12,300 ", "12,30", "1,2345", "1,234,56",
+    "12,300,00", ",300", "1,,300", "1.234.567", "1 234,50", "PLN 12,300", "12,300 zł", "$1,000.00", "",
+]  # fmt: skip
+
+
+def test_amount_shape_reads_as_the_general_way(tmp_path: Path) -> None:
+    con = connect(tmp_path)
+    rows = con.execute("SELECT s, pb_amount(s), try_cast(pb_number(pb_digits(s)) AS DECIMAL(38, 4)) "
+                       "FROM unnest($1::VARCHAR[]) AS t(s)", [AMOUNTS]).fetchall()
+    assert [(s, fast, general) for s, fast, general in rows if s.strip() and fast != general] == []
+    read = {s: fast for s, fast, _ in rows}
+    assert str(read["32,900"]) == "32900.0000" and str(read["1,234,567.89"]) == "1234567.8900"
+    assert str(read["-1,000"]) == "-1000.0000" and read[""] is None
+
+
 # HubSpot stays in every order. Stage B has a column in two pipelines; stage C has a 'Date exited'.
 # Days from 1 January 2024, per deal (current stage; entries):
 # h1 open in C; A 10, B 2, C 20: out of playbook order, so B 2..10 = 8 and A 10..20 = 10.

@@ -61,6 +61,10 @@ CREATE OR REPLACE TEMP MACRO pb_number(t) AS CASE
 CREATE OR REPLACE TEMP MACRO pb_amount(s) AS
     CASE WHEN pb_blank(s) THEN NULL ELSE coalesce(
         try_cast(trim(s) AS DECIMAL(38, 4)),  -- a plain number: no regular expressions needed
+        -- '32,900' or '-1,234,567.89', as HubSpot writes amounts: one match instead of the general
+        -- extract-and-replace below (twenty times faster; the same value, tests/test_health_read.py)
+        CASE WHEN regexp_full_match(trim(s), '-?[0-9]{{1,3}}(,[0-9]{{3}})+([.][0-9]+)?')
+             THEN try_cast(replace(trim(s), ',', '') AS DECIMAL(38, 4)) END,
         try_cast(pb_number(pb_digits(s)) AS DECIMAL(38, 4))) END;
 """
 
