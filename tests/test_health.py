@@ -3,6 +3,8 @@ export format, through the library and through the command line."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -196,6 +198,25 @@ def test_hubspot_keeps_the_latest_entry_per_stage(project_with) -> None:
     assert_days(data, {"a": (7.0, 17.0), "b": (10.0, 10.0), "c": (8.0, 9.6), "d": (None, None)})
 
 
+@pytest.mark.parametrize("spelling", ["lower case", "spaces", "pipeline suffix", "mixed"])
+def test_hubspot_deal_stage_in_any_spelling_gives_the_same_report(project_with, spelling: str) -> None:
+    """'Deal Stage' as the playbook writes it is placed by an exact compare; any other spelling the playbook
+    accepts (case, spaces, the pipeline in brackets) must land on the same stage, rows and figures alike."""
+    plain = [h for h in HISTORY if not (h[0] == "d1" and h[2] in (12, 15))]
+    written = hubspot_csv(plain)
+    spell = {"lower case": lambda t: t.lower(), "spaces": lambda t: f"  {t} ",
+             "pipeline suffix": lambda t: f"{t} (Sales Pipeline)"}
+    rows = list(csv.reader(io.StringIO(written)))
+    column = rows[0].index("Deal Stage")
+    for i, row in enumerate(rows[1:]):
+        how = spelling if spelling != "mixed" else list(spell)[i % len(spell)]
+        row[column] = spell[how](row[column])
+    expected, _, _ = health_json(project_with(written), "hubspot", "--as-of", AS_OF)
+    data, stderr, code = health_json(project_with(csv_text(rows[0], rows[1:])), "hubspot", "--as-of", AS_OF)
+    assert code == 0 and "[deals-" not in stderr, stderr
+    assert data == expected
+
+
 @pytest.mark.parametrize("style", ["double", "single", "bare", "mixed"])
 def test_hubspot_date_entered_headers_in_every_quoting(project_with, style: str) -> None:
     plain = [h for h in HISTORY if not (h[0] == "d1" and h[2] in (12, 15))]
@@ -347,3 +368,21 @@ def test_the_report_is_a_typed_object_for_renderers(project_with) -> None:
     assert diagnostics == []
     assert report.stage("b").stalled == 1 and report.has_history
     assert [(d.stage_id, d.deal_id, d.name, d.days) for d in report.stalled_deals] == [("b", "d3", "Deal d3", 34.0)]
+
+
+@pytest.mark.parametrize("list_stalled", [False, True])
+def test_a_hubspot_export_is_sample_data_only_when_every_kept_deal_is_named_so(project_with, list_stalled: bool) -> None:
+    plain = [h for h in HISTORY if not (h[0] == "d1" and h[2] in (12, 15))]
+    text = hubspot_csv(plain).replace(",Deal d", ",SAMPLE deal d")
+    broken = "999,Acme renewal,Stage A,not money,Sales Pipeline,2024-01-01 00:00,,,,,\r\n"  # skipped: bad amount
+    config = PLAYBOOK["playbook/playbook.yml"] + (
+        f"    deals: {{file: deals.csv, format: hubspot, list_stalled: {str(list_stalled).lower()}}}\n")
+
+    def sample(deals: str) -> bool:
+        project, _ = load_project(project_with(deals, {"playbook/playbook.yml": config}))
+        report, _ = analyse(project, resolve_request(project, None, None, None))
+        return report.sample
+
+    assert sample(text) and sample(text + broken)  # a skipped row's name does not count
+    assert not sample(text.replace("SAMPLE deal d2", "Acme renewal"))
+    assert not sample(text.replace("SAMPLE deal d2", "Sample deal d2"))  # the word, in capitals

@@ -45,15 +45,21 @@ def test_hubspot_time_shape_reads_as_the_general_way(tmp_path: Path) -> None:
 AMOUNTS = [
     "32,900", "1,234,567.89", "-1,000", "999", "1,000.5", " 12,300 ", "12,30", "1,2345", "1,234,56",
     "12,300,00", ",300", "1,,300", "1.234.567", "1 234,50", "PLN 12,300", "12,300 zł", "$1,000.00", "",
+    "1234.5", "-0.25", "007", "+5", ".5", "5.", "1e3", " 42", "42 ", "1,000,000,000,000,000,000,000,000,000,000,000",
+    "99999999999999999999999999999999999999", "12.30", "1,000.", "-", "--1",
 ]  # fmt: skip
 
 
 def test_amount_shape_reads_as_the_general_way(tmp_path: Path) -> None:
     con = connect(tmp_path)
-    rows = con.execute("SELECT s, pb_amount(s), try_cast(pb_number(pb_digits(s)) AS DECIMAL(38, 4)) "
+    rows = con.execute("SELECT s, pb_amount(s), pb_any_amount(s), try_cast(pb_number(pb_digits(s)) AS DECIMAL(38, 4)) "
                        "FROM unnest($1::VARCHAR[]) AS t(s)", [AMOUNTS]).fetchall()
-    assert [(s, fast, general) for s, fast, general in rows if s.strip() and fast != general] == []
-    read = {s: fast for s, fast, _ in rows}
+    # The shape-first order of pb_amount reads every text as the plain-cast-first order does, and a number
+    # with separators as the general extract-and-replace does.
+    assert [(s, fast, plain) for s, fast, plain, _ in rows if fast != plain] == []
+    assert [(s, fast, general) for s, fast, _, general in rows
+            if s.strip() and "," in s and fast != general] == []
+    read = {s: fast for s, fast, *_ in rows}
     assert str(read["32,900"]) == "32900.0000" and str(read["1,234,567.89"]) == "1234567.8900"
     assert str(read["-1,000"]) == "-1000.0000" and read[""] is None
 

@@ -1,8 +1,8 @@
 """HubSpot's one-row-per-deal layout: SQL that takes each deal's facts and stays straight from its row's
 'Date entered' columns, with no long table of entries, no sort and no grouping over a million deals.
 
-Each builder returns SQL over rows of the ``typed`` view; a stage column is a ``StageColumn`` (its
-alias there, its 'Date exited' alias if any, and the pipeline position it lands on).
+Each builder returns SQL over the rows of the one pass over the file (``read._hubspot_rows``); a stage column
+is a ``StageColumn`` (its alias there, its 'Date exited' alias if any, and the pipeline position it lands on).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .source import DealsRequest
 __all__ = ["Loaded", "load_deals", "connect", "LISTED_PER_KIND"]
 
 LISTED_PER_KIND = 20  # per-row problems listed one by one; the rest are counted in one line
+_SAMPLE_WORD = "regexp_matches({}, '\\bSAMPLE\\b')"  # SQL: the text holds the word SAMPLE, in capitals
 
 # Timestamps: ISO 8601 first (DuckDB's own cast: T or space, optional seconds and fraction, Z or offset;
 # none means UTC, as the session's time zone is UTC), then the CRMs' report formats.
@@ -58,14 +60,21 @@ CREATE OR REPLACE TEMP MACRO pb_number(t) AS CASE
         WHEN regexp_full_match(t, '-?[0-9]{{1,3}}(,[0-9]{{3}})+') THEN replace(t, ',', '') ELSE replace(t, ',', '.') END
     WHEN regexp_full_match(t, '-?[0-9]{{1,3}}([.][0-9]{{3}}){{2,}}') THEN replace(t, '.', '')
     ELSE t END;
-CREATE OR REPLACE TEMP MACRO pb_amount(s) AS
+CREATE OR REPLACE TEMP MACRO pb_any_amount(s) AS
     CASE WHEN pb_blank(s) THEN NULL ELSE coalesce(
         try_cast(trim(s) AS DECIMAL(38, 4)),  -- a plain number: no regular expressions needed
-        -- '32,900' or '-1,234,567.89', as HubSpot writes amounts: one match instead of the general
-        -- extract-and-replace below (twenty times faster; the same value, tests/test_health_read.py)
         CASE WHEN regexp_full_match(trim(s), '-?[0-9]{{1,3}}(,[0-9]{{3}})+([.][0-9]+)?')
              THEN try_cast(replace(trim(s), ',', '') AS DECIMAL(38, 4)) END,
         try_cast(pb_number(pb_digits(s)) AS DECIMAL(38, 4))) END;
+CREATE OR REPLACE TEMP MACRO pb_amount(s) AS CASE
+    WHEN s IS NULL THEN NULL
+    -- '32,900' or '-1,234,567.89', as HubSpot writes amounts, and plain '1234.5': a full match first, since
+    -- a cast that fails costs ten times a match. The same values as the general way below, which tries the
+    -- plain cast first (tests/test_health_read.py holds them to it).
+    WHEN regexp_full_match(s, '-?[0-9]{{1,3}}(,[0-9]{{3}})+([.][0-9]+)?')
+        THEN try_cast(replace(s, ',', '') AS DECIMAL(38, 4))
+    WHEN regexp_full_match(s, '-?[0-9]+([.][0-9]+)?') THEN try_cast(s AS DECIMAL(38, 4))
+    ELSE pb_any_amount(s) END;
 """
 
 
@@ -219,7 +228,10 @@ def _raw_picks(cells: list[_Cell]) -> tuple[str, str]:
     for c in cells:
         if c.kind in _PARSE:
             inner += [f"{_ident(c.header)} AS t_{c.alias}", f"{_PARSE[c.kind]}({_ident(c.header)}) AS p_{c.alias}"]
-            bad = f"CASE WHEN p_{c.alias} IS NULL AND NOT pb_blank(t_{c.alias}) THEN t_{c.alias} END"
+            # Spelt out rather than NOT pb_blank(...): each test then runs only on the rows the one before
+            # let through, so trim() never runs on the million cells that parsed.
+            bad = (f"CASE WHEN p_{c.alias} IS NULL AND t_{c.alias} IS NOT NULL AND trim(t_{c.alias}) <> '' "
+                   f"THEN t_{c.alias} END")
             outer += [f"p_{c.alias}", f"{bad} AS bad_{c.alias}"]
         else:
             inner.append(f"{_ident(c.header)} AS {c.alias}")
@@ -298,8 +310,10 @@ class _Found:
         return found
 
 
-def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: set[str]) -> tuple[list[_Found], str]:
-    """Cells that do not parse and required cells left empty; and the SQL condition of a row to skip."""
+def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: set[str],
+                 suspects: str = "true") -> tuple[list[_Found], str]:
+    """Cells that do not parse and required cells left empty; and the SQL condition of a row to skip.
+    ``suspects``: a cheap condition on raw that every row with such a cell meets, so the others are not checked."""
     kinds = {code: _Found(code) for code, _ in _WHAT.values()} | {"deals-empty-cell": _Found("deals-empty-cell")}
     checks = []  # (condition, cell, code, message after the value)
     for cell in cells:
@@ -312,11 +326,11 @@ def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: s
         return list(kinds.values()), "false"
     # One pass counts every kind of problem; only the kinds that occur are listed row by row.
     counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {where})" for where, *_ in checks)
-                         + " FROM raw").fetchone() or ()
+                         + f" FROM raw WHERE {suspects}").fetchone() or ()
     for (where, cell, code, text), count in zip(checks, counts, strict=True):
         if not count:
             continue
-        _, rows = _listed(con, where, f"bad_{cell.alias}" if code in _BAD_CODES else "NULL")
+        _, rows = _listed(con, f"({suspects}) AND {where}", f"bad_{cell.alias}" if code in _BAD_CODES else "NULL")
         kinds[code].total += int(count)
         if code == "deals-empty-cell":
             kinds[code].items += [(r, cell.index, f"'{cell.header}' is empty; every row needs one, so the row is "
@@ -330,17 +344,21 @@ def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: s
 def _stage_lookup(con: duckdb.DuckDBPyConnection, stages: StageMap, values_sql: str) -> None:
     """Table lookup(raw, pos): each distinct stage text of the file and where it lands (NULL: unknown)."""
     distinct = [row[0] for row in con.execute(values_sql).fetchall()]
-    positions = [stages.position(value) for value in distinct]
+    _stage_table(con, distinct, [stages.position(value) for value in distinct])
+
+
+def _stage_table(con: duckdb.DuckDBPyConnection, texts: list[str], positions: list[int | None]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE lookup (raw VARCHAR, pos INTEGER)")
-    con.execute("INSERT INTO lookup SELECT unnest($1::VARCHAR[]), unnest($2::INTEGER[])", [distinct, positions])
+    con.execute("INSERT INTO lookup SELECT unnest($1::VARCHAR[]), unnest($2::INTEGER[])", [texts, positions])
 
 
 def _unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: _Cell,
-                    extra: list[tuple[str, int, int, int]]) -> list[tuple[int, int, str]]:
-    """One warning per distinct stage text that matches no stage: its rows, first place, nearest stage."""
+                    extra: list[tuple[str, int, int, int]], candidates: str = "true") -> list[tuple[int, int, str]]:
+    """One warning per distinct stage text that matches no stage: its rows, first place, nearest stage.
+    ``candidates``: a condition on raw r that every such row meets, so the others need no lookup."""
     rows = con.execute(
         f"SELECT lower(trim(r.{cell.alias})) AS k, arg_min(trim(r.{cell.alias}), r._row), min(r._row), count(*) "
-        f"FROM raw r JOIN lookup l ON l.raw = r.{cell.alias} WHERE l.pos IS NULL GROUP BY k"
+        f"FROM raw r JOIN lookup l ON l.raw = r.{cell.alias} WHERE ({candidates}) AND l.pos IS NULL GROUP BY k"
     ).fetchall()
     # By lower-cased value: (the value as first written, its first row, its column, how many rows)
     merged: dict[str, tuple[str, int, int, int]] = {
@@ -373,15 +391,17 @@ def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: St
 
 
 def _finish(con: duckdb.DuckDBPyConnection, request: DealsRequest, loaded: Loaded, found: list[_Found],
-            kept: str = "typed WHERE NOT _skip") -> Loaded:
-    """Diagnostics in, rows counted (``kept``: the rows the figures use), and the file's cells freed."""
+            kept: str = "typed WHERE NOT _skip", table: str = "raw_cells", keep_table: bool = False) -> Loaded:
+    """Diagnostics in, rows counted (``kept``: the rows the figures use), and the file's cells freed
+    (``table``, the one row per record of the file; unless the figures read it: ``keep_table``)."""
     for kind in found:
         loaded.diagnostics += kind.diagnostics(request.display)
-    loaded.rows = _scalar(con, "SELECT count(*) FROM raw_cells") or 0
+    loaded.rows = _scalar(con, f"SELECT count(*) FROM {table}") or 0
     loaded.skipped_rows = loaded.rows - (_scalar(con, f"SELECT count(*) FROM {kept}") or 0)
     # Every check is done and the relations the metrics read hold what they need: free the cells.
     con.execute("DROP VIEW raw")
-    con.execute("DROP TABLE raw_cells")
+    if not keep_table:
+        con.execute(f"DROP TABLE {table}")
     return loaded
 
 
@@ -467,8 +487,7 @@ def all_named_sample(con: duckdb.DuckDBPyConnection, rows: str) -> bool:
     command line. A real deal called "Sample kit" does not count: the word is in capitals, and
     every deal must have it.
     """
-    row = con.execute("SELECT count(*), count(*) FILTER (WHERE regexp_matches(name, '\\bSAMPLE\\b')) "
-                      f"FROM {rows}").fetchone()
+    row = con.execute(f"SELECT count(*), count(*) FILTER (WHERE {_SAMPLE_WORD.format('name')}) FROM {rows}").fetchone()
     return row is not None and row[0] > 0 and row[0] == row[1]
 
 
@@ -479,13 +498,49 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int | None:
 
 def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest, stages: StageMap,
              columns: dict[str, _Cell], headers: list[str]) -> Loaded:
-    """HubSpot: one row per deal, its current 'Deal Stage', and a 'Date entered' time per stage."""
+    """HubSpot: one row per deal, its current 'Deal Stage', and a 'Date entered' time per stage.
+
+    One pass over the file fills table hubspot_rows, a row per record in the file's order: each deal's facts
+    and stays computed straight from its cells (no entries table, join, grouping or sort), with the few texts
+    the checks need. View deals is its rows that are not skipped.
+    """
     entered, exited = _hubspot_dates(request, headers)
     pairs = [(cell, label, exited.get(label.lower()), stages.position(label)) for cell, label in entered]
     cells = [*columns.values(), *(c for c, *_ in pairs), *exited.values()]
-    _load_raw(con, source, cells, request)
-    found, bad = _check_cells(con, cells, {"deal_id", "stage"})
-    _stage_lookup(con, stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
+    # Parsed times kept beside the facts: those the checks below compare (an exit and its entry) or count
+    # (a column whose stage is not in the playbook).
+    checked = list(dict.fromkeys([*(cell for cell, _, exit_cell, pos in pairs if exit_cell is not None or pos is None),
+                                  *exited.values()]))
+    # The stage names as the playbook writes them first (CRMs mostly hold them so, and an exact compare is
+    # cheap), then as SQL lower-cases and trims a text.
+    written = _stage_case("stage", {name: stages.position(name) for name in stages.names})
+    normalised = _stage_case("lower(trim(stage))", stages.keys)
+    _hubspot_rows(con, source, request, stages, cells, pairs, checked, written, normalised)
+    # The pass matched 'Deal Stage' texts as SQL lower-cases and trims them; the playbook's own matching
+    # (formats.StageMap.position) is the rule. When it places any text differently (a label with its pipeline,
+    # a letter SQL lower-cases otherwise), the pass runs again with every text of the file placed by it.
+    distinct = con.execute("SELECT DISTINCT stage, current_pos FROM hubspot_rows WHERE stage IS NOT NULL").fetchall()
+    exact = {str(text): stages.position(str(text)) for text, _ in distinct}
+    if any(exact[str(text)] != pos for text, pos in distinct):
+        _hubspot_rows(con, source, request, stages, cells, pairs, checked, written, _stage_case("stage", exact))
+    _stage_table(con, list(exact), list(exact.values()))
+    # The checks read a parsed cell's text where it did not parse (bad_<alias>), as from raw_cells elsewhere.
+    parsed = [c for c in cells if c.kind in _PARSE]
+    bad = "".join(f", CASE WHEN _texts IS NOT NULL AND {_PARSE[c.kind]}(_texts[{j}]) IS NULL "
+                  f"AND NOT pb_blank(_texts[{j}]) THEN _texts[{j}] END AS bad_{c.alias}"
+                  for j, c in enumerate(parsed, start=1))
+    # A row whose stage text is a name as the playbook writes it kept no text: it shows that name.
+    names: dict[int, str] = {}
+    for stage_name in stages.names:
+        if (pos := stages.position(stage_name)) is not None:
+            names.setdefault(pos, stage_name)
+    written_name = " ".join(f"WHEN {pos} THEN '{_sql_text(text)}'" for pos, text in names.items())
+    stage = (f"CASE WHEN stage IS NULL AND current_pos IS NOT NULL THEN CASE current_pos {written_name} END "
+             "ELSE stage END")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + 2 AS _row, * REPLACE ({stage} AS stage){bad} "
+                "FROM hubspot_rows")
+    found, _ = _check_cells(con, cells, {"deal_id", "stage"},
+                            suspects="_texts IS NOT NULL OR deal_id IS NULL OR current_pos IS NULL")
     header_unknown = []
     for cell, label, _, pos in pairs:
         if pos is None:
@@ -493,53 +548,82 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
             if used:
                 header_unknown.append((label, 1, cell.index, used))
     unknown = _Found("deals-unknown-stage", warn=True)
-    unknown.items = _unknown_stages(con, stages, columns["stage"], header_unknown)
+    unknown.items = _unknown_stages(con, stages, columns["stage"], header_unknown, "r.current_pos IS NULL")
     unknown.total = len(unknown.items)
-
-    def opt(name: str) -> str:
-        return _parsed(columns[name]) if name in columns else "NULL"
-
-    times = ", ".join(f"r.p_{c.alias} AS {c.alias}" for c in cells if c.kind == "time")
-    # A view, not a table: each later query reads the few columns it needs straight from raw_cells,
-    # and a million names and ids are not copied once more.
-    con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW typed AS
-        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos AS current_pos, {opt('amount')} AS amount,
-               upper({opt('currency')}) AS currency, {opt('name')} AS name, {times},
-               ({bad}) OR l.pos IS NULL AS _skip
-        FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
-    """)
     backwards = _Found("deals-time-backwards", warn=True)
     for cell, label, exit_cell, _ in pairs:
         if exit_cell is None:
             continue
-        count, rows = _listed(con, f"p_{exit_cell.alias} < p_{cell.alias}", "trim(deal_id)")
+        count, rows = _listed(con, f"p_{exit_cell.alias} < p_{cell.alias}", "deal_id")
         backwards.total += count
         backwards.items += [(r, exit_cell.index, f"deal '{d}' leaves stage '{label}' before it enters it "
                                                  f"('{exit_cell.header}' is earlier than '{cell.header}')")
                             for r, d in rows]
-    _hubspot_deals(con, pairs, [c.alias for c in cells if c.kind == "time"], len(stages.open_ids),
-                   request.list_stalled)
-    loaded = Loaded(latest_ms=_scalar(con, "SELECT max(last_ms) FROM deals"),
-                    sample=all_named_sample(con, "typed WHERE NOT _skip"))
-    con.execute("DROP VIEW typed")  # a view over the cells, which _finish frees
-    return _finish(con, request, loaded, [*found, unknown, backwards], kept="deals")
+    counts = con.execute("SELECT max(last_ms), count(*), count(*) FILTER (WHERE _sample) FROM deals").fetchone()
+    latest, kept, named = counts if counts else (None, 0, 0)
+    loaded = Loaded(latest_ms=None if latest is None else int(latest), sample=kept > 0 and kept == named)
+    return _finish(con, request, loaded, [*found, unknown, backwards], kept="deals", table="hubspot_rows",
+                   keep_table=True)
 
 
-def _hubspot_deals(con: duckdb.DuckDBPyConnection, pairs: list[tuple[_Cell, str, _Cell | None, int | None]],
-                   times: list[str], n: int, list_stalled: bool) -> None:
-    """Table deals, each deal's facts and stays straight from its row (no join, grouping or sort), and view stays."""
+def _stage_case(text: str, positions: Mapping[str, int | None]) -> str:
+    """SQL placing ``text`` (a stage's text) at its pipeline position by ``positions``, else NULL."""
+    branches = " ".join(f"WHEN '{_sql_text(key)}' THEN {pos}" for key, pos in positions.items() if pos is not None)
+    return f"CASE {text} {branches} END" if branches else "NULL::INTEGER"
+
+
+def _hubspot_rows(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest, stages: StageMap,
+                  cells: list[_Cell], pairs: list[tuple[_Cell, str, _Cell | None, int | None]], checked: list[_Cell],
+                  written: str, normalised: str) -> None:
+    """Table hubspot_rows in one pass over the file, view deals over it, and view stays.
+
+    ``written`` places a row's 'Deal Stage' text (``stage``) in the pipeline where it is a stage's name as the
+    playbook writes it, else NULL, and ``normalised`` does for the others. Only rows that ``written`` does not
+    place keep the text: the placing of the others is certain, and a million stage names are not stored.
+    """
+    n = len(stages.open_ids)
+    parsed = [c for c in cells if c.kind in _PARSE]
+    texts = {c.alias for c in cells if c.kind not in _PARSE}
     known = [StageColumn(cell.alias, exit_cell.alias if exit_cell else None, pos)
              for cell, _, exit_cell, pos in pairs if pos is not None]
-    # Only the list of stalled deals shows ids and names: without it a million of each are not copied.
-    deal_id = "deal_id" if list_stalled else "NULL::VARCHAR"
-    name = "name" if list_stalled else "NULL::VARCHAR"
-    facts = {"deal_id": deal_id, "name": name, "amount": "amount", "currency": "currency",
+    # A cell that has text and does not parse: the row is skipped, and its texts are kept for the report.
+    # Only such rows carry them, so a million well-formed rows store no text twice. A CASE per cell trims
+    # only the cells that did not parse, where a plain AND in a SELECT list trims every cell (0.2 s a million).
+    failed = " OR ".join(f"CASE WHEN p_{c.alias} IS NULL AND t_{c.alias} IS NOT NULL THEN trim(t_{c.alias}) <> '' "
+                         "ELSE false END" for c in parsed) or "false"
+    name = "nullif(trim(name), '')" if "name" in texts and request.list_stalled else "NULL::VARCHAR"
+    typed = [
+        "nullif(trim(deal_id), '') AS deal_id", "CASE WHEN _written IS NULL THEN stage END AS stage",
+        f"coalesce(_written, {normalised}) AS current_pos",
+        "p_amount AS amount" if "amount" in {c.alias for c in parsed} else "NULL::DECIMAL(38, 4) AS amount",
+        "upper(nullif(trim(currency), '')) AS currency" if "currency" in texts else "NULL::VARCHAR AS currency",
+        # Only the list of stalled deals shows names: without it a million of them are not stored.
+        f"{name} AS name",
+        f"name IS NOT NULL AND {_SAMPLE_WORD.format('name')} AS _sample" if "name" in texts
+        else "false AS _sample",
+        *(f"p_{c.alias} AS {c.alias}" for c in parsed if c.kind == "time"),
+        *(f"t_{c.alias}" for c in parsed), f"({failed}) AS _failed",
+    ]
+    kept = [t.rsplit(" AS ", 1)[-1] for t in typed if not t.startswith("t_")]
+    texts_list = f"CASE WHEN _failed THEN [{', '.join(f't_{c.alias}' for c in parsed)}]::VARCHAR[] END AS _texts"
+    inner, _ = _raw_picks(cells)
+    rows = (f"(SELECT {', '.join(kept)}, {texts_list} FROM ("
+            f"SELECT {', '.join(typed)} FROM (SELECT {inner}, {written} AS _written FROM {source})))")
+    times = [c.alias for c in cells if c.kind == "time"]
+    facts = {"deal_id": "deal_id", "stage": "stage", "name": "name", "amount": "amount", "currency": "currency",
              "current_pos": "current_pos", "current_at": current_at_sql(known), "first_ms": first_sql(known),
-             "max_open_pos": furthest_sql(known, n), "last_ms": f"greatest({', '.join(times)})"}
-    # One pass over the cells fills a compact table of numbers that every metric then reads.
-    select, stay_columns = deals_sql(known, n, facts, "typed WHERE NOT _skip")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE deals AS {select}")
+             "max_open_pos": furthest_sql(known, n), "last_ms": f"greatest({', '.join(times)})",
+             "_skip": "_failed OR deal_id IS NULL OR current_pos IS NULL", "_sample": "_sample", "_texts": "_texts",
+             **{f"p_{c.alias}": c.alias for c in checked}}
+    select, stay_columns = deals_sql(known, n, facts, rows)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE hubspot_rows AS {select}")
+    except duckdb.Error as exc:
+        raise _unreadable(request, exc) from None
+    stays = ", ".join(stay_columns.values())
+    con.execute("CREATE OR REPLACE TEMP VIEW deals AS SELECT deal_id, name, amount, currency, current_pos, "
+                f"current_at, first_ms, max_open_pos, last_ms, _sample{', ' + stays if stays else ''} "
+                "FROM hubspot_rows WHERE NOT _skip")
     parts = [f"SELECT {pos} AS pos, {name} AS ms FROM deals WHERE {name} IS NOT NULL"
              for pos, name in stay_columns.items()] or ["SELECT NULL::INTEGER AS pos, NULL::BIGINT AS ms WHERE false"]
     con.execute(f"CREATE OR REPLACE TEMP VIEW stays AS {' UNION ALL '.join(parts)}")
