@@ -262,6 +262,24 @@ def test_mixed_currencies_are_never_added_up(project_with) -> None:
     assert "deals.csv:1:1: warning: the deals are in 2 currencies (EUR, PLN)" in stderr and "[deals-mixed-currency]" in stderr
 
 
+def test_hubspot_currency_as_written_is_one_currency_per_code(project_with) -> None:
+    """HubSpot's 'Currency' cells are compared trimmed and in capitals: ' pln', 'PLN' and 'Pln ' are one."""
+    plain = [h for h in HISTORY if not (h[0] == "d1" and h[2] in (12, 15))]
+    rows = list(csv.reader(io.StringIO(hubspot_csv(plain))))
+    header = [*rows[0], "Currency"]
+
+    def with_currency(codes: list[str]) -> str:
+        return csv_text(header, [[*row, codes[i % len(codes)]] for i, row in enumerate(rows[1:])])
+
+    expected, _, _ = health_json(project_with(hubspot_csv(plain)), "hubspot", "--as-of", AS_OF)
+    data, stderr, code = health_json(project_with(with_currency([" pln", "PLN", "Pln "])), "hubspot", "--as-of", AS_OF)
+    assert code == 0 and "[deals-mixed-currency]" not in stderr, stderr
+    assert data["totals"]["currency"] == "PLN"
+    assert data["totals"]["avg_won_amount"] == expected["totals"]["avg_won_amount"] is not None
+    data, stderr, _ = health_json(project_with(with_currency([" pln", "eur", "PLN"])), "hubspot", "--as-of", AS_OF)
+    assert "the deals are in 2 currencies (EUR, PLN)" in stderr and data["totals"]["avg_won_amount"] is None
+
+
 def test_a_chosen_currency_averages_that_currency_only(project_with) -> None:
     mixed = [h if h[0] != "d5" else (*h[:4], "EUR") for h in HISTORY]
     root = project_with(our_csv(mixed), {"playbook/playbook.yml": PLAYBOOK["playbook/playbook.yml"] + """

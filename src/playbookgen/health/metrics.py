@@ -96,11 +96,17 @@ def _stage_rows(con: duckdb.DuckDBPyConnection, project: Project, stages: StageM
 def _amounts(con: duckdb.DuckDBPyConnection, n: int, currency: str | None,
              file: str) -> tuple[float | None, str | None, list[Diagnostic]]:
     """Mean amount of won deals, in one currency only: several without a deals.currency choice give None."""
-    found = sorted(str(row[0]) for row in con.execute(
-        "SELECT DISTINCT currency FROM facts WHERE currency IS NOT NULL").fetchall())
-    won_sums = (f"SELECT currency, sum(amount), count(amount) FROM facts WHERE current_pos = {n + 1} "
-                "GROUP BY currency")
-    sums = {row[0]: (row[1], int(row[2])) for row in con.execute(won_sums).fetchall()}
+    # One pass: per currency as the file writes it, then trimmed and upper-cased (each distinct text once,
+    # not each deal); a currency is found when any deal has it, and summed over the won deals.
+    rows = con.execute(f"""
+        SELECT upper(nullif(trim(currency), '')) AS cur, sum(won_sum), sum(won_count) FROM (
+            SELECT currency, sum(amount) FILTER (WHERE current_pos = {n + 1}) AS won_sum,
+                   count(amount) FILTER (WHERE current_pos = {n + 1}) AS won_count
+            FROM deals GROUP BY currency)
+        GROUP BY cur
+    """).fetchall()
+    found = sorted(str(cur) for cur, *_ in rows if cur is not None)
+    sums = {cur: (total, int(count)) for cur, total, count in rows if count}
     if currency is None and len(found) > 1:
         return None, None, [warning(file, 1, 1, "deals-mixed-currency",
                                     f"the deals are in {len(found)} currencies ({', '.join(found)}); amounts in "

@@ -540,7 +540,7 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + 2 AS _row, * REPLACE ({stage} AS stage){bad} "
                 "FROM hubspot_rows")
     found, _ = _check_cells(con, cells, {"deal_id", "stage"},
-                            suspects="_texts IS NOT NULL OR deal_id IS NULL OR current_pos IS NULL")
+                            suspects="_texts IS NOT NULL OR _no_id OR current_pos IS NULL")
     header_unknown = []
     for cell, label, _, pos in pairs:
         if pos is None:
@@ -554,7 +554,7 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     for cell, label, exit_cell, _ in pairs:
         if exit_cell is None:
             continue
-        count, rows = _listed(con, f"p_{exit_cell.alias} < p_{cell.alias}", "deal_id")
+        count, rows = _listed(con, f"p_{exit_cell.alias} < p_{cell.alias}", "trim(deal_id)")
         backwards.total += count
         backwards.items += [(r, exit_cell.index, f"deal '{d}' leaves stage '{label}' before it enters it "
                                                  f"('{exit_cell.header}' is earlier than '{cell.header}')")
@@ -593,10 +593,14 @@ def _hubspot_rows(con: duckdb.DuckDBPyConnection, source: str, request: DealsReq
                          "ELSE false END" for c in parsed) or "false"
     name = "nullif(trim(name), '')" if "name" in texts and request.list_stalled else "NULL::VARCHAR"
     typed = [
-        "nullif(trim(deal_id), '') AS deal_id", "CASE WHEN _written IS NULL THEN stage END AS stage",
+        # The id as written; blank is NULL, empty or spaces only (only a text that starts with a space is trimmed).
+        "deal_id", "CASE WHEN deal_id IS NULL OR deal_id = '' THEN true WHEN starts_with(deal_id, ' ') "
+        "THEN trim(deal_id) = '' ELSE false END AS _no_id",
+        "CASE WHEN _written IS NULL THEN stage END AS stage",
         f"coalesce(_written, {normalised}) AS current_pos",
         "p_amount AS amount" if "amount" in {c.alias for c in parsed} else "NULL::DECIMAL(38, 4) AS amount",
-        "upper(nullif(trim(currency), '')) AS currency" if "currency" in texts else "NULL::VARCHAR AS currency",
+        # As written: the metrics upper-case and trim each distinct currency, not a million cells.
+        "currency" if "currency" in texts else "NULL::VARCHAR AS currency",
         # Only the list of stalled deals shows names: without it a million of them are not stored.
         f"{name} AS name",
         f"name IS NOT NULL AND {_SAMPLE_WORD.format('name')} AS _sample" if "name" in texts
@@ -613,7 +617,8 @@ def _hubspot_rows(con: duckdb.DuckDBPyConnection, source: str, request: DealsReq
     facts = {"deal_id": "deal_id", "stage": "stage", "name": "name", "amount": "amount", "currency": "currency",
              "current_pos": "current_pos", "current_at": current_at_sql(known), "first_ms": first_sql(known),
              "max_open_pos": furthest_sql(known, n), "last_ms": f"greatest({', '.join(times)})",
-             "_skip": "_failed OR deal_id IS NULL OR current_pos IS NULL", "_sample": "_sample", "_texts": "_texts",
+             "_skip": "_failed OR _no_id OR current_pos IS NULL", "_no_id": "_no_id", "_sample": "_sample",
+             "_texts": "_texts",
              **{f"p_{c.alias}": c.alias for c in checked}}
     select, stay_columns = deals_sql(known, n, facts, rows)
     try:
@@ -621,8 +626,10 @@ def _hubspot_rows(con: duckdb.DuckDBPyConnection, source: str, request: DealsReq
     except duckdb.Error as exc:
         raise _unreadable(request, exc) from None
     stays = ", ".join(stay_columns.values())
-    con.execute("CREATE OR REPLACE TEMP VIEW deals AS SELECT deal_id, name, amount, currency, current_pos, "
-                f"current_at, first_ms, max_open_pos, last_ms, _sample{', ' + stays if stays else ''} "
+    # Only the list of stalled deals shows ids: without it a million of them are not trimmed.
+    deal_id = "trim(deal_id)" if request.list_stalled else "NULL::VARCHAR"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW deals AS SELECT {deal_id} AS deal_id, name, amount, currency, "
+                f"current_pos, current_at, first_ms, max_open_pos, last_ms, _sample{', ' + stays if stays else ''} "
                 "FROM hubspot_rows WHERE NOT _skip")
     parts = [f"SELECT {pos} AS pos, {name} AS ms FROM deals WHERE {name} IS NOT NULL"
              for pos, name in stay_columns.items()] or ["SELECT NULL::INTEGER AS pos, NULL::BIGINT AS ms WHERE false"]
