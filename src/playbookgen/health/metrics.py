@@ -44,18 +44,16 @@ def _prepare(con: duckdb.DuckDBPyConnection, project: Project, stages: StageMap,
     """furthest, outcome and stalled per deal (``read`` has measured the stays)."""
     n = len(stages.open_ids)
     by_id = {s.id: s for s in project.stages}
-    limits = [by_id[sid].max_days for sid in stages.open_ids]
-    con.execute("CREATE OR REPLACE TEMP TABLE limits (pos INTEGER, max_days INTEGER)")
-    con.execute("INSERT INTO limits SELECT unnest($1::INTEGER[]), unnest($2::INTEGER[])",
-                [list(range(1, n + 1)), limits])
+    # Each open stage's limit in ms, written into the SQL: a CASE per row instead of a join per query.
+    limits = {pos: by_id[sid].max_days for pos, sid in enumerate(stages.open_ids, start=1)}
+    branches = " ".join(f"WHEN {pos} THEN {days * DAY_MS}" for pos, days in limits.items() if days is not None)
+    limit_ms = f"CASE d.current_pos {branches} END" if branches else "NULL::BIGINT"
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW facts AS  -- a view: each query reads its few columns of deals
         SELECT d.*,
                CASE WHEN d.current_pos = {n + 1} THEN {n + 1} ELSE coalesce(d.max_open_pos, 0) END AS furthest,
-               d.current_pos <= {n} AND l.max_days IS NOT NULL
-                   AND {as_of_ms} - d.current_at > l.max_days::BIGINT * {DAY_MS} AS stalled,
-               l.max_days IS NOT NULL AS has_limit
-        FROM deals d LEFT JOIN limits l ON l.pos = d.current_pos
+               coalesce({as_of_ms} - d.current_at > {limit_ms}, false) AS stalled
+        FROM deals d
     """)
 
 
