@@ -56,6 +56,22 @@ def test_empty_required_cell_skips_the_row_and_says_so(project_with) -> None:
     assert json.loads(result.stdout)["source"]["skipped_rows"] == 1
 
 
+@pytest.mark.parametrize("fmt", ["csv", "hubspot"])
+def test_a_blank_stage_is_one_error_not_also_an_unknown_stage(project_with, fmt: str) -> None:
+    if fmt == "csv":
+        text = csv_text(HEADER, [["d1", "Stage A", "2024-01-01", "", "", ""], ["d2", "  ", "2024-01-02", "", "", ""]])
+    else:
+        text = hubspot_csv([("d1", "Stage A", 0, "10", ""), ("d2", "Stage A", 1, "10", "")])
+        text = text.replace("Deal d2,Stage A,", "Deal d2,  ,")
+    result = run(project_with(text), fmt)
+    problems = [line for line in result.stderr.splitlines() if "[deals-" in line]
+    column = 2 if fmt == "csv" else 3
+    header = "stage" if fmt == "csv" else "Deal Stage"
+    assert problems == [f"deals.csv:3:{column}: error: '{header}' is empty; every row needs one, so the row is "
+                        "skipped [deals-empty-cell]"]
+    assert json.loads(result.stdout)["source"]["skipped_rows"] == 1
+
+
 def test_unknown_stage_once_per_value_with_row_count_and_nearest_stage(project_with) -> None:
     rows = [["d1", "Stage A", "2024-01-01", "", "", ""], ["d1", "Stag B", "2024-01-02", "", "", ""],
             ["d2", "stag b ", "2024-01-02", "", "", ""], ["d3", "Stag B", "2024-01-03", "", "", ""]]

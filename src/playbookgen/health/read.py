@@ -324,6 +324,8 @@ def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: s
             checks.append((_blank(cell), cell, "deals-empty-cell", ""))
     if not checks:
         return list(kinds.values()), "false"
+    if suspects != "true" and not _scalar(con, f"SELECT count(*) FROM raw WHERE {suspects}"):
+        return list(kinds.values()), " OR ".join(where for where, *_ in checks)  # a clean file: nothing to list
     # One pass counts every kind of problem; only the kinds that occur are listed row by row.
     counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {where})" for where, *_ in checks)
                          + f" FROM raw WHERE {suspects}").fetchone() or ()
@@ -353,12 +355,15 @@ def _stage_table(con: duckdb.DuckDBPyConnection, texts: list[str], positions: li
 
 
 def _unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: _Cell,
-                    extra: list[tuple[str, int, int, int]], candidates: str = "true") -> list[tuple[int, int, str]]:
+                    extra: list[tuple[str, int, int, int]],
+                    candidates: str | None = "true") -> list[tuple[int, int, str]]:
     """One warning per distinct stage text that matches no stage: its rows, first place, nearest stage.
-    ``candidates``: a condition on raw r that every such row meets, so the others need no lookup."""
-    rows = con.execute(
+    ``candidates``: a condition on raw r that every such row meets, so the others need no lookup; None when
+    the caller knows no row has such a text (``extra`` is then all there is)."""
+    rows = [] if candidates is None else con.execute(
         f"SELECT lower(trim(r.{cell.alias})) AS k, arg_min(trim(r.{cell.alias}), r._row), min(r._row), count(*) "
-        f"FROM raw r JOIN lookup l ON l.raw = r.{cell.alias} WHERE ({candidates}) AND l.pos IS NULL GROUP BY k"
+        f"FROM raw r JOIN lookup l ON l.raw = r.{cell.alias} WHERE ({candidates}) AND l.pos IS NULL "
+        f"AND NOT pb_blank(r.{cell.alias}) GROUP BY k"  # a blank one is reported as an empty cell, and only so
     ).fetchall()
     # By lower-cased value: (the value as first written, its first row, its column, how many rows)
     merged: dict[str, tuple[str, int, int, int]] = {
@@ -548,7 +553,9 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
             if used:
                 header_unknown.append((label, 1, cell.index, used))
     unknown = _Found("deals-unknown-stage", warn=True)
-    unknown.items = _unknown_stages(con, stages, columns["stage"], header_unknown, "r.current_pos IS NULL")
+    unplaced = any(pos is None and text.strip(" ") for text, pos in exact.items())  # a text no stage takes
+    unknown.items = _unknown_stages(con, stages, columns["stage"], header_unknown,
+                                    "r.current_pos IS NULL" if unplaced else None)
     unknown.total = len(unknown.items)
     backwards = _Found("deals-time-backwards", warn=True)
     for cell, label, exit_cell, _ in pairs:
