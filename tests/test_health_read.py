@@ -4,6 +4,8 @@ numbers of problems deep in a file that DuckDB reads in parallel pieces."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -120,3 +122,31 @@ def test_row_numbers_stay_exact_deep_in_a_big_file(project_with: Callable[..., P
                      "(use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS) [deals-bad-date]" for row, text in bad.items()]
     assert json.loads(result.stdout)["source"] == {"file": "deals.csv", "format": "hubspot", "rows": count,
                                                    "deals": count - 3, "skipped_rows": 3}
+
+
+@pytest.mark.parametrize("dialect", ["bom", "semicolon", "tab", "lf"])
+def test_the_export_reads_the_same_in_each_dialect_a_spreadsheet_saves(project_with, dialect: str) -> None:  # noqa: F811
+    """A byte-order mark (Excel's 'CSV UTF-8'), semicolons (Excel where the decimal mark is a comma), tabs, and
+    bare line feeds: the same deals, the same report."""
+    rows = [[deal, stage, *("" if d is None else day(d, "%Y-%m-%d %H:%M") for d in days)]
+            for deal, stage, *days in HUBSPOT_DEALS]
+    plain = csv_text(HUBSPOT_HEADER, rows)
+    delimiter = {"semicolon": ";", "tab": "\t"}.get(dialect, ",")
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n" if dialect == "lf" else "\r\n").writerows(
+        [HUBSPOT_HEADER, *rows])
+    text = ("\ufeff" if dialect == "bom" else "") + out.getvalue()
+    expected = health_json(project_with(plain))
+    result = health_json(project_with(text.encode("utf-8")))
+    assert result.exit_code == expected.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(expected.stdout)
+
+
+def test_a_header_written_twice_is_read_not_refused(project_with) -> None:  # noqa: F811
+    """Two columns with one header (an export with a property added twice): DuckDB names the second apart,
+    and the first is the one read."""
+    text = csv_text(["Record ID", "Deal Stage", 'Date entered "Stage A"', "Deal Stage"],
+                    [["1", "Stage A", "2024-01-01 00:00", "Stage C"]])
+    result = health_json(project_with(text))
+    assert result.exit_code == 0, result.stderr
+    assert [s["open"] for s in json.loads(result.stdout)["stages"]][0] == 1
