@@ -318,9 +318,10 @@ class _Found:
 
 
 def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: set[str],
-                 suspects: str = "true") -> tuple[list[_Found], str]:
+                 suspects: str | None = "true") -> tuple[list[_Found], str]:
     """Cells that do not parse and required cells left empty; and the SQL condition of a row to skip.
-    ``suspects``: a cheap condition on raw that every row with such a cell meets, so the others are not checked."""
+    ``suspects``: a cheap condition on raw that every row with such a cell meets, so the others are not checked;
+    None when the caller knows no row meets it."""
     kinds = {code: _Found(code) for code, _ in _WHAT.values()} | {"deals-empty-cell": _Found("deals-empty-cell")}
     checks = []  # (condition, cell, code, message after the value)
     for cell in cells:
@@ -331,8 +332,8 @@ def _check_cells(con: duckdb.DuckDBPyConnection, cells: list[_Cell], required: s
             checks.append((_blank(cell), cell, "deals-empty-cell", ""))
     if not checks:
         return list(kinds.values()), "false"
-    if suspects != "true" and not _scalar(con, f"SELECT count(*) FROM raw WHERE {suspects}"):
-        return list(kinds.values()), " OR ".join(where for where, *_ in checks)  # a clean file: nothing to list
+    if suspects is None:  # the caller found no suspect row: nothing to list
+        return list(kinds.values()), " OR ".join(where for where, *_ in checks)
     # One pass counts every kind of problem; only the kinds that occur are listed row by row.
     counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {where})" for where, *_ in checks)
                          + f" FROM raw WHERE {suspects}").fetchone() or ()
@@ -552,8 +553,9 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
              "ELSE stage END")
     con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT rowid + 2 AS _row, * REPLACE ({stage} AS stage){bad} "
                 "FROM hubspot_rows")
-    found, _ = _check_cells(con, cells, {"deal_id", "stage"},
-                            suspects="_texts IS NOT NULL OR _no_id OR current_pos IS NULL")
+    suspects = "_texts IS NOT NULL OR _no_id OR current_pos IS NULL"  # a bad cell, no id, or no stage
+    clean = not _scalar(con, f"SELECT count(*) FROM hubspot_rows WHERE {suspects}")
+    found, _ = _check_cells(con, cells, {"deal_id", "stage"}, suspects=None if clean else suspects)
     header_unknown = []
     for cell, label, _, pos in pairs:
         if pos is None:
