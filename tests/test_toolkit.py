@@ -36,7 +36,7 @@ TOOLKIT = {
             avoid: "Dropping the price <i>at once</i>."
           - id: send-an-offer
             objection: Just send me an offer by email.
-            response: Agree, and ask for fifteen minutes to make the offer fit.
+            response: Agree, and ask for fifteen minutes to make the offer fit; a lead who says yes is warm.
     """,
     "playbook/emails.yml": f"""
         emails:
@@ -150,6 +150,9 @@ def test_glossary_terms_and_their_forms_carry_the_definition_escaped(toolkit_sit
     marked = re.findall(r'<abbr tabindex="0" ([^>]*)>([^<]*)</abbr>', article)
     assert marked and {attributes for attributes, _ in marked} == {title}
     assert ("lead" in {word for _, word in marked}), "the term's lower-case form in running text"
+    # Once a page: the summary (Markdown the engine converts) and the objection's answer (a YAML field
+    # converted before it) both say "lead"; only the first is marked.
+    assert len(marked) == 1 and len(re.findall(r"\blead\b", article)) >= 2
     assert "<abbr" not in article[:article.index("</h1>")], "no tooltip inside a heading"
     glossary = _article(toolkit_site, "glossary.html")
     assert "<b>" not in glossary
@@ -163,6 +166,27 @@ def test_glossary_forms_match_whole_words_only() -> None:
 
     terms = glossary_forms([Term(term="Lead", definition="d", see_also=[], forms=["leada", "leadów"])])
     assert terms == {"Lead": "d", "Leada": "d", "Leadów": "d", "lead": "d", "leada": "d", "leadów": "d"}
-    html = markdown.markdown("Nowy leada, leadów i leadowanie; `lead` w kodzie, [lead](x) w linku.",
+    html = markdown.markdown("Leadowanie; `lead` w kodzie, [lead](x) w linku, potem leadów i leada.",
                              extensions=[GlossaryExtension(terms=terms)])
-    assert re.findall(r"<abbr[^>]*>([^<]*)</abbr>", html) == ["leada", "leadów"]
+    assert re.findall(r"<abbr[^>]*>([^<]*)</abbr>", html) == ["leadów"]
+
+
+def test_a_glossary_term_is_marked_once_a_page_where_it_first_stands() -> None:
+    import markdown
+
+    from playbookgen.glossary import GlossaryExtension, glossary_forms
+    from playbookgen.model import Term
+
+    terms = glossary_forms([Term(term="Lead", definition="L", see_also=[], forms=["leada"]),
+                            Term(term="CRM", definition="C", see_also=[], forms=[])])
+    md = markdown.Markdown(extensions=[GlossaryExtension(terms=terms)])
+    page = ("Each **lead** goes to the CRM.\n\n- a leada in a list\n- CRM again, *Lead* again\n\n"
+            "Text before a [link](x), then lead, then CRM.")
+    html = md.convert(page)
+    assert re.findall(r'<abbr tabindex="0" title="(.)">([^<]*)</abbr>', html) == [("L", "lead"), ("C", "CRM")]
+    assert html.count("lead") == 3 and html.count("CRM") == 3  # the later uses stay, as plain text
+    # Reading order: a paragraph's own text comes before what follows its first inline element.
+    ordered = md.reset().convert("The CRM, a [link](y), the CRM again.")
+    assert ordered.count("<abbr") == 1 and ordered.index("<abbr") < ordered.index('<a href="y"')
+    second = md.reset().convert("Another page: the CRM holds each lead.")  # a new page marks them again
+    assert re.findall(r"<abbr[^>]*>([^<]*)</abbr>", second) == ["CRM", "lead"]

@@ -1,7 +1,7 @@
 """Glossary tooltips: a Python-Markdown extension that marks glossary terms in running text.
 
-Each term, and each form the glossary lists for it (Polish cases and plurals), becomes
-``<abbr title="definition" tabindex="0">`` wherever it stands as a whole word, so Material's
+Each term, or a form the glossary lists for it (Polish cases and plurals), becomes
+``<abbr title="definition" tabindex="0">`` where it first stands as a whole word on a page, so Material's
 ``content.tooltips`` shows the definition on hover and, thanks to the tabindex, on keyboard focus.
 Like Python-Markdown's ``abbr`` (whose glossary it extends with forms), it works on the parsed tree:
 the definition is an attribute, escaped on output, and code, links and headings are left alone.
@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -57,6 +58,7 @@ class _GlossaryTreeprocessor(Treeprocessor):
     def __init__(self, md: Markdown, terms: Mapping[str, str]) -> None:
         super().__init__(md)
         self.terms = dict(terms)
+        self.marked: set[str] = set()  # definitions already marked on this page (one run is one page)
         # Longest first, so "pipeline sprzedażowy" wins over "pipeline"; \b is Unicode-aware.
         alternatives = "|".join(re.escape(t) for t in sorted(self.terms, key=lambda t: (-len(t), t)))
         self.pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if self.terms else None
@@ -68,19 +70,35 @@ class _GlossaryTreeprocessor(Treeprocessor):
         return element
 
     def _split(self, text: str) -> tuple[str, list[ET.Element]]:
-        """The text before the first term, and an <abbr> for each term with the text after it as tail."""
+        """The text before the first term to mark, and an <abbr> for each such term with the text after it as
+        tail. A term is marked once a page, where it first stands: every later use is plain text, so a page
+        that says "lead" forty times has one underline and one tab stop for it, not forty."""
         assert self.pattern is not None
-        matches = list(self.pattern.finditer(text))
-        if not matches:
-            return text, []
-        elements = []
-        for i, match in enumerate(matches):
-            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            elements.append(self._abbr(match.group(0), text[match.end():end]))
-        return text[:matches[0].start()], elements
+        head, start = text, 0
+        elements: list[ET.Element] = []
+        for match in self.pattern.finditer(text):
+            definition = self.terms[match.group(0)]
+            if definition in self.marked:
+                continue
+            self.marked.add(definition)
+            if elements:
+                elements[-1].tail = text[start:match.start()]
+            else:
+                head = text[:match.start()]
+            elements.append(self._abbr(match.group(0), ""))
+            start = match.end()
+        if elements:
+            elements[-1].tail = text[start:]
+        return head, elements
 
     def _walk(self, element: ET.Element) -> None:
-        for child in list(element):
+        """Marks terms in reading order: the element's own text, then each child and the text after it."""
+        children = list(element)
+        if element.text and not isinstance(element.text, AtomicString) and element.tag not in _SKIP:
+            element.text, added = self._split(element.text)
+            for offset, new in enumerate(added):
+                element.insert(offset, new)
+        for child in children:
             if child.tag not in _SKIP:
                 self._walk(child)
             if child.tail and not isinstance(child.tail, AtomicString):
@@ -88,14 +106,35 @@ class _GlossaryTreeprocessor(Treeprocessor):
                 index = list(element).index(child) + 1
                 for offset, new in enumerate(added):
                     element.insert(index + offset, new)
-        if element.text and not isinstance(element.text, AtomicString) and element.tag not in _SKIP:
-            element.text, added = self._split(element.text)
-            for offset, new in enumerate(added):
-                element.insert(offset, new)
 
     def run(self, root: ET.Element) -> None:
+        self.marked = set()
         if self.pattern is not None:
             self._walk(root)
+
+
+# The tooltips this module writes, in the page's final HTML: the definition (escaped) and the word.
+_MARKED = re.compile(r'<abbr tabindex="0" title="([^"]*)">([^<]*)</abbr>')
+
+
+class _FirstUsePostprocessor(Postprocessor):
+    """Keeps the first tooltip of each term on the page and unwraps the others.
+
+    A page is made of Markdown the engine converts and of fields from YAML converted before it (their
+    HTML reaches the engine as raw blocks, out of the tree processor's sight); each conversion marks the
+    first use it sees. This runs on the page's final HTML, raw blocks restored, so the page keeps one
+    tooltip per term, at its first use in reading order."""
+
+    def run(self, text: str) -> str:
+        seen: set[str] = set()
+
+        def first_only(match: re.Match[str]) -> str:
+            if match.group(1) in seen:
+                return match.group(2)
+            seen.add(match.group(1))
+            return match.group(0)
+
+        return _MARKED.sub(first_only, text)
 
 
 class GlossaryExtension(Extension):
@@ -109,6 +148,8 @@ class GlossaryExtension(Extension):
         terms = self.getConfig("terms") or {}
         # After inline patterns (text is final), before the table of contents reads the headings.
         md.treeprocessors.register(_GlossaryTreeprocessor(md, terms), "playbookgen_glossary", 7)
+        # Last of all, after the raw HTML blocks are put back (priority 30).
+        md.postprocessors.register(_FirstUsePostprocessor(md), "playbookgen_glossary_first_use", 5)
 
 
 def makeExtension(**kwargs: object) -> GlossaryExtension:  # noqa: N802 - Python-Markdown's entry point
