@@ -132,3 +132,28 @@ def test_a_file_the_team_theme_folder_brings_is_found_there(make_project) -> Non
     assert result.exit_code == 1
     assert "extra_javascript: there is no file js/team.js in the project folder (nor in the theme folder theme/)" \
         in result.stderr
+
+
+def _problem_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+def test_validate_reports_what_the_build_would_refuse_in_mkdocs_yml(make_project) -> None:
+    """The pull-request check runs `validate`: a change to mkdocs.yml that would fail the build on main
+    fails there first, with the build's own words and places."""
+    cases = {
+        "missing files": {**TEAM_FILES, "assets/acme-logo.svg": None, "assets/team.mjs": None},
+        "outside the project": {"mkdocs.yml": "theme:\n  logo: ../logo.svg\n"},
+        "a checklist's name": {"mkdocs.yml": "extra_css: [checklists/first.html]\n", "checklists/first.html": "x"},
+        "not YAML": {"mkdocs.yml": "theme: [unclosed\n"},
+        "no theme folder": {"mkdocs.yml": "theme:\n  custom_dir: nope\n"},
+    }
+    for name, files in cases.items():
+        root = make_project(files)
+        checked = run_cli("validate", root)
+        built = run_cli("build", root, "--no-pdf")
+        assert built.exit_code == 1, name
+        assert checked.exit_code == 1, (name, checked.stdout)
+        assert _problem_lines(checked.stdout) == _problem_lines(built.stderr) != [], name
+    fine = make_project(TEAM_FILES)
+    assert run_cli("validate", fine).exit_code == 0

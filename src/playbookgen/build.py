@@ -145,6 +145,20 @@ def static_files(project: Project, *, pdfs: bool = True,
     return checklists.make_checklists(project, pdfs=pdfs, cache=cache)
 
 
+def check_site(project: Project) -> list[Diagnostic]:
+    """What a build of ``project`` would report before its site engine runs, without building: the team's
+    mkdocs.yml (its YAML, the files and theme folder it names, the settings set aside) and templates.
+
+    ``validate`` runs it, so a change that would fail the build fails the check on the pull request too.
+    It renders the pages (pure, a tenth of a second) and throws them away; the checklists are only named.
+    """
+    try:
+        site = render_project(project, dict.fromkeys(checklists.checklist_paths(project), b""), template_cache())
+    except ValidationFailed as exc:
+        return exc.diagnostics
+    return site.diagnostics
+
+
 def analyse_deals(project: Project, options: DealsOptions, strict: bool = False
                   ) -> tuple[HealthReport | None, list[Diagnostic]]:
     """The pipeline health report when the build has a deals export (the command line's or

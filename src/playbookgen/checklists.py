@@ -44,6 +44,11 @@ def make_checklists(
     return files, _print_notes(project, prints)
 
 
+def checklist_paths(project: Project) -> list[str]:
+    """Every path ``make_checklists`` may write, without rendering or printing anything."""
+    return [path for job in _pdf_jobs(project) for path in job[:2]] + [f"{PREFIX}index.html"]
+
+
 def _encoded(pages: dict[str, str]) -> dict[str, bytes]:
     return {path: text.encode("utf-8") for path, text in pages.items()}
 

@@ -166,12 +166,17 @@ def main() -> None:
 @AS_OF_OPTION
 @handle_errors
 def validate(directory: str, fmt: str, strict: bool, as_of: str | None) -> None:
-    """Check every YAML file of the playbook in DIR and report each problem with file, line and column."""
+    """Check every YAML file of the playbook in DIR (and the mkdocs.yml and templates a build would use); report
+    each problem with file, line and column."""
     from .load import as_of_date
     from .project import validate_project
 
     root = project_dir(directory)
-    _, diagnostics = validate_project(root, as_of=as_of_date(as_of)[0])
+    project, diagnostics = validate_project(root, as_of=as_of_date(as_of)[0])
+    if project is not None:  # the playbook is sound: what else the build would refuse (mkdocs.yml, templates)
+        from .build import check_site
+
+        diagnostics += check_site(project)
     output = format_diagnostics(diagnostics, fmt)
     if output:
         click.echo(output)
