@@ -27,7 +27,8 @@ def test_init_copy_edit_preview_fix_build(chromium, tmp_path, screenshot) -> Non
     assert copied.stdout.strip() == "copied templates/site/stage.md.j2"
     template = project / "templates/site/stage.md.j2"
     ours = template.read_text(encoding="utf-8")
-    edited = ours.replace("\n", f"\n\n{TEAM_LINE}\n", 1)  # the team's line under each stage's title
+    stamp, body = ours.split("\n", 1)  # the first line says which version of ours this is
+    edited = f"{stamp}\n" + body.replace("\n", f"\n\n{TEAM_LINE}\n", 1)  # the team's line under the title
     template.write_text(edited, encoding="utf-8")
 
     server, output, base, temp = _start_serve(project, tmp_path)
@@ -46,7 +47,7 @@ def test_init_copy_edit_preview_fix_build(chromium, tmp_path, screenshot) -> Non
 
         shown = WebDriverWait(driver, SERVE_TIMEOUT).until(box, "the broken template never showed in the page")
         screenshot(driver, "new-user-broken-template")
-        assert "templates/site/stage.md.j2:3:1: error:" in shown.text and "[template-syntax]" in shown.text
+        assert "templates/site/stage.md.j2:4:1: error:" in shown.text and "[template-syntax]" in shown.text
 
         template.write_text(edited, encoding="utf-8")  # fixed
         WebDriverWait(driver, SERVE_TIMEOUT).until(lambda d: box(d) is None, "the box stayed after the fix")

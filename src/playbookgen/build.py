@@ -8,7 +8,7 @@ step succeeded, so a failed build leaves the last good site byte for byte as it 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from .model import Project
 from .project import load_project
 from .render.config import TEAM_CONFIG, missing_theme_folder, team_files
 from .render.site import SiteFiles, render_site, with_team_files, with_team_theme
+from .team_templates import outdated_templates
 from .template_cache import template_cache
 from .write import (
     check_replaceable,
@@ -176,10 +177,13 @@ def analyse_deals(project: Project, options: DealsOptions, strict: bool = False
 
 def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCache | None = None,
                    health: HealthReport | None = None) -> SiteFiles:
-    """The work folder's text files: pages, stylesheet and the merged mkdocs.yml."""
+    """The work folder's text files: pages, stylesheet and the merged mkdocs.yml; its diagnostics say
+    which of the team's settings were set aside and which of its templates were copied from ours before
+    ours changed."""
     team = project.root / TEAM_CONFIG
     team_text = team.read_text(encoding="utf-8") if team.is_file() else None
     site = render_site(project, team_config=team_text, static=static.keys(), cache=cache, health=health)
+    site = replace(site, diagnostics=[*site.diagnostics, *outdated_templates(project.root)])
     if team_text is not None:  # the logo, favicon, stylesheets and scripts it names
         found = read_team_files(project.root, team_files(team_text), site.team_theme)
         site = with_team_files(site, found, static.keys())

@@ -336,6 +336,34 @@ def templates_copy(names: tuple[str, ...], directory: str, force: bool) -> None:
         click.echo(f"copied {path.relative_to(root).as_posix()}")
 
 
+@templates.command("diff")
+@click.argument("name", metavar="NAME")
+@click.option("-C", "--dir", "directory", default=".", show_default=True, metavar="DIR",
+              help="The playbook project whose copy to compare.")
+@handle_errors
+def templates_diff(name: str, directory: str) -> None:
+    """Show how DIR/templates/NAME differs from playbookgen's template NAME as it is now (a unified diff,
+    ours first): your edits, and what changed in ours since you copied it."""
+    from .team_templates import diff_template
+
+    click.echo(diff_template(project_dir(directory), name) or "no difference", nl=False)
+
+
+@templates.command("stamp")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@click.option("-C", "--dir", "directory", default=".", show_default=True, metavar="DIR",
+              help="The playbook project whose copies to stamp.")
+@handle_errors
+def templates_stamp(names: tuple[str, ...], directory: str) -> None:
+    """Mark DIR/templates/NAME... as up to date with playbookgen's templates as they are now, once you have
+    carried over what changed in ours (the 'template-outdated' warning then stops)."""
+    from .team_templates import restamp
+
+    root = project_dir(directory)
+    for name in names:
+        click.echo(f"stamped {restamp(root, name).relative_to(root).as_posix()}")
+
+
 @main.command()
 @DIR_ARGUMENT
 @click.option("-o", "--output", "out", default=None, metavar="OUT",

@@ -3,19 +3,31 @@
 A team overrides a template by putting a file of the same name in its project's ``templates/``
 folder (templating.py looks there first). These functions find our templates in the installed
 package, so nobody needs a source checkout to start from ours.
+
+A copy starts with a stamp, a Jinja comment naming the template and a digest of our text as copied.
+When a later playbookgen ships that template changed, the override keeps working but no longer has
+what changed (a new section, a fixed label): ``outdated_templates`` says so, once per file, and
+``diff_template`` shows ours beside the team's.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
+from .errors import Diagnostic, UserError, warning
 from .templating import BUILTIN_TEMPLATES, TEMPLATE_DIR
 from .write import write_bytes_atomic
 
-__all__ = ["TemplateEntry", "builtin_templates", "copy_templates", "list_templates"]
+__all__ = ["TemplateEntry", "builtin_templates", "copy_templates", "diff_template", "list_templates",
+           "outdated_templates", "restamp", "stamp"]
+
+# {#- playbookgen template site/stage.md.j2 1a2b3c4d5e6f: ... -#}, on the first line of a copy. Whitespace
+# control on both sides: the comment leaves no trace in the page, not even its line break.
+_STAMP = re.compile(r"\{#-?\s*playbookgen template (?P<name>\S+) (?P<digest>[0-9a-f]{12})\b[^#]*-?#\}")
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,71 @@ def list_templates(root: Path) -> list[TemplateEntry]:
     theirs = _names(root / TEMPLATE_DIR)
     return [TemplateEntry(name, name in ours, name in theirs) for name in sorted(ours)] + [
         TemplateEntry(name, False, True) for name in sorted(theirs - ours)]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def stamp(name: str) -> str:
+    """The first line of a copy of our template ``name``: which template, and which version of its text."""
+    digest = _digest((BUILTIN_TEMPLATES / name).read_bytes())
+    return (f"{{#- playbookgen template {name} {digest}: copied from playbookgen; when ours changes, "
+            f"`playbookgen templates diff {name}` shows it -#}}\n")
+
+
+def outdated_templates(root: Path) -> list[Diagnostic]:
+    """A warning for each override in ROOT/templates/ copied from a version of our template that has
+    changed since (its stamp's digest is not that of ours now). A file without a stamp is not judged."""
+    found = []
+    ours = set(builtin_templates())
+    for name in sorted(_names(root / TEMPLATE_DIR) & ours):
+        path = root / TEMPLATE_DIR / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the build reports a file it cannot read, as a template error
+        match = _STAMP.search(text)
+        if match is None or match.group("name") != name:
+            continue
+        if match.group("digest") != _digest((BUILTIN_TEMPLATES / name).read_bytes()):
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(warning(f"{TEMPLATE_DIR}/{name}", line, match.start() - text.rfind("\n", 0, match.start()),
+                                 "template-outdated",
+                                 f"playbookgen's {name} has changed since this copy was made, so the site misses "
+                                 f"what changed in it; `playbookgen templates diff {name}` shows ours beside yours. "
+                                 "Carry over what you want, then update the stamp with `playbookgen templates "
+                                 f"stamp {name}`"))
+    return found
+
+
+def diff_template(root: Path, name: str) -> str:
+    """A unified diff from our template ``name`` to the project's copy ('' when there is no difference)."""
+    full = _resolve(name, builtin_templates())
+    path = root / TEMPLATE_DIR / full
+    if not path.is_file():
+        raise UserError(f"the project has no {TEMPLATE_DIR}/{full}; `playbookgen templates copy {full}` makes one")
+    ours = (BUILTIN_TEMPLATES / full).read_text(encoding="utf-8").splitlines(keepends=True)
+    theirs = _STAMP.sub("", path.read_text(encoding="utf-8"), count=1).removeprefix("\n").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(ours, theirs, f"playbookgen {full}", f"{TEMPLATE_DIR}/{full}"))
+
+
+def restamp(root: Path, name: str) -> Path:
+    """Set the stamp of the project's copy of ``name`` to our template as it is now (after carrying over
+    what changed); a copy without a stamp gets one on its first line."""
+    full = _resolve(name, builtin_templates())
+    path = root / TEMPLATE_DIR / full
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"the project has no {TEMPLATE_DIR}/{full}") from None
+    match = _STAMP.search(text)
+    if match is not None and match.group("name") == full:
+        text = text[:match.start()] + stamp(full).rstrip("\n") + text[match.end():]
+    else:
+        text = stamp(full) + text
+    write_bytes_atomic(path, text.encode("utf-8"))
+    return path
 
 
 def _resolve(name: str, ours: list[str]) -> str:
@@ -79,7 +156,7 @@ def copy_templates(root: Path, names: list[str], force: bool = False) -> list[Pa
     written = []
     for name, path in targets.items():
         try:
-            write_bytes_atomic(path, (BUILTIN_TEMPLATES / name).read_bytes())
+            write_bytes_atomic(path, stamp(name).encode("utf-8") + (BUILTIN_TEMPLATES / name).read_bytes())
         except OSError as exc:
             raise UserError(f"cannot write {TEMPLATE_DIR}/{name}: {exc.strerror or exc}") from exc
         written.append(path)
