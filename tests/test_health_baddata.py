@@ -90,7 +90,11 @@ def test_unknown_hubspot_stage_column_is_reported_at_its_header(project_with) ->
     text = hubspot_csv([("d1", "Stage A", 0, "10", "")]).replace("Closed Lost (Sales", "Zamknięta (Sales")
     text = text.rstrip("\r\n") + "\r\n" + "92,Deal,Stage A,,Sales Pipeline,2024-01-01 00:00,,,,,2024-01-02 00:00\r\n"
     result = run(project_with(text), "hubspot")
-    assert "deals.csv:1:11: warning: stage 'Zamknięta (Sales Pipeline)' (1 row) matches no stage of the playbook" in result.stderr
+    assert ("deals.csv:1:11: warning: stage 'Zamknięta (Sales Pipeline)' (its 'Date entered' column filled in 1 row) "
+            "matches no stage of the playbook; nearest: 'Stage D'. Those dates are left out; the deals count with "
+            "their other stages: if it is that stage, give the stage 'crm:' with this name, or map it in the CRM "
+            "[deals-unknown-stage]") in result.stderr.splitlines()
+    assert json.loads(result.stdout)["source"]["skipped_rows"] == 0  # no row is skipped for it
 
 
 def test_a_deal_going_back_in_time_is_reported(project_with) -> None:

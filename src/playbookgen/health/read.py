@@ -373,18 +373,26 @@ def _unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: _Cel
         f"FROM raw r JOIN lookup l ON l.raw = r.{cell.alias} WHERE ({candidates}) AND l.pos IS NULL "
         f"AND NOT pb_blank(r.{cell.alias}) GROUP BY k"  # a blank one is reported as an empty cell, and only so
     ).fetchall()
-    # By lower-cased value: (the value as first written, its first row, its column, how many rows)
-    merged: dict[str, tuple[str, int, int, int]] = {
-        str(key): (str(value), int(row), cell.index, int(count)) for key, value, row, count in rows}
+    # By lower-cased value: the value as first written, its first place, how many rows name it in the stage
+    # column (skipped) and how many fill a 'Date entered' column of it (those dates are left out).
+    merged: dict[str, tuple[str, int, int, int, int]] = {
+        str(key): (str(value), int(row), cell.index, int(count), 0) for key, value, row, count in rows}
     for value, row, column, count in extra:
-        first = merged.get(value.lower(), (value, row, column, 0))
-        merged[value.lower()] = (first[0], first[1], first[2], first[3] + count)
+        first = merged.get(value.lower(), (value, row, column, 0, 0))
+        merged[value.lower()] = (*first[:4], first[4] + count)
     found = []
-    for value, row, column, count in merged.values():
+    for value, row, column, skipped, dated in merged.values():
+        rows_text = f"{skipped:,} row{'s' * (skipped != 1)}"
+        dates_text = f"its 'Date entered' column filled in {dated:,} row{'s' * (dated != 1)}"
+        if skipped and dated:
+            what, effect = f"{rows_text}, and {dates_text}", "Its rows are skipped and those dates left out"
+        elif dated:
+            what, effect = dates_text, "Those dates are left out; the deals count with their other stages"
+        else:
+            what, effect = rows_text, "Its rows are skipped"
         found.append((row, column, (
-            f"stage '{value}' ({count:,} row{'s' * (count != 1)}) matches no stage of the playbook; "
-            f"nearest: '{stages.nearest(value)}'. Its rows are skipped: if it is that stage, give the stage "
-            f"'crm:' with this name, or map it in the CRM")))
+            f"stage '{value}' ({what}) matches no stage of the playbook; nearest: '{stages.nearest(value)}'. "
+            f"{effect}: if it is that stage, give the stage 'crm:' with this name, or map it in the CRM")))
     return found
 
 
