@@ -180,3 +180,16 @@ def test_deals_settings_are_validated_with_file_line_column(project_with) -> Non
     assert "playbook/playbook.yml:7:11: error: 'format' must be 'hubspot', 'salesforce', 'pipedrive' or 'csv'" in out
     assert "playbook/playbook.yml:8:10: error: 'as_of': '2024-13-01' is not a date" in out
     assert "playbook/playbook.yml:9:13: error: 'deal' must be 'deal_id'" in out
+
+
+def test_the_nearest_stage_is_found_without_the_pipeline_in_brackets() -> None:
+    from conftest import REPO
+    from playbookgen.health.formats import stage_map
+    from playbookgen.project import load_project
+
+    stages = stage_map(load_project(REPO)[0], "hubspot")
+    assert stages.nearest("Wygrana (Pipeline negocjacje)") == "Wygrana"  # not the word in brackets
+    assert stages.nearest("Przegrana (Zamknięcie transakcji)") == "Przegrana"
+    assert stages.nearest("Ocena (Sales Pipeline)") == "Ocena potrzeb"  # a name that begins with it
+    assert stages.nearest("Negocjacja (Pipeline partnerski)") == "Negocjacje"
+    assert stages.nearest("Zamknięta (Sales Pipeline)") == stages.nearest("Zamknięta") == "Zamknięcie transakcji"

@@ -97,8 +97,14 @@ class StageMap:
         return found
 
     def nearest(self, value: str) -> str:
-        close = difflib.get_close_matches(value.lower(), [n.lower() for n in self.names], n=1, cutoff=0.0)
+        """The stage name closest to ``value``, compared without a HubSpot pipeline in brackets. A name that
+        begins with the value's first word ('Ocena' → 'Ocena potrzeb') wins over one merely alike."""
+        if match := _PIPELINE_SUFFIX.match(value.strip()):
+            value = match.group(1)
         lowered = {n.lower(): n for n in reversed(self.names)}
+        words = value.lower().split()
+        pool = [n for n in lowered if words and n.split()[:1] == words[:1]] or list(lowered)
+        close = difflib.get_close_matches(value.lower(), pool, n=1, cutoff=0.0)
         return lowered[close[0]] if close else self.names[0]
 
 
