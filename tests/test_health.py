@@ -305,6 +305,7 @@ def test_text_and_csv_outputs(project_with) -> None:
     row_b = next(line for line in lines if line.startswith("Stage B"))
     assert row_b.split() == ["Stage", "B", "4", "75%", "7.0", "7.0", "5", "1", "1", "67%", "50%"]
     assert "Deals: 5 (2 open, 2 won, 1 lost); win rate 67%" in text.stdout
+    assert "SAMPLE" not in text.stdout  # real deals are not labelled as a sample
     table = run_cli("health", root, "--deals", root / "deals.csv", "--deals-format", "csv", "--as-of", AS_OF, "--format", "csv")
     rows = table.stdout.splitlines()
     assert rows[0] == "id,name,reached,converted,conversion,median_days,p90_days,open,stalled,max_days,win_rate,probability"
@@ -375,6 +376,8 @@ def test_the_sample_export_works_on_the_default_playbook_in_one_command() -> Non
     assert data["source"]["deals"] == 400 and data["source"]["skipped_rows"] == 0
     assert [s["id"] for s in data["stages"]] == load_project(REPO)[0].playbook.stages
     assert all(s["reached"] for s in data["stages"])
+    text = run_cli("health", REPO, "--deals", REPO / "examples/sample-deals-hubspot.csv", "--deals-format", "hubspot")
+    assert text.stdout.splitlines()[2].startswith("SAMPLE data: every deal in this file is made up")
 
 
 def test_the_report_is_a_typed_object_for_renderers(project_with) -> None:

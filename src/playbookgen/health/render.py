@@ -91,6 +91,9 @@ def _text(report: HealthReport) -> str:
         "rows skipped",
         "",
     ]
+    if report.sample:
+        lines[2:2] = ["SAMPLE data: every deal in this file is made up (a synthetic sample export); these figures "
+                      "are no team's real pipeline."]
     header = ("Stage", "Reached", "Conv.", "Median d", "P90 d", "Max d", "Open", "Stalled", "Win rate", "Prob.")
     table = [header]
     for s in report.stages:
