@@ -8,8 +8,11 @@ and every file it renames or removes while the repository's playbook is rendered
 from __future__ import annotations
 
 import ast
+import gc
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,13 +48,23 @@ sys.addaudithook(_audit)  # hooks cannot be removed; it does nothing unless a te
 
 @contextmanager
 def file_changes() -> Iterator[list[str]]:
-    """Every write, folder, rename or removal the interpreter makes inside the block."""
+    """Every write, folder, rename or removal the interpreter makes inside the block.
+
+    Garbage that earlier tests left is collected first, and the collector is held off inside the block:
+    an object that cleans up when collected (WeasyPrint's font configuration removes its temporary folder)
+    would otherwise be taken for the renderer's work, depending on when the collector happens to run.
+    """
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
     seen: list[str] = []
     _watching.append(seen)
     try:
         yield seen
     finally:
         _watching.pop()
+        if enabled:
+            gc.enable()
 
 
 def test_the_audit_hook_sees_a_write(tmp_path: Path) -> None:
@@ -60,6 +73,25 @@ def test_the_audit_hook_sees_a_write(tmp_path: Path) -> None:
         (tmp_path / "x.txt").write_text("x", encoding="utf-8")
         (tmp_path / "folder").mkdir()
     assert len(seen) == 2, seen
+
+
+class _CleansUpWhenCollected:
+    """Like WeasyPrint's FontConfiguration: a temporary folder, removed when the object is collected."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="pbg-garbage-")
+        self.cycle = self  # only the cycle collector frees it
+
+    def __del__(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def test_garbage_from_before_the_block_is_not_seen() -> None:
+    _CleansUpWhenCollected()  # garbage now, freed whenever the collector next runs
+    with file_changes() as seen:
+        gc.collect()  # as if the collector ran in the middle of rendering
+    assert seen == []
+    assert gc.isenabled()
 
 
 def test_rendering_the_repository_playbook_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
