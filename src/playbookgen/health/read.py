@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -223,6 +224,12 @@ def _hubspot_dates(request: DealsRequest, headers: list[str]) -> tuple[list[tupl
 _PARSE = {"time": "pb_ts", "amount": "pb_amount"}
 
 
+def _unparsed(parsed: str, text: str) -> str:
+    """SQL: the cell has text (not blank) and it did not parse. A CASE, so trim() runs only on the cells that
+    did not parse: a plain AND in a SELECT list trims every cell (0.2 s a million)."""
+    return f"CASE WHEN {parsed} IS NULL AND {text} IS NOT NULL THEN trim({text}) <> '' ELSE false END"
+
+
 def _raw_picks(cells: list[_Cell]) -> tuple[str, str]:
     """The inner and outer SELECT lists of the one pass over the file.
 
@@ -235,10 +242,7 @@ def _raw_picks(cells: list[_Cell]) -> tuple[str, str]:
     for c in cells:
         if c.kind in _PARSE:
             inner += [f"{_ident(c.header)} AS t_{c.alias}", f"{_PARSE[c.kind]}({_ident(c.header)}) AS p_{c.alias}"]
-            # Spelt out rather than NOT pb_blank(...): each test then runs only on the rows the one before
-            # let through, so trim() never runs on the million cells that parsed.
-            bad = (f"CASE WHEN p_{c.alias} IS NULL AND t_{c.alias} IS NOT NULL AND trim(t_{c.alias}) <> '' "
-                   f"THEN t_{c.alias} END")
+            bad = f"CASE WHEN {_unparsed(f'p_{c.alias}', f't_{c.alias}')} THEN t_{c.alias} END"
             outer += [f"p_{c.alias}", f"{bad} AS bad_{c.alias}"]
         else:
             inner.append(f"{_ident(c.header)} AS {c.alias}")
@@ -266,6 +270,11 @@ def _parsed(cell: _Cell) -> str:
     if cell.kind in _PARSE:
         return f"p_{cell.alias}"
     return f"nullif(trim({cell.alias}), '')"
+
+
+def _optional(columns: dict[str, _Cell], name: str) -> str:
+    """The parsed value of our column ``name``, or NULL where the export does not have it."""
+    return _parsed(columns[name]) if name in columns else "NULL"
 
 
 def _bad_condition(cell: _Cell) -> str:
@@ -364,7 +373,7 @@ def _stage_table(con: duckdb.DuckDBPyConnection, texts: list[str], positions: li
 
 def _unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: _Cell,
                     extra: list[tuple[str, int, int, int]],
-                    candidates: str | None = "true") -> list[tuple[int, int, str]]:
+                    candidates: str | None = "true") -> _Found:
     """One warning per distinct stage text that matches no stage: its rows, first place, nearest stage.
     ``candidates``: a condition on raw r that every such row meets, so the others need no lookup; None when
     the caller knows no row has such a text (``extra`` is then all there is)."""
@@ -380,7 +389,7 @@ def _unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: _Cel
     for value, row, column, count in extra:
         first = merged.get(value.lower(), (value, row, column, 0, 0))
         merged[value.lower()] = (*first[:4], first[4] + count)
-    found = []
+    found = _Found("deals-unknown-stage", warn=True)
     for value, row, column, skipped, dated in merged.values():
         rows_text = f"{skipped:,} row{'s' * (skipped != 1)}"
         dates_text = f"its 'Date entered' column filled in {dated:,} row{'s' * (dated != 1)}"
@@ -390,9 +399,10 @@ def _unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: _Cel
             what, effect = dates_text, "Those dates are left out; the deals count with their other stages"
         else:
             what, effect = rows_text, "Its rows are skipped"
-        found.append((row, column, (
+        found.items.append((row, column, (
             f"stage '{value}' ({what}) matches no stage of the playbook; nearest: '{stages.nearest(value)}'. "
             f"{effect}: if it is that stage, give the stage 'crm:' with this name, or map it in the CRM")))
+    found.total = len(found.items)
     return found
 
 
@@ -449,13 +459,8 @@ def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     _load_raw(con, source, cells, request)
     found, bad = _check_cells(con, cells, {"deal_id", "stage", "entered_at"})
     _stage_lookup(con, stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
-    unknown = _Found("deals-unknown-stage", warn=True)
-    unknown.items = _unknown_stages(con, stages, columns["stage"], [])
-    unknown.total = len(unknown.items)
-
-    def opt(name: str, kind: str = "text") -> str:
-        return _parsed(columns[name]) if name in columns else "NULL"
-
+    unknown = _unknown_stages(con, stages, columns["stage"], [])
+    opt = partial(_optional, columns)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE typed AS
         SELECT r._row, trim(r.deal_id) AS deal_id, l.pos, r.p_entered_at AS at_ms,
@@ -535,7 +540,8 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
                                   *exited.values()]))
     # The stage names as the playbook writes them first (CRMs mostly hold them so, and an exact compare is
     # cheap), then as SQL lower-cases and trims a text.
-    written = _stage_case("stage", {name: stages.position(name) for name in stages.names})
+    as_written = {name: stages.position(name) for name in stages.names}
+    written = _stage_case("stage", as_written)
     normalised = _stage_case("lower(trim(stage))", stages.keys)
     _hubspot_rows(con, source, request, stages, cells, pairs, checked, written, normalised)
     # The pass matched 'Deal Stage' texts as SQL lower-cases and trims them; the playbook's own matching
@@ -548,13 +554,12 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
     _stage_table(con, list(exact), list(exact.values()))
     # The checks read a parsed cell's text where it did not parse (bad_<alias>), as from raw_cells elsewhere.
     parsed = [c for c in cells if c.kind in _PARSE]
-    bad = "".join(f", CASE WHEN _texts IS NOT NULL AND {_PARSE[c.kind]}(_texts[{j}]) IS NULL "
-                  f"AND NOT pb_blank(_texts[{j}]) THEN _texts[{j}] END AS bad_{c.alias}"
-                  for j, c in enumerate(parsed, start=1))
+    bad = "".join(f", CASE WHEN _texts IS NOT NULL AND {_unparsed(f'{_PARSE[c.kind]}(_texts[{j}])', f'_texts[{j}]')} "
+                  f"THEN _texts[{j}] END AS bad_{c.alias}" for j, c in enumerate(parsed, start=1))
     # A row whose stage text is a name as the playbook writes it kept no text: it shows that name.
     names: dict[int, str] = {}
-    for stage_name in stages.names:
-        if (pos := stages.position(stage_name)) is not None:
+    for stage_name, pos in as_written.items():
+        if pos is not None:
             names.setdefault(pos, stage_name)
     written_name = " ".join(f"WHEN {pos} THEN '{_sql_text(text)}'" for pos, text in names.items())
     stage = (f"CASE WHEN stage IS NULL AND current_pos IS NOT NULL THEN CASE current_pos {written_name} END "
@@ -570,11 +575,9 @@ def _hubspot(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
             used = _scalar(con, f"SELECT count(*) FROM raw WHERE NOT {_blank(cell)}") or 0
             if used:
                 header_unknown.append((label, 1, cell.index, used))
-    unknown = _Found("deals-unknown-stage", warn=True)
     unplaced = any(pos is None and text.strip(" ") for text, pos in exact.items())  # a text no stage takes
-    unknown.items = _unknown_stages(con, stages, columns["stage"], header_unknown,
-                                    "r.current_pos IS NULL" if unplaced else None)
-    unknown.total = len(unknown.items)
+    unknown = _unknown_stages(con, stages, columns["stage"], header_unknown,
+                              "r.current_pos IS NULL" if unplaced else None)
     backwards = _Found("deals-time-backwards", warn=True)
     for cell, label, exit_cell, _ in pairs:
         if exit_cell is None:
@@ -612,10 +615,8 @@ def _hubspot_rows(con: duckdb.DuckDBPyConnection, source: str, request: DealsReq
     known = [StageColumn(cell.alias, exit_cell.alias if exit_cell else None, pos)
              for cell, _, exit_cell, pos in pairs if pos is not None]
     # A cell that has text and does not parse: the row is skipped, and its texts are kept for the report.
-    # Only such rows carry them, so a million well-formed rows store no text twice. A CASE per cell trims
-    # only the cells that did not parse, where a plain AND in a SELECT list trims every cell (0.2 s a million).
-    failed = " OR ".join(f"CASE WHEN p_{c.alias} IS NULL AND t_{c.alias} IS NOT NULL THEN trim(t_{c.alias}) <> '' "
-                         "ELSE false END" for c in parsed) or "false"
+    # Only such rows carry them, so a million well-formed rows store no text twice.
+    failed = " OR ".join(_unparsed(f"p_{c.alias}", f"t_{c.alias}") for c in parsed) or "false"
     name = "nullif(trim(name), '')" if "name" in texts and request.list_stalled else "NULL::VARCHAR"
     typed = [
         # The id as written; blank is NULL, empty or spaces only (only a text that starts with a space is trimmed).
@@ -672,13 +673,8 @@ def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsReques
     statuses = _Found("deals-bad-status", total=count,
                       items=[(r, status.index, f"'{status.header}': '{v}' is not open, won or lost") for r, v in rows])
     _stage_lookup(con, stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
-    unknown = _Found("deals-unknown-stage", warn=True)
-    unknown.items = _unknown_stages(con, stages, columns["stage"], [])
-    unknown.total = len(unknown.items)
-
-    def opt(name: str) -> str:
-        return _parsed(columns[name]) if name in columns else "NULL"
-
+    unknown = _unknown_stages(con, stages, columns["stage"], [])
+    opt = partial(_optional, columns)
     n = len(stages.open_ids)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE typed AS
