@@ -58,7 +58,6 @@ class _GlossaryTreeprocessor(Treeprocessor):
     def __init__(self, md: Markdown, terms: Mapping[str, str]) -> None:
         super().__init__(md)
         self.terms = dict(terms)
-        self.marked: set[str] = set()  # definitions already marked on this page (one run is one page)
         # Longest first, so "pipeline sprzedażowy" wins over "pipeline"; \b is Unicode-aware.
         alternatives = "|".join(re.escape(t) for t in sorted(self.terms, key=lambda t: (-len(t), t)))
         self.pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])") if self.terms else None
@@ -70,35 +69,19 @@ class _GlossaryTreeprocessor(Treeprocessor):
         return element
 
     def _split(self, text: str) -> tuple[str, list[ET.Element]]:
-        """The text before the first term to mark, and an <abbr> for each such term with the text after it as
-        tail. A term is marked once a page, where it first stands: every later use is plain text, so a page
-        that says "lead" forty times has one underline and one tab stop for it, not forty."""
+        """The text before the first term, and an <abbr> for each term with the text after it as tail."""
         assert self.pattern is not None
-        head, start = text, 0
-        elements: list[ET.Element] = []
-        for match in self.pattern.finditer(text):
-            definition = self.terms[match.group(0)]
-            if definition in self.marked:
-                continue
-            self.marked.add(definition)
-            if elements:
-                elements[-1].tail = text[start:match.start()]
-            else:
-                head = text[:match.start()]
-            elements.append(self._abbr(match.group(0), ""))
-            start = match.end()
-        if elements:
-            elements[-1].tail = text[start:]
-        return head, elements
+        matches = list(self.pattern.finditer(text))
+        if not matches:
+            return text, []
+        elements = []
+        for i, match in enumerate(matches):
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            elements.append(self._abbr(match.group(0), text[match.end():end]))
+        return text[:matches[0].start()], elements
 
     def _walk(self, element: ET.Element) -> None:
-        """Marks terms in reading order: the element's own text, then each child and the text after it."""
-        children = list(element)
-        if element.text and not isinstance(element.text, AtomicString) and element.tag not in _SKIP:
-            element.text, added = self._split(element.text)
-            for offset, new in enumerate(added):
-                element.insert(offset, new)
-        for child in children:
+        for child in list(element):
             if child.tag not in _SKIP:
                 self._walk(child)
             if child.tail and not isinstance(child.tail, AtomicString):
@@ -106,9 +89,12 @@ class _GlossaryTreeprocessor(Treeprocessor):
                 index = list(element).index(child) + 1
                 for offset, new in enumerate(added):
                     element.insert(index + offset, new)
+        if element.text and not isinstance(element.text, AtomicString) and element.tag not in _SKIP:
+            element.text, added = self._split(element.text)
+            for offset, new in enumerate(added):
+                element.insert(offset, new)
 
     def run(self, root: ET.Element) -> None:
-        self.marked = set()
         if self.pattern is not None:
             self._walk(root)
 
@@ -120,10 +106,11 @@ _MARKED = re.compile(r'<abbr tabindex="0" title="([^"]*)">([^<]*)</abbr>')
 class _FirstUsePostprocessor(Postprocessor):
     """Keeps the first tooltip of each term on the page and unwraps the others.
 
-    A page is made of Markdown the engine converts and of fields from YAML converted before it (their
-    HTML reaches the engine as raw blocks, out of the tree processor's sight); each conversion marks the
-    first use it sees. This runs on the page's final HTML, raw blocks restored, so the page keeps one
-    tooltip per term, at its first use in reading order."""
+    The tree processor marks every use; a page is made of Markdown the engine converts and of fields
+    from YAML converted before it (their HTML reaches the engine as raw blocks, out of the tree
+    processor's sight). This runs on the page's final HTML, raw blocks restored, so it alone decides:
+    one tooltip per term, at its first use in reading order, and a page that says "lead" forty times
+    has one underline and one tab stop for it, not forty."""
 
     def run(self, text: str) -> str:
         seen: set[str] = set()
