@@ -294,6 +294,10 @@ def serve(directory: str, dev_addr: str, engine: str) -> None:
                   fmt=lambda diagnostics: format_diagnostics(diagnostics, "text"))
 
 
+TEMPLATES_DIR_OPTION = click.option("-C", "--dir", "directory", default=".", show_default=True, metavar="DIR",
+                                    help="The playbook project whose templates/ folder to use.")
+
+
 @main.group()
 def templates() -> None:
     """The templates pages and checklists are made from: list them, copy one into your project to edit."""
@@ -323,8 +327,7 @@ def templates_list(directory: str) -> None:
 
 @templates.command("copy")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
-@click.option("-C", "--dir", "directory", default=".", show_default=True, metavar="DIR",
-              help="The playbook project to copy the templates into.")
+@TEMPLATES_DIR_OPTION
 @click.option("--force", is_flag=True, help="Replace templates the project already has with ours.")
 @handle_errors
 def templates_copy(names: tuple[str, ...], directory: str, force: bool) -> None:
@@ -338,8 +341,7 @@ def templates_copy(names: tuple[str, ...], directory: str, force: bool) -> None:
 
 @templates.command("diff")
 @click.argument("name", metavar="NAME")
-@click.option("-C", "--dir", "directory", default=".", show_default=True, metavar="DIR",
-              help="The playbook project whose copy to compare.")
+@TEMPLATES_DIR_OPTION
 @handle_errors
 def templates_diff(name: str, directory: str) -> None:
     """Show how DIR/templates/NAME differs from playbookgen's template NAME as it is now (a unified diff,
@@ -351,8 +353,7 @@ def templates_diff(name: str, directory: str) -> None:
 
 @templates.command("stamp")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
-@click.option("-C", "--dir", "directory", default=".", show_default=True, metavar="DIR",
-              help="The playbook project whose copies to stamp.")
+@TEMPLATES_DIR_OPTION
 @handle_errors
 def templates_stamp(names: tuple[str, ...], directory: str) -> None:
     """Mark DIR/templates/NAME... as up to date with playbookgen's templates as they are now, once you have

@@ -58,14 +58,31 @@ def list_templates(root: Path) -> list[TemplateEntry]:
         TemplateEntry(name, False, True) for name in sorted(theirs - ours)]
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:12]
+def _our_digest(name: str) -> str:
+    """Which version of our template ``name`` this is: the start of its text's SHA-256."""
+    return hashlib.sha256((BUILTIN_TEMPLATES / name).read_bytes()).hexdigest()[:12]
+
+
+def _stamp_of(text: str, name: str) -> re.Match[str] | None:
+    """The stamp in a copy's text, when it names the template ``name``."""
+    match = _STAMP.search(text)
+    return match if match is not None and match.group("name") == name else None
+
+
+def _project_copy(root: Path, name: str) -> tuple[str, Path, str]:
+    """Our template's full name, the project's copy of it and its text; a UserError when there is none."""
+    full = _resolve(name, builtin_templates())
+    path = root / TEMPLATE_DIR / full
+    try:
+        return full, path, path.read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        raise UserError(f"the project has no {TEMPLATE_DIR}/{full}; `playbookgen templates copy {full}` makes one"
+                        ) from None
 
 
 def stamp(name: str) -> str:
     """The first line of a copy of our template ``name``: which template, and which version of its text."""
-    digest = _digest((BUILTIN_TEMPLATES / name).read_bytes())
-    return (f"{{#- playbookgen template {name} {digest}: copied from playbookgen; when ours changes, "
+    return (f"{{#- playbookgen template {name} {_our_digest(name)}: copied from playbookgen; when ours changes, "
             f"`playbookgen templates diff {name}` shows it -#}}\n")
 
 
@@ -80,10 +97,8 @@ def outdated_templates(root: Path) -> list[Diagnostic]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # the build reports a file it cannot read, as a template error
-        match = _STAMP.search(text)
-        if match is None or match.group("name") != name:
-            continue
-        if match.group("digest") != _digest((BUILTIN_TEMPLATES / name).read_bytes()):
+        match = _stamp_of(text, name)
+        if match is not None and match.group("digest") != _our_digest(name):
             line = text.count("\n", 0, match.start()) + 1
             found.append(warning(f"{TEMPLATE_DIR}/{name}", line, match.start() - text.rfind("\n", 0, match.start()),
                                  "template-outdated",
@@ -96,26 +111,18 @@ def outdated_templates(root: Path) -> list[Diagnostic]:
 
 def diff_template(root: Path, name: str) -> str:
     """A unified diff from our template ``name`` to the project's copy ('' when there is no difference)."""
-    full = _resolve(name, builtin_templates())
-    path = root / TEMPLATE_DIR / full
-    if not path.is_file():
-        raise UserError(f"the project has no {TEMPLATE_DIR}/{full}; `playbookgen templates copy {full}` makes one")
+    full, _, text = _project_copy(root, name)
     ours = (BUILTIN_TEMPLATES / full).read_text(encoding="utf-8").splitlines(keepends=True)
-    theirs = _STAMP.sub("", path.read_text(encoding="utf-8"), count=1).removeprefix("\n").splitlines(keepends=True)
+    theirs = _STAMP.sub("", text, count=1).removeprefix("\n").splitlines(keepends=True)
     return "".join(difflib.unified_diff(ours, theirs, f"playbookgen {full}", f"{TEMPLATE_DIR}/{full}"))
 
 
 def restamp(root: Path, name: str) -> Path:
     """Set the stamp of the project's copy of ``name`` to our template as it is now (after carrying over
     what changed); a copy without a stamp gets one on its first line."""
-    full = _resolve(name, builtin_templates())
-    path = root / TEMPLATE_DIR / full
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"the project has no {TEMPLATE_DIR}/{full}") from None
-    match = _STAMP.search(text)
-    if match is not None and match.group("name") == full:
+    full, path, text = _project_copy(root, name)
+    match = _stamp_of(text, full)
+    if match is not None:
         text = text[:match.start()] + stamp(full).rstrip("\n") + text[match.end():]
     else:
         text = stamp(full) + text
