@@ -92,20 +92,26 @@ class StageMap:
     def position(self, label: str) -> int | None:
         """Where a stage label lands; a HubSpot label may carry its pipeline: 'Qualified (Sales)'."""
         found = self.keys.get(normal(label))
-        if found is None and (match := _PIPELINE_SUFFIX.match(label.strip())):
-            found = self.keys.get(normal(match.group(1)))
+        if found is None and (bare := _without_pipeline(label)) is not None:
+            found = self.keys.get(normal(bare))
         return found
 
     def nearest(self, value: str) -> str:
         """The stage name closest to ``value``, compared without a HubSpot pipeline in brackets. A name that
         begins with the value's first word ('Ocena' → 'Ocena potrzeb') wins over one merely alike."""
-        if match := _PIPELINE_SUFFIX.match(value.strip()):
-            value = match.group(1)
+        value = _without_pipeline(value) or value
         lowered = {n.lower(): n for n in reversed(self.names)}
         words = value.lower().split()
         pool = [n for n in lowered if words and n.split()[:1] == words[:1]] or list(lowered)
         close = difflib.get_close_matches(value.lower(), pool, n=1, cutoff=0.0)
         return lowered[close[0]] if close else self.names[0]
+
+
+def _without_pipeline(label: str) -> str | None:
+    """The label without the pipeline HubSpot writes after it in brackets: 'Qualified (Sales)'; None when
+    it has none."""
+    match = _PIPELINE_SUFFIX.match(label.strip())
+    return match.group(1) if match else None
 
 
 def normal(name: str) -> str:
