@@ -140,14 +140,18 @@ class _ChartBuilder:
         if value is None:  # no data: no bar at all, and the figures at the right say so
             return
         # A figure of 0 still draws a hairline, so that it looks different from no data.
-        width = max(1.5, max(0.0, min(1.0, value / scale)) * self.plot)
+        width = max(1.5, self._along(value, scale))
         self.bars.append({"class": cls, "x": "1", "y": _f(top + BAR_Y + offset), "width": _f(width),
                           "height": _f(height)})
+
+    def _along(self, value: float, scale: float) -> float:
+        """How far along the plot ``value`` lies on a scale up to ``scale``, kept within the plot."""
+        return max(0.0, min(1.0, value / scale)) * self.plot
 
     def mark(self, top: float, value: float | None, scale: float) -> None:
         if value is None:
             return
-        x = 1 + max(0.0, min(1.0, value / scale)) * self.plot
+        x = 1 + self._along(value, scale)
         self.marks.append({"x": _f(x), "y1": _f(top + BAR_Y - 4), "y2": _f(top + BAR_Y + 26)})
 
     def chart(self, legend: list[tuple[str, str]], table: Table) -> Chart:
