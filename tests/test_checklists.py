@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from conftest import REPO, build_file_tree, run_cli
-from playbookgen import checklists, printing
-from playbookgen.checklists import MARKER_NOTE, OUTPUT_MARKER, PDF_HINT, make_checklists
+from playbookgen import checklist_printing, printing
+from playbookgen.checklist_printing import MARKER_NOTE, OUTPUT_MARKER, PDF_HINT, make_checklists
 from playbookgen.errors import OutputRefused
 from playbookgen.model import Playbook, Project, Stage
 from playbookgen.render.checklists import Book, estimate_layout
@@ -251,7 +251,7 @@ def test_html_renders_are_identical(tmp_path: Path) -> None:
 def test_without_weasyprint_the_html_builds_and_the_build_says_how_to_get_pdfs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(checklists, "pdf_available", lambda: False)
+    monkeypatch.setattr(checklist_printing, "pdf_available", lambda: False)
     project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
     files, notes = make_checklists(project, pdfs=True)
     assert "checklists/stage-1.html" in files
@@ -349,7 +349,7 @@ def test_each_sheet_is_printed_once_and_its_page_has_the_layout_of_its_pdf(
 ) -> None:
     needs_weasyprint()
     printed: dict[str, bytes | None] = {}
-    real_print = checklists.print_html
+    real_print = checklist_printing.print_html
 
     def counting_print(html: str, print_css: str) -> printing.Printed:
         result = real_print(html, print_css)
@@ -357,7 +357,7 @@ def test_each_sheet_is_printed_once_and_its_page_has_the_layout_of_its_pdf(
         printed[html] = result.pdf
         return result
 
-    monkeypatch.setattr(checklists, "print_html", counting_print)
+    monkeypatch.setattr(checklist_printing, "print_html", counting_print)
     project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
     files, notes = make_checklists(project, pdfs=True)
     assert notes == [] and len(printed) == len(project.stages) + 1  # one print per stage, and all.pdf
@@ -371,7 +371,7 @@ def test_without_pdfs_weasyprint_is_never_imported(tmp_path: Path, monkeypatch: 
     def no_weasyprint() -> bool:
         raise AssertionError("WeasyPrint was looked for although no PDF is made")
 
-    monkeypatch.setattr(checklists, "pdf_available", no_weasyprint)
+    monkeypatch.setattr(checklist_printing, "pdf_available", no_weasyprint)
     project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
     files, notes = make_checklists(project, pdfs=False)
     assert notes == [] and not [path for path in files if path.endswith(".pdf")]

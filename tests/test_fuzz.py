@@ -118,7 +118,7 @@ def test_escaped_plain_text_renders_as_that_text(text: str) -> None:
     import markdown
 
     from playbookgen.engines.markdown import markdown_extension_names
-    from playbookgen.templating import escape_markdown
+    from playbookgen.render.templating import escape_markdown
 
     expected = " ".join(text.split())
     rendered = markdown.Markdown(extensions=markdown_extension_names()).convert(escape_markdown(text))

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from playbookgen.checklists import make_checklists
+from playbookgen.checklist_printing import make_checklists
 from playbookgen.project import load_project
 from playbookgen.render.site import render_site
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
+from playbookgen.engines.site_config import Tagged, load_team_config
 from playbookgen.errors import TemplateError
 from playbookgen.project import load_project
-from playbookgen.render.config import Tagged, load_team_config
 from playbookgen.render.site import render_site, sanitize_guide
 
 
@@ -175,7 +175,7 @@ _PROSE = st.text(alphabet=st.sampled_from(_PLAIN), max_size=60) | st.text(
 @settings(max_examples=3000, deadline=None)
 @given(_PROSE)
 def test_the_plain_prose_shortcut_matches_python_markdown(text: str) -> None:
-    from playbookgen.templating import _markdown_engine, _plain_paragraphs
+    from playbookgen.render.templating import _markdown_engine, _plain_paragraphs
 
     shortcut = _plain_paragraphs(text)
     if shortcut is not None:
@@ -187,7 +187,7 @@ def test_the_plain_prose_shortcut_matches_python_markdown(text: str) -> None:
 
 
 def test_the_plain_prose_shortcut_takes_most_prose_and_no_markup() -> None:
-    from playbookgen.templating import _plain_paragraphs
+    from playbookgen.render.templating import _plain_paragraphs
 
     assert _plain_paragraphs("Ask about budget.\nThen timing, please.\n\nSecond paragraph (50%).") == (
         "<p>Ask about budget.\nThen timing, please.</p>\n<p>Second paragraph (50%).</p>")

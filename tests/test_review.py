@@ -20,7 +20,8 @@ from conftest import REPO, build_file_tree, read_tree, run_cli
 from playbookgen.load import as_of_date
 from playbookgen.project import load_project, validate_project
 from playbookgen.render.site import render_site
-from playbookgen.review import FIELDS, render_review, review_items
+from playbookgen.review.items import review_items
+from playbookgen.review.output import FIELDS, render_review
 from playbookgen.starters import available_starters, compose
 
 # The day the shipped playbooks were last reviewed as a whole (tests/test_content.py uses it too).

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import needs_two_cpus, read_tree, run_cli
 from playbookgen.build import build_site
+from playbookgen.render.templating import make_environment, render_template
 from playbookgen.template_cache import template_cache
-from playbookgen.templating import make_environment, render_template
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ and hears when a later playbookgen changes a template it has copied."""
 from __future__ import annotations
 
 from conftest import REPO, run_cli
+from playbookgen.render.templating import BUILTIN_TEMPLATES
 from playbookgen.team_templates import builtin_templates, outdated_templates, stamp
-from playbookgen.templating import BUILTIN_TEMPLATES
 
 
 def test_list_shows_our_templates_and_which_the_project_overrides(make_project) -> None:

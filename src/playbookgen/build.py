@@ -14,16 +14,17 @@ from typing import TYPE_CHECKING
 
 from jinja2 import BytecodeCache
 
-from . import checklists
+from . import checklist_printing
 from .engines import ENGINES, run_engine, start_worker, stop_worker
 from .engines.layout import DOCS_DIR
+from .engines.site_config import TEAM_CONFIG, missing_theme_folder, team_files
+from .engines.work_folder import SiteFiles, with_team_files, with_team_theme
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
 from .load import SITE_ROOT_DIR, read_folder, read_site_root, read_team_files
 from .model import Project
 from .project import load_project
-from .render.config import TEAM_CONFIG, missing_theme_folder, team_files
-from .render.site import SiteFiles, render_site, with_team_files, with_team_theme
+from .render.site import render_site
 from .team_templates import outdated_templates
 from .template_cache import template_cache
 from .write import (
@@ -143,7 +144,7 @@ def add_site_root(site: Path, files: dict[str, bytes]) -> None:
 def static_files(project: Project, *, pdfs: bool = True,
                  cache: BytecodeCache | None = None) -> tuple[dict[str, bytes], list[str]]:
     """Site-root files made outside the site engine: printable checklists (HTML, and PDFs if possible)."""
-    return checklists.make_checklists(project, pdfs=pdfs, cache=cache)
+    return checklist_printing.make_checklists(project, pdfs=pdfs, cache=cache)
 
 
 def check_site(project: Project) -> list[Diagnostic]:
@@ -154,7 +155,8 @@ def check_site(project: Project) -> list[Diagnostic]:
     It renders the pages (pure, a tenth of a second) and throws them away; the checklists are only named.
     """
     try:
-        site = render_project(project, dict.fromkeys(checklists.checklist_paths(project), b""), template_cache())
+        static = dict.fromkeys(checklist_printing.checklist_paths(project), b"")
+        site = render_project(project, static, template_cache())
     except ValidationFailed as exc:
         return exc.diagnostics
     return site.diagnostics

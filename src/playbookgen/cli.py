@@ -374,7 +374,7 @@ def templates_stamp(names: tuple[str, ...], directory: str) -> None:
 @handle_errors
 def checklists(directory: str, out: str | None, paper: str) -> None:
     """Write a printable one-page checklist per stage of DIR: HTML, and PDF with the pdf extra."""
-    from .checklists import MARKER_NOTE, OUTPUT_MARKER, make_checklists, written_files
+    from .checklist_printing import MARKER_NOTE, OUTPUT_MARKER, make_checklists, written_files
     from .template_cache import template_cache
     from .write import check_replaceable, replace_folder
 
@@ -425,7 +425,8 @@ def review(directory: str, as_of: str | None, fmt: str, owner: str | None, stric
     """List every reviewable item of DIR with its owner and due date, overdue first: the weekly review."""
     from .load import as_of_date
     from .project import load_project
-    from .review import filter_owner, render_review, review_items
+    from .review.items import filter_owner, review_items
+    from .review.output import render_review
 
     day, _ = as_of_date(as_of)
     project, warnings = load_project(project_dir(directory), as_of=day)

@@ -364,7 +364,7 @@ def labels(language: str) -> Mapping[str, str]:
     return LABELS.get(language, LABELS["en"])
 
 
-# The printable checklists (checklists.py).
+# The printable checklists (render/checklists.py).
 CHECKLIST_LABELS: dict[str, dict[str, str]] = {
     "pl": {
         "checklist": "Lista kontrolna",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .templating import safe_url
+from .render.templating import safe_url
 
 __all__ = ["BrokenLink", "check_site_links"]
 

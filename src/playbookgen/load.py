@@ -22,7 +22,7 @@ from ._yaml import MAX_BYTES, Document, load_yaml_file, parse_yaml
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 
 if TYPE_CHECKING:
-    from .render.config import TeamFile
+    from .engines.site_config import TeamFile
 
 __all__ = ["FileKind", "FILE_KINDS", "SITE_ROOT_DIR", "Sources", "RawGuide", "read_sources", "read_site_root",
            "read_team_files", "source_date_epoch", "as_of_date", "read_history"]

@@ -42,7 +42,7 @@ Snapshot = dict[str, tuple[int, int]]
 
 def _team_theme(root: Path) -> str | None:
     """The theme folder the team's mkdocs.yml names (theme.custom_dir), to watch as well."""
-    from .render.config import TEAM_CONFIG, load_team_config, team_theme_dir
+    from .engines.site_config import TEAM_CONFIG, load_team_config, team_theme_dir
 
     try:
         return team_theme_dir(load_team_config((root / TEAM_CONFIG).read_text(encoding="utf-8")))
@@ -146,7 +146,7 @@ class Watcher(threading.Thread):
 
 def _team_hooks(work: Path) -> list[str]:
     """The hooks the team's mkdocs.yml names, as the generated config keeps them."""
-    from .render.config import load_team_config
+    from .engines.site_config import load_team_config
 
     hooks = load_team_config((work / "mkdocs.yml").read_text(encoding="utf-8")).get("hooks") or []
     return [str(hook) for hook in hooks]

@@ -1,7 +1,7 @@
 """`playbookgen templates`: our templates, which of them a project overrides, and copying one to edit.
 
 A team overrides a template by putting a file of the same name in its project's ``templates/``
-folder (templating.py looks there first). These functions find our templates in the installed
+folder (render/templating.py looks there first). These functions find our templates in the installed
 package, so nobody needs a source checkout to start from ours.
 
 A copy starts with a stamp, a Jinja comment naming the template and a digest of our text as copied.
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Diagnostic, UserError, warning
-from .templating import BUILTIN_TEMPLATES, TEMPLATE_DIR
+from .render.templating import BUILTIN_TEMPLATES, TEMPLATE_DIR
 from .write import write_bytes_atomic
 
 __all__ = ["TemplateEntry", "builtin_templates", "copy_templates", "diff_template", "list_templates",

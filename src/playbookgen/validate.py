@@ -24,7 +24,7 @@ from . import model
 from ._yaml import Document, Path_
 from .errors import Diagnostic, error, sort_diagnostics, warning
 from .load import FILE_KINDS, STAGE_KIND, RawGuide, Sources
-from .review import review_diagnostics
+from .review.rules import review_diagnostics
 
 __all__ = ["validate_sources", "did_you_mean"]
 

@@ -1,6 +1,6 @@
 """The Markdown extensions every page is rendered with: MkDocs' markdown_extensions, with Material's
 pymdownx set, ours (tasklabels, glossary) among them. Here, so the worker can import them early
-(engines/mkdocs.py) and the site config can name them (render/config.py), with no arrow back up.
+(engines/mkdocs.py) and the site config can name them (site_config.py).
 """
 
 from __future__ import annotations

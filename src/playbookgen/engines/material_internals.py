@@ -53,7 +53,7 @@ INTERNALS: dict[str, Internal] = {entry.step: entry for entry in (
     Internal("defer-polyfills", "engines/overrides/playbookgen-theme.html, block libs",
              "the polyfills are printed as '<script src=' (MkDocs' script_tag filter), replaced by a deferred tag",
              "after the build: the worker shim's <script> is deferred"),
-    Internal("offline-shim", "render/config.py, extra.polyfills",
+    Internal("offline-shim", "engines/site_config.py, extra.polyfills",
              "the offline plugin adds the iframe-worker shim from a CDN unless extra.polyfills names one",
              "after the build: the page loads our shim, and nothing from the CDN"),
     Internal("search-dialog-name", "engines/overrides/playbookgen-theme.html, block header",
@@ -73,7 +73,7 @@ INTERNALS: dict[str, Internal] = {entry.step: entry for entry in (
     Internal("worker-preload", "engines/mkdocs.py, _THEME_PLUGINS",
              "Material's plugins are registered as material/search and material/offline",
              "speed only (the worker imports them early); tests/test_engines.py checks the names"),
-    Internal("site-name-escaping", "render/config.py, builtin_config",
+    Internal("site-name-escaping", "engines/site_config.py, builtin_config",
              "Material prints site_name and site_description without escaping, so we escape them",
              "not checked at build time: if the theme escaped them too, a name with '&' would show '&amp;'"),
 )}

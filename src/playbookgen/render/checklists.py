@@ -2,7 +2,7 @@
 
 Pure: the templates and the caller's compiled-template cache are the only things read, and nothing
 is written. Each sheet's layout (font size, room for notes) is estimated here from its text; the
-checklist flow (``checklists.py``) prints a sheet and asks for a tighter layout when it did not fit.
+checklist flow (``checklist_printing.py``) prints a sheet and asks for a tighter layout when it did not fit.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from markupsafe import Markup
 from ..fonts import FONT_STACK, font_face_css
 from ..i18n import checklist_labels, format_date
 from ..model import Project, Stage
-from ..templating import make_environment, render_template
+from .templating import make_environment, render_template
 
 __all__ = [
     "DENSITIES",

@@ -23,7 +23,7 @@ import markdown as md
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from .errors import TemplateError, error
+from ..errors import TemplateError, error
 
 __all__ = [
     "TEMPLATE_DIR",
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 TEMPLATE_DIR = "templates"
-BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+BUILTIN_TEMPLATES = Path(__file__).parent.parent / "templates"
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 # Python-Markdown's backslash-escapable characters, plus | for tables and : for attribute lists;
@@ -156,7 +156,7 @@ def markdown_with_glossary(terms: Mapping[str, str]) -> Callable[[str | None], M
 
 @functools.lru_cache(maxsize=4096)
 def _render_glossed(terms: tuple[tuple[str, str], ...], text: str) -> Markup:
-    from .glossary import GlossaryExtension
+    from ..glossary import GlossaryExtension
 
     engines: dict[tuple[tuple[str, str], ...], md.Markdown] = _local.__dict__.setdefault("glossed", {})
     engine = engines.get(terms)

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..engines.layout import DOCS_DIR, SITE_DIR, THEME_DIR
-from ..engines.markdown import MARKDOWN_EXTENSIONS, markdown_extension_names
-from ..engines.markdown import entry_name as _entry_name
 from ..errors import Diagnostic, ValidationFailed, error, warning
 from ..glossary import glossary_forms
+from .layout import DOCS_DIR, SITE_DIR, THEME_DIR
+from .markdown import MARKDOWN_EXTENSIONS, markdown_extension_names
+from .markdown import entry_name as _entry_name
 
 if TYPE_CHECKING:
     from ..model import Project
@@ -153,7 +153,7 @@ def merge_config(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> tuple[di
     merged["extra_css"] = extra_css
     if isinstance(merged.get("theme"), dict):
         # MkDocs takes one custom_dir: ours stays, and the team's folder is copied beneath it
-        # (render/site.py: with_team_theme), so our safety fixes stay in the template chain.
+        # (engines/work_folder.py: with_team_theme), so our safety fixes stay in the template chain.
         merged["theme"] = dict(merged["theme"], custom_dir=THEME_DIR)
     return merged, notes
 

@@ -1,0 +1,1 @@
+"""Review dates: the model (items.py), the rule that warns (rules.py), the printer (output.py)."""
