@@ -161,6 +161,22 @@ def test_a_team_theme_folder_joins_ours_and_keeps_titles_escaped(make_project) -
     assert (root / "site/assets/images/team-logo.png").read_bytes().startswith(b"\x89PNG")
 
 
+def test_our_main_html_no_longer_chaining_a_team_main_html_fails_loudly(make_project, monkeypatch) -> None:
+    """with_team_theme edits our main.html's extends line; if our override changes, that is our bug, said plainly."""
+    from playbookgen.engines import work_folder
+
+    ours = work_folder.theme_overrides()
+    changed = ours["main.html"].replace('{% extends "playbookgen-theme.html" %}', '{% extends "base.html" %}')
+    monkeypatch.setattr(work_folder, "theme_overrides", lambda: {**ours, "main.html": changed})
+    root = make_project({"mkdocs.yml": "theme:\n  custom_dir: theme\n",
+                         "theme/main.html": '{% extends "base.html" %}\n{% block announce %}Team{% endblock %}\n'})
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 70, result.stderr
+    assert ("internal error: engines/overrides/main.html no longer contains "
+            "'{% extends \"playbookgen-theme.html\" %}'") in result.stderr
+    assert "Traceback" not in result.stderr and not (root / "site").exists()
+
+
 @pytest.mark.parametrize(("files", "expected"), [
     ({"mkdocs.yml": "theme:\n  custom_dir: nope\n"},
      "mkdocs.yml:1:1: error: theme.custom_dir 'nope' is not a folder in the project [mkdocs-custom-dir]"),

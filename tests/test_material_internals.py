@@ -172,3 +172,15 @@ def test_the_pinned_range_holds_the_versions_written_against_and_installed() -> 
     [pin] = [Requirement(r) for r in pyproject["project"]["dependencies"] if r.startswith("mkdocs-material")]
     assert WRITTEN_AGAINST["mkdocs-material"] in pin.specifier and version("mkdocs-material") in pin.specifier
     assert not pin.specifier.contains("9.9.0") and not pin.specifier.contains("9.7.0")
+
+
+def test_the_zensical_extra_is_pinned_to_the_release_written_against() -> None:
+    """Zensical is pre-1.0, so the extra allows the one release the theme checks were written against."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    [pin] = [Requirement(r) for r in pyproject["project"]["optional-dependencies"]["zensical"]]
+    assert pin.name == "zensical" and WRITTEN_AGAINST["zensical"] in pin.specifier
+    assert not pin.specifier.contains("0.0.72") and not pin.specifier.contains("0.0.74")

@@ -104,7 +104,7 @@ def test_rendering_the_repository_playbook_writes_nothing(tmp_path: Path, monkey
         site = render_site(project)
         files, _ = make_checklists(project, pdfs=False)
     assert seen == []
-    assert site.files["mkdocs.yml"] and files["checklists/index.html"]
+    assert site.pages["index.md"] and files["checklists/index.html"]
     assert list(cache.iterdir()) == []
 
 

@@ -11,15 +11,23 @@ from hypothesis import strategies as st
 
 from conftest import run_cli
 from playbookgen.engines.site_config import Tagged, load_team_config
+from playbookgen.engines.work_folder import SiteFiles, work_files
 from playbookgen.errors import TemplateError
+from playbookgen.model import Project
 from playbookgen.project import load_project
 from playbookgen.render.site import render_site, sanitize_guide
 
 
 def render(root: Path, **kwargs: object) -> dict[str, str]:
+    """The work folder's text files: the rendered pages, joined with mkdocs.yml and our theme by the adapter."""
     project, _ = load_project(root)
     team = root / "mkdocs.yml"
-    return render_site(project, team_config=team.read_text() if team.is_file() else None, **kwargs).files  # type: ignore[arg-type]
+    return _work(project, team.read_text() if team.is_file() else None, **kwargs).files
+
+
+def _work(project: Project, team_config: str | None, **kwargs: object) -> SiteFiles:
+    site = render_site(project, **kwargs)  # type: ignore[arg-type]
+    return work_files(project, site.pages, site.nav, site.stylesheet, team_config)
 
 
 def nav_of(files: dict[str, str]) -> list[object]:
@@ -98,7 +106,7 @@ def test_team_config_wins_where_set_and_keeps_unknown_tags(make_project) -> None
                   format: !!python/name:pymdownx.superfences.fence_code_format
         """})
     project, _ = load_project(root)
-    site = render_site(project, team_config=(root / "mkdocs.yml").read_text())
+    site = _work(project, (root / "mkdocs.yml").read_text())
     text = site.files["mkdocs.yml"]
     assert "!!python/name:pymdownx.superfences.fence_code_format" in text
     config = load_team_config(text)
@@ -115,7 +123,7 @@ def test_team_config_wins_where_set_and_keeps_unknown_tags(make_project) -> None
 def test_the_short_theme_form_keeps_our_theme_settings(make_project) -> None:
     root = make_project({"mkdocs.yml": "theme: material\n"})
     project, _ = load_project(root)
-    theme = load_team_config(render_site(project, team_config="theme: material\n").files["mkdocs.yml"])["theme"]
+    theme = load_team_config(_work(project, "theme: material\n").files["mkdocs.yml"])["theme"]
     assert theme["name"] == "material"
     assert theme["font"] is False and theme["custom_dir"] == "overrides"  # no Google Fonts, our title fix kept
 

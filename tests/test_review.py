@@ -192,7 +192,7 @@ def test_a_guides_front_matter_is_read_and_left_out_of_its_page(project: Path) -
     loaded, _ = load_project(project, as_of=dt.date.fromisoformat(AS_OF))
     guide = loaded.guides[0]
     assert (guide.title, guide.front.owner, guide.front.reviewed) == ("The first call", "Ben Lis", "2026-04-25")
-    page = render_site(loaded).files["docs/guides/call.md"]
+    page = render_site(loaded).pages["guides/call.md"]
     assert page.startswith("# The first call\n\nOwner\\: Ben Lis · Last reviewed\\: 25 April 2026\n{: .pb-review }\n")
     assert "reviewed: 2026" not in page and "---" not in page
 
@@ -386,7 +386,7 @@ def test_authors_are_named_only_when_the_team_asks(git_project: Path) -> None:
         playbook = base("playbook/playbook.yml") + f"  show_authors: {str(show).lower()}\n"
         with_changes(git_project, {"playbook/playbook.yml": playbook})
         loaded, _ = load_project(git_project, as_of=dt.date.fromisoformat(AS_OF), history=True)
-        return render_site(loaded).files["docs/changes.md"]
+        return render_site(loaded).pages["changes.md"]
 
     hidden, shown = changes_page(False), changes_page(True)
     assert "Gita" not in hidden and "gita@" not in hidden
@@ -398,7 +398,7 @@ def test_the_what_changed_page_lists_only_the_last_commits(git_project: Path) ->
     playbook = base("playbook/playbook.yml") + "  changes: 1\n"
     with_changes(git_project, {"playbook/playbook.yml": playbook})
     loaded, _ = load_project(git_project, as_of=dt.date.fromisoformat(AS_OF), history=True)
-    page = render_site(loaded).files["docs/changes.md"]
+    page = render_site(loaded).pages["changes.md"]
     assert "15 April 2026" in page and "1 April 2026" not in page
     assert loaded.history is not None and loaded.history.last_changed["stages/01-first.yml"] == 1775034000
 
@@ -416,7 +416,7 @@ def test_overdue_notes_speak_the_playbooks_language(project: Path) -> None:
     playbook = PROJECT["playbook/playbook.yml"].replace("language: en", "language: pl")
     with_changes(project, {"playbook/playbook.yml": playbook})
     loaded, _ = load_project(project, as_of=dt.date.fromisoformat(AS_OF))
-    page = render_site(loaded).files["docs/stages/first.md"]
+    page = render_site(loaded).pages["stages/first.md"]
     assert "Właściciel\\: Anna Nowak &lt;anna@example\\.com&gt; · Ostatni przegląd\\: 10 stycznia 2026" in page
     assert '!!! warning "Czeka na przegląd"' in page
     assert "Czeka na przegląd od 10 kwietnia 2026; właściciel\\: Anna Nowak" in page

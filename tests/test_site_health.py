@@ -291,10 +291,10 @@ def test_the_sample_export_is_labelled_sample_on_every_page_it_shows() -> None:
     project, _ = load_project(REPO)
     report, problems = analyse_deals(project, DealsOptions(str(REPO / "examples/sample-deals-hubspot.csv"), "hubspot"))
     assert report is not None and problems == [] and report.sample
-    files = render_site(project, health=report).files
-    assert "Dane PRZYKŁADOWE (SAMPLE)" in files["docs/health.md"]
-    assert "zmyślonych transakcji" in files["docs/health.md"]
-    assert all("(Dane PRZYKŁADOWE \\(SAMPLE\\))" in files[f"docs/stages/{s.id}.md"] for s in report.stages)
+    files = render_site(project, health=report).pages
+    assert "Dane PRZYKŁADOWE (SAMPLE)" in files["health.md"]
+    assert "zmyślonych transakcji" in files["health.md"]
+    assert all("(Dane PRZYKŁADOWE \\(SAMPLE\\))" in files[f"stages/{s.id}.md"] for s in report.stages)
 
 
 def test_a_file_with_one_real_deal_among_sample_ones_is_not_called_sample(project) -> None:

@@ -364,18 +364,32 @@ def test_missing_folder_is_a_usage_error(tmp_path):
     assert result.stderr.strip() == f"error: no such playbook folder: {tmp_path / 'nowhere'}"
 
 
-def test_internal_error_exits_2_with_a_hint(make_project, monkeypatch):
+def test_an_internal_error_has_its_own_exit_status_and_says_where_to_report(make_project, monkeypatch):
     import playbookgen.project as validate_module
 
     def broken(root: Path, **_: object):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(validate_module, "validate_project", broken)
+    monkeypatch.delenv("PLAYBOOKGEN_DEBUG", raising=False)
     result = run_cli("validate", make_project())
-    assert result.exit_code == 2
+    assert result.exit_code == 70  # not 2: the user did nothing wrong (sysexits' EX_SOFTWARE)
     assert "internal error: RuntimeError: boom" in result.stderr
-    assert "please report it" in result.stderr
+    assert "please report it" in result.stderr and "issue tracker" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_playbookgen_debug_shows_an_internal_errors_traceback(make_project, monkeypatch):
+    import playbookgen.project as validate_module
+
+    def broken(root: Path, **_: object):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(validate_module, "validate_project", broken)
+    monkeypatch.setenv("PLAYBOOKGEN_DEBUG", "1")
+    result = run_cli("validate", make_project())
+    assert result.exit_code == 70
+    assert "Traceback" in result.stderr and 'raise RuntimeError("boom")' in result.stderr
 
 
 def test_cli_runs_as_a_program(make_project):

@@ -16,9 +16,9 @@ from jinja2 import BytecodeCache
 
 from . import checklist_printing
 from .engines import ENGINES, run_engine, start_worker, stop_worker
-from .engines.layout import DOCS_DIR
-from .engines.site_config import TEAM_CONFIG, missing_theme_folder, team_files
-from .engines.work_folder import SiteFiles, with_team_files, with_team_theme
+from .engines.layout import CONFIG_FILE, DOCS_DIR
+from .engines.site_config import missing_theme_folder, team_files
+from .engines.work_folder import SiteFiles, with_team_files, with_team_theme, work_files
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
 from .load import SITE_ROOT_DIR, read_folder, read_site_root, read_team_files
@@ -179,12 +179,13 @@ def analyse_deals(project: Project, options: DealsOptions, strict: bool = False
 
 def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCache | None = None,
                    health: HealthReport | None = None) -> SiteFiles:
-    """The work folder's text files: pages, stylesheet and the merged mkdocs.yml; its diagnostics say
-    which of the team's settings were set aside and which of its templates were copied from ours before
-    ours changed."""
-    team = project.root / TEAM_CONFIG
+    """The work folder's text files: the rendered pages, and what the engine adapter joins to them (the
+    merged mkdocs.yml, our theme, the team's files and theme folder); its diagnostics say which of the
+    team's settings were set aside and which of its templates were copied from ours before ours changed."""
+    team = project.root / CONFIG_FILE
     team_text = team.read_text(encoding="utf-8") if team.is_file() else None
-    site = render_site(project, team_config=team_text, static=static.keys(), cache=cache, health=health)
+    rendered = render_site(project, static=static.keys(), cache=cache, health=health)  # pure, engine-neutral
+    site = work_files(project, rendered.pages, rendered.nav, rendered.stylesheet, team_text)  # the adapter's
     site = replace(site, diagnostics=[*site.diagnostics, *outdated_templates(project.root)])
     if team_text is not None:  # the logo, favicon, stylesheets and scripts it names
         found = read_team_files(project.root, team_files(team_text), site.team_theme)

@@ -6,19 +6,22 @@ import functools
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
 from .errors import (
     EXIT_ERRORS,
+    EXIT_INTERNAL,
     EXIT_OK,
     EXIT_USAGE,
     Diagnostic,
     EngineError,
+    InternalError,
     PlaybookError,
     Severity,
     UserError,
@@ -31,7 +34,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-REPORT_HINT = "This is a bug in playbookgen; please report it with the command you ran and this message."
+REPORT_HINT = ("This is a bug in playbookgen; please report it, with the command you ran and this message, "
+               "to the project's issue tracker. Set PLAYBOOKGEN_DEBUG=1 to see the traceback.")
+DEBUG_ENV = "PLAYBOOKGEN_DEBUG"  # set (to anything but empty or 0): internal errors show their traceback
 FORMATS = ("text", "json", "github")
 
 
@@ -98,6 +103,8 @@ def handle_errors(func: F) -> F:
                 click.echo(exc.output.rstrip(), err=True)
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_ERRORS)
+        except InternalError as exc:
+            _internal_error(str(exc))
         except UserError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
@@ -116,10 +123,17 @@ def handle_errors(func: F) -> F:
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(EXIT_ERRORS)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
-            click.echo(f"internal error: {type(exc).__name__}: {exc}\n{REPORT_HINT}", err=True)
-            sys.exit(EXIT_USAGE)
+            _internal_error(f"{type(exc).__name__}: {exc}")
 
     return wrapper  # type: ignore[return-value]
+
+
+def _internal_error(message: str) -> NoReturn:
+    """A bug of ours, not the user's doing: a short message and where to report it, its own exit status."""
+    if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+        traceback.print_exc()
+    click.echo(f"internal error: {message}\n{REPORT_HINT}", err=True)
+    sys.exit(EXIT_INTERNAL)
 
 
 def project_dir(value: str) -> Path:

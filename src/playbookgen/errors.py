@@ -18,14 +18,17 @@ __all__ = [
     "TemplateError",
     "EngineError",
     "OutputRefused",
+    "InternalError",
     "EXIT_OK",
     "EXIT_ERRORS",
     "EXIT_USAGE",
+    "EXIT_INTERNAL",
 ]
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # sysexits.h EX_SOFTWARE: a bug in playbookgen, not the user's doing
 
 
 class Severity(str, enum.Enum):
@@ -105,3 +108,7 @@ class EngineError(PlaybookError):
 
 class OutputRefused(UserError):
     """An output folder holds files we did not write; we refuse to touch it (exit 2)."""
+
+
+class InternalError(PlaybookError):
+    """One of playbookgen's own assumptions no longer holds (a bug, not the user's doing; exit 70)."""

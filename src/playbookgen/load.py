@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from . import model
 from ._yaml import MAX_BYTES, Document, load_yaml_file, parse_yaml
+from .engines.layout import CONFIG_FILE
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
 
 if TYPE_CHECKING:
@@ -291,7 +292,7 @@ def read_team_files(root: Path, files: list[TeamFile], theme_dir: str | None = N
             why = f"there is no file {ref.path} in the project folder{where}"
         except OSError as exc:
             why = f"{ref.path} cannot be read: {exc.strerror or exc}"
-        problems.append(error("mkdocs.yml", ref.line, ref.column, "mkdocs-file",
+        problems.append(error(CONFIG_FILE, ref.line, ref.column, "mkdocs-file",
                               f"{ref.setting}: {why} (paths in mkdocs.yml are relative to the folder that holds it)"))
     if problems:
         raise ValidationFailed(problems)

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from .build import DealsOptions, analyse_deals, render_project, static_files, write_work_folder
+from .engines.layout import CONFIG_FILE
 from .errors import Diagnostic, PlaybookError, ValidationFailed
 from .project import load_project
 from .render.preview import problems_box
@@ -28,7 +29,7 @@ __all__ = ["WATCHED", "Preview", "Watcher", "render_into", "render_preview", "se
 
 # What a team edits: the playbook's YAML and guides, its stages, its templates, its mkdocs.yml (and
 # the theme folder that names, if any).
-WATCHED = ("playbook", "stages", "templates", "mkdocs.yml")
+WATCHED = ("playbook", "stages", "templates", CONFIG_FILE)
 POLL_SECONDS = 0.5
 # What the command line gives serve: how to tell the user something, and how diagnostics are written
 # (cli.py's one formatting function: the terminal and the page show the same lines).
@@ -42,10 +43,10 @@ Snapshot = dict[str, tuple[int, int]]
 
 def _team_theme(root: Path) -> str | None:
     """The theme folder the team's mkdocs.yml names (theme.custom_dir), to watch as well."""
-    from .engines.site_config import TEAM_CONFIG, load_team_config, team_theme_dir
+    from .engines.site_config import load_team_config, team_theme_dir
 
     try:
-        return team_theme_dir(load_team_config((root / TEAM_CONFIG).read_text(encoding="utf-8")))
+        return team_theme_dir(load_team_config((root / CONFIG_FILE).read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, ValidationFailed):
         return None  # no file, or one the next render reports
 
@@ -148,7 +149,7 @@ def _team_hooks(work: Path) -> list[str]:
     """The hooks the team's mkdocs.yml names, as the generated config keeps them."""
     from .engines.site_config import load_team_config
 
-    hooks = load_team_config((work / "mkdocs.yml").read_text(encoding="utf-8")).get("hooks") or []
+    hooks = load_team_config((work / CONFIG_FILE).read_text(encoding="utf-8")).get("hooks") or []
     return [str(hook) for hook in hooks]
 
 

@@ -1,29 +1,28 @@
 """The site engines, and all that depends on MkDocs' or Material's internals: the one adapter build.py calls.
 
-``run_engine`` builds a work folder (layout.py) with MkDocs (mkdocs.py) or Zensical (zensical.py),
-then makes the one change to the theme's built files (theme_assets.py) and checks that each of our
-theme fixes took hold (material_internals.py lists them, with the versions they were written
-against). Our theme overrides (overrides/) and the vendored worker shim (vendor/) live here too.
+``work_folder.py`` turns the rendered pages into the work folder's files: the site configuration
+(site_config.py: Material's settings merged with the team's mkdocs.yml), our theme overrides and
+scripts, the team's theme folder chained beneath ours. ``run_engine`` builds that folder (layout.py)
+with MkDocs (mkdocs.py) or Zensical (zensical.py), then makes the one change to the theme's built
+files (theme_assets.py) and checks that each of our theme fixes took hold (material_internals.py
+lists them, with the versions they were written against). Our theme overrides (overrides/) and
+the vendored worker shim (vendor/) live here too.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from importlib import resources
 from pathlib import Path
 
 from ..errors import UserError
 from . import mkdocs, zensical
 from .base import EngineRun
-from .material_internals import OVERRIDES, check_built_site
+from .material_internals import check_built_site
 from .theme_assets import quiet_palette_switching
 
-__all__ = ["ENGINES", "TICKS_SCRIPT", "EngineRun", "run_engine", "start_worker", "stop_worker", "theme_overrides",
-           "ticks_script", "worker_shim"]
+__all__ = ["ENGINES", "EngineRun", "run_engine", "start_worker", "stop_worker"]
 
 ENGINES = ("mkdocs", "zensical")
-# Where the checklist-ticks script lands in the docs folder; overrides/playbookgen-theme.html loads it.
-TICKS_SCRIPT = "assets/javascripts/playbookgen-ticks.js"
 
 
 def start_worker(engine: str) -> None:
@@ -57,20 +56,3 @@ def run_engine(work: Path, target: Path, *, engine: str = "mkdocs", strict: bool
     quiet_palette_switching(target)  # start-up speed (theme_assets.py)
     check_built_site(target)
     return run
-
-
-def theme_overrides() -> dict[str, str]:
-    """Our theme override templates by name in the theme folder: main.html (the <title> escaping and
-    the script loading) extends playbookgen-theme.html (markup fixes), which extends the theme."""
-    folder = resources.files(__name__).joinpath("overrides")
-    return {name: folder.joinpath(name).read_text(encoding="utf-8") for name in OVERRIDES}
-
-
-def worker_shim() -> str:
-    """The Web Worker shim Material's offline plugin would load from a CDN; we ship it (MIT, vendored)."""
-    return resources.files(__name__).joinpath("vendor/iframe-worker.js").read_text(encoding="utf-8")
-
-
-def ticks_script() -> str:
-    """The script that makes marked checklists remember their ticks (overrides/playbookgen-ticks.js)."""
-    return resources.files(__name__).joinpath("overrides/playbookgen-ticks.js").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import EngineError
+from .layout import WORKER_SHIM
 
 __all__ = ["INTERNALS", "WRITTEN_AGAINST", "Internal", "check_built_site", "check_theme_source", "drift",
            "overridden_blocks"]
@@ -135,14 +136,13 @@ def check_theme_source(folders: Sequence[Path], engine: str) -> None:
 _SCRIPT_TAG = re.compile(r"<script\b[^>]*>")
 _WAITING = re.compile(r'<template id="pb-scripts">(.*?)</template>', re.S)
 _BUNDLE = re.compile(r'<script\b[^>]*\bsrc="(?:\./)?([^"]*assets/javascripts/bundle\.[^"]*\.js)"')
-_SHIM = "assets/javascripts/iframe-worker.js"
 _CDN_SHIM = "unpkg.com/iframe-worker"
 
 
 def _shim(page: str, site: Path) -> tuple[str, str] | None:
     """offline-shim and defer-polyfills: our worker shim is loaded, deferred, and the CDN's is not."""
     tags = [tag for tag in _SCRIPT_TAG.findall(page) if "iframe-worker" in tag]
-    if any(_CDN_SHIM in tag for tag in tags) or not any(_SHIM in tag for tag in tags):
+    if any(_CDN_SHIM in tag for tag in tags) or not any(WORKER_SHIM in tag for tag in tags):
         return ("offline-shim", "the home page does not load the worker shim we ship, or loads one from a CDN")
     if not all(re.search(r"\sdefer\b", tag) for tag in tags):
         return ("defer-polyfills", "the worker shim's <script> in the home page is not deferred")

@@ -28,6 +28,7 @@ from ..errors import EngineError
 from ..template_cache import TemplateCache, template_cache
 from . import material_internals
 from .base import TIMEOUT_SECONDS, EngineRun
+from .layout import CONFIG_FILE
 
 if TYPE_CHECKING:
     import jinja2
@@ -368,5 +369,5 @@ def _run_mkdocs(config: Path, target: Path, strict: bool, epoch: int) -> EngineR
 
 def run(work: Path, target: Path, strict: bool, epoch: int) -> EngineRun:
     """Build WORK/mkdocs.yml into ``target``: in the worker if one is waiting, else in this process."""
-    config = work / "mkdocs.yml"
+    config = work / CONFIG_FILE
     return _run_in_worker(config, target, strict, epoch) or _run_mkdocs(config, target, strict, epoch)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..write import write_text_atomic
+from .layout import CONFIG_FILE
 
 __all__ = ["SERVE_HOOK", "serve_folder"]
 
@@ -84,7 +85,7 @@ def serve_folder(work: Path, dev_addr: str, problems_file: str, team_hooks: list
 
     _show_engine_log()
     try:
-        mkdocs_serve(str(work / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
+        mkdocs_serve(str(work / CONFIG_FILE), dev_addr=dev_addr, livereload=True,
                      hooks=_hooks(work, problems_file, team_hooks))
     except (Abort, ConfigurationError) as exc:
         raise UserError(f"cannot serve: {exc}") from exc

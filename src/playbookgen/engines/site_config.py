@@ -19,18 +19,17 @@ import yaml
 
 from ..errors import Diagnostic, ValidationFailed, error, warning
 from ..glossary import glossary_forms
-from .layout import DOCS_DIR, SITE_DIR, THEME_DIR
+from .layout import CONFIG_FILE, DOCS_DIR, SITE_DIR, THEME_DIR
 from .markdown import MARKDOWN_EXTENSIONS, markdown_extension_names
 from .markdown import entry_name as _entry_name
 
 if TYPE_CHECKING:
     from ..model import Project
 
-__all__ = ["TEAM_CONFIG", "MARKDOWN_EXTENSIONS", "OURS_ONLY", "Tagged", "TeamFile", "load_team_config",
+__all__ = ["MARKDOWN_EXTENSIONS", "OURS_ONLY", "Tagged", "TeamFile", "load_team_config",
            "missing_theme_folder", "dump_config", "markdown_extension_names", "merge_config", "site_config",
            "team_files", "team_theme_dir"]
 
-TEAM_CONFIG = "mkdocs.yml"
 # Keys the pipeline decides: the team's values would point the engine at the wrong pages or folders.
 OURS_ONLY = ("docs_dir", "site_dir", "nav")
 
@@ -78,7 +77,7 @@ _Dumper.add_representer(Tagged, _represent_tagged)
 
 def missing_theme_folder(name: str) -> Diagnostic:
     """The team's theme.custom_dir names no folder of the project."""
-    return error(TEAM_CONFIG, 1, 1, "mkdocs-custom-dir", f"theme.custom_dir '{name}' is not a folder in the project")
+    return error(CONFIG_FILE, 1, 1, "mkdocs-custom-dir", f"theme.custom_dir '{name}' is not a folder in the project")
 
 
 def load_team_config(text: str) -> dict[str, Any]:
@@ -88,12 +87,12 @@ def load_team_config(text: str) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        problem = error(TEAM_CONFIG, line, column, "mkdocs-yaml", f"cannot read mkdocs.yml: {exc}")
+        problem = error(CONFIG_FILE, line, column, "mkdocs-yaml", f"cannot read mkdocs.yml: {exc}")
         raise ValidationFailed([problem]) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ValidationFailed([error(TEAM_CONFIG, 1, 1, "mkdocs-yaml", "mkdocs.yml must be a mapping of settings")])
+        raise ValidationFailed([error(CONFIG_FILE, 1, 1, "mkdocs-yaml", "mkdocs.yml must be a mapping of settings")])
     return data
 
 
@@ -140,7 +139,7 @@ def merge_config(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> tuple[di
     for key in OURS_ONLY:
         if key in theirs:
             theirs.pop(key)
-            notes.append(warning(TEAM_CONFIG, 1, 1, "mkdocs-ignored",
+            notes.append(warning(CONFIG_FILE, 1, 1, "mkdocs-ignored",
                                  f"'{key}' in mkdocs.yml is ignored: playbookgen decides it"))
     plugins = _merge_entries(_as_entries(ours.get("plugins")), _as_entries(theirs.pop("plugins", [])))
     extensions = _merge_entries(_as_entries(ours.get("markdown_extensions")),
@@ -165,7 +164,7 @@ def team_theme_dir(team: Mapping[str, Any]) -> str | None:
     if folder is None:
         return None
     if not isinstance(folder, str) or not folder.strip():
-        raise ValidationFailed([error(TEAM_CONFIG, 1, 1, "mkdocs-custom-dir",
+        raise ValidationFailed([error(CONFIG_FILE, 1, 1, "mkdocs-custom-dir",
                                       "theme.custom_dir must be a folder name, relative to the project")])
     return folder
 
@@ -233,7 +232,7 @@ def team_files(text: str) -> list[TeamFile]:
             continue
         normal = posixpath.normpath(value.replace("\\", "/"))
         if value.startswith(("/", "\\")) or normal == ".." or normal.startswith("../"):
-            problems.append(error(TEAM_CONFIG, line, column, "mkdocs-file",
+            problems.append(error(CONFIG_FILE, line, column, "mkdocs-file",
                                   f"{setting} '{value}' must be a file inside the project folder, "
                                   "written relative to it (such as assets/logo.svg), or a URL"))
             continue
@@ -327,7 +326,7 @@ def _one_title(team: dict[str, Any], title: str, team_text: str) -> list[Diagnos
     if theirs == title:
         return []
     line, column = team_key_position(team_text, "site_name")
-    return [warning(TEAM_CONFIG, line, column, "mkdocs-site-name",
+    return [warning(CONFIG_FILE, line, column, "mkdocs-site-name",
                     f"site_name '{theirs}' differs from the playbook's title '{title}' (playbook/playbook.yml), "
                     f"which the site uses everywhere: remove site_name from mkdocs.yml, or change the title in "
                     f"playbook.yml")]

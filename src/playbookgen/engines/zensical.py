@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import EngineError
 from . import material_internals
 from .base import TIMEOUT_SECONDS, EngineRun
-from .layout import THEME_DIR
+from .layout import CONFIG_FILE, THEME_DIR
 
 __all__ = ["engine_environment", "run", "theme_folders"]
 
@@ -50,7 +50,7 @@ def run(work: Path, target: Path, strict: bool, epoch: int) -> EngineRun:
         raise EngineError(f"zensical builds into {work / 'site'} only, not {target}")
     material_internals.check_theme_source(theme_folders(work), "zensical")
     try:
-        result = subprocess.run(_command(work / "mkdocs.yml", strict), cwd=work, env=engine_environment(epoch),
+        result = subprocess.run(_command(work / CONFIG_FILE, strict), cwd=work, env=engine_environment(epoch),
                                 capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
     except subprocess.TimeoutExpired as exc:
         raise EngineError(f"zensical did not finish within {TIMEOUT_SECONDS} s") from exc

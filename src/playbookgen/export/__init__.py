@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from ..engines.layout import CONFIG_FILE
 from ..errors import Diagnostic, UserError, ValidationFailed, sort_diagnostics
 from ..model import Project
 from ..write import write_bytes_atomic
@@ -60,7 +61,7 @@ def _refuse_sources(out: Path | None, project_root: Path | None) -> None:
     if out is None or project_root is None:
         return
     target, root = out.resolve(), project_root.resolve()
-    protected = [root / name for name in SOURCE_FOLDERS] + [root / "mkdocs.yml"]
+    protected = [root / name for name in SOURCE_FOLDERS] + [root / CONFIG_FILE]
     if target == root or any(target == p or p in target.parents for p in protected):
         raise UserError(f"refusing to write the export to {out}: it would overwrite the playbook's own files; "
                         "choose a path outside playbook/, stages/, templates/ and schemas/")

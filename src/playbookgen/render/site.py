@@ -1,7 +1,8 @@
-"""Project → the site engine's input: Markdown pages, a stylesheet and mkdocs.yml, as text.
+"""Project → the site's Markdown pages, its navigation and its stylesheet, as text.
 
-Pure: no file is read or written here. Paths in the result are relative to the work folder the
-engine runs in (``mkdocs.yml`` beside ``docs/``). Links are computed here, so templates only print.
+Pure: no file is read or written here. Page paths are relative to the site's root (``index.md``,
+``stages/ID.md``); the engine adapter (engines/work_folder.py) puts them where the engine reads them
+and adds its configuration. Links are computed here, so templates only print.
 """
 
 from __future__ import annotations
@@ -9,15 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
-from ..engines import TICKS_SCRIPT, theme_overrides, ticks_script, worker_shim
-from ..engines.layout import DOCS_DIR, THEME_DIR
-from ..engines.site_config import site_config
-from ..engines.work_folder import SiteFiles
 from ..glossary import glossary_forms
 from ..i18n import format_date, format_day
 from ..i18n import labels as labels_for
@@ -36,12 +34,9 @@ from .templating import (
 if TYPE_CHECKING:  # the health package imports DuckDB: only builds given deals pay for it
     from ..health.report import HealthReport
 
-__all__ = ["render_site", "page_path", "checklist_path",
+__all__ = ["SitePages", "render_site", "page_path", "checklist_path",
            "sanitize_guide", "slugify"]
 
-# Material's offline plugin would load this Web Worker shim from a CDN; we ship it (engines/vendor/).
-WORKER_SHIM = "assets/javascripts/iframe-worker.js"
-INLINE_STYLE = f"{THEME_DIR}/partials/playbookgen-style.html"
 CHANGES_PAGE = "changes"
 # Reference pages, in nav order: (page, name, label of why to read it). The name is at once the
 # Project attribute holding the entries, the label key of the title and the renderer's method.
@@ -55,6 +50,16 @@ REFERENCE_PAGES = (
     ("emails", "emails", "read_emails"),
 )
 HEALTH_PAGE = "health"  # the pipeline health page, when the build was given deals
+
+
+@dataclass(frozen=True)
+class SitePages:
+    """What the renderer hands the engine adapter: the pages by site-relative path, the navigation (in
+    mkdocs.yml's nav shape: titles over page paths) and the stylesheet for the theme to inline."""
+
+    pages: dict[str, str]
+    nav: list[Any]
+    stylesheet: str
 
 
 def slugify(text: str) -> str:
@@ -473,16 +478,9 @@ class _Renderer:
         return {"date": format_date(commit.time, self.project.playbook.language), "subject": commit.subject,
                 "author": author, "pages": list(shown.values())}
 
-    def assets(self) -> None:
-        self.pages[WORKER_SHIM] = worker_shim()
-        self.pages[TICKS_SCRIPT] = ticks_script()
-
-    def theme_overrides(self) -> dict[str, str]:
-        """The engine adapter's overrides (engines/overrides/), and our stylesheet for them to inline."""
-        files = {f"{THEME_DIR}/{name}": text for name, text in theme_overrides().items()}
-        # Inlined in <head>: one render-blocking request fewer on every page (Lighthouse).
-        files[INLINE_STYLE] = f"<style>\n{render_template(self.env, 'site/playbookgen.css.j2')}</style>\n"
-        return files
+    def stylesheet(self) -> str:
+        """Our stylesheet (a template, so a team may override it); the theme inlines it in <head>."""
+        return render_template(self.env, "site/playbookgen.css.j2")
 
     def nav(self) -> list[Any]:
         """Home, Start here, the stages in order, the reference pages, the guides."""
@@ -498,9 +496,9 @@ class _Renderer:
         return nav
 
 
-def render_site(project: Project, team_config: str | None = None, static: Collection[str] = (),
-                cache: jinja2.BytecodeCache | None = None, health: HealthReport | None = None) -> SiteFiles:
-    """Every page of the site plus mkdocs.yml. ``static`` lists site-root files that will exist
+def render_site(project: Project, static: Collection[str] = (), cache: jinja2.BytecodeCache | None = None,
+                health: HealthReport | None = None) -> SitePages:
+    """Every page of the site, its navigation and its stylesheet. ``static`` lists site-root files that will exist
     (the printable checklists), so pages link to them only when they are there. ``cache`` is the
     caller's compiled-template cache; without one nothing is written. ``health``: the pipeline
     health report (computed by the build from the deals export), for its page and the stage panels."""
@@ -515,9 +513,4 @@ def render_site(project: Project, team_config: str | None = None, static: Collec
         r.health()
     r.guides()
     r.changes()
-    r.assets()
-    config, notes, team_theme = site_config(project, r.L, r.nav(), [], [WORKER_SHIM], team_config)
-    files = {f"{DOCS_DIR}/{path}": text for path, text in sorted(r.pages.items())}
-    files.update(r.theme_overrides())
-    files["mkdocs.yml"] = config
-    return SiteFiles(files, notes, team_theme)
+    return SitePages(dict(sorted(r.pages.items())), r.nav(), r.stylesheet())
