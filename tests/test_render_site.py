@@ -160,9 +160,15 @@ def test_template_syntax_error_through_the_cli(make_project) -> None:
     assert not (root.parent / "out").exists()
 
 
+def test_a_guides_front_matter_never_reaches_its_page(make_project) -> None:
+    root = make_project({"playbook/guides/call.md": "---\nowner: <script>x</script>\n---\n# Call\n\nSay hello.\n"})
+    page = render(root)["docs/guides/call.md"]
+    assert "owner:" not in page and "<script>" not in page and "Say hello." in page
+
+
 def test_guides_keep_markdown_but_lose_raw_html_and_unsafe_links() -> None:
     text = sanitize_guide(
-        "---\ntitle: <script>x</script>\n---\n# Guide\n\n<script>alert(1)</script> and `<b>code</b>`\n\n"
+        "# Guide\n\n<script>alert(1)</script> and `<b>code</b>`\n\n"
         "[bad](javascript:alert(1)) [good](other.md) [ref]\n\n[ref]: javascript:alert(2)\n\n"
         "```html\n<em>kept in code</em>\n```\n"
     )

@@ -147,7 +147,8 @@ def _read_guides(root: Path, sources: Sources) -> None:
         sources.guides.append(RawGuide(file, text, body, front))
 
 
-# The same block site.py drops before MkDocs sees the page: '---' on the first line, up to '---' or '...'.
+# '---' on the first line, up to '---' or '...'. Read here only: the pages get the text after it, so
+# MkDocs never sees (and never prints unescaped) a guide's front matter.
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 

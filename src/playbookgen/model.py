@@ -355,7 +355,7 @@ class Guide:
 
     slug: str
     title: str
-    markdown: str
+    markdown: str  # the text after its front matter (load.split_front_matter reads that, once)
     source: str  # path relative to the project folder
     front: GuideFrontMatter = field(default_factory=GuideFrontMatter)
 

@@ -517,7 +517,7 @@ def _guides(sources: Sources, checked: _Checked) -> list[model.Guide]:
                                                                                 f"'{slug}': {slugs[slug]}"))
             continue
         slugs[slug] = raw.file
-        guides.append(model.Guide(slug=slug, title=heading[2:].strip(), markdown=raw.text, source=raw.file,
+        guides.append(model.Guide(slug=slug, title=heading[2:].strip(), markdown=raw.body, source=raw.file,
                                   front=front))
     return guides
 

@@ -101,7 +101,6 @@ def _unique_anchors(names: list[str], prefix: str) -> list[Markup]:
 
 # --- guides: the team's own Markdown, with raw HTML made inert -------------------------------------
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 _INLINE_LINK = re.compile(r"(\]\(\s*<?)([^\s)>]*)")
@@ -129,11 +128,9 @@ def _inert_prose(text: str) -> str:
 
 
 def sanitize_guide(markdown: str) -> str:
-    """A guide's Markdown with raw HTML inert: '<' escaped outside code, front matter dropped.
-
-    Front matter goes because MkDocs would print its ``title`` into the page unescaped.
-    """
-    body = _FRONT_MATTER.sub("", markdown.replace("\r\n", "\n"), count=1)
+    """A guide's Markdown (the text after its front matter, which the load step splits off: MkDocs would
+    print its ``title`` into the page unescaped) with raw HTML inert: '<' escaped outside code."""
+    body = markdown.replace("\r\n", "\n")
     out: list[str] = []
     prose: list[str] = []
     fence: str | None = None
