@@ -166,6 +166,10 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
                   "--disable-component-update", "--disable-sync", "--window-size=1280,900")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SAMPLE_DEALS = "examples/sample-deals-hubspot.csv"  # synthetic, labelled SAMPLE wherever it is shown
+# The source guide the default playbook was written from (test_content checks every heading has a home):
+# PLAYBOOKGEN_GUIDE_SEED, else the shared seeds folder beside the checkout. Missing: a skip, in CI a failure.
+GUIDE_SEED = Path(os.environ.get("PLAYBOOKGEN_GUIDE_SEED")
+                  or REPO.parent / "shared" / "seeds" / "000_56455550b154ae31.txt")
 
 
 def missing_tool(message: str) -> None:

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, run_cli
+from conftest import GUIDE_SEED, REPO, missing_tool, run_cli
 from playbookgen.load import split_front_matter
 from playbookgen.project import validate_project
 
 # The day the repository's playbook was last reviewed as a whole: it validates with no warnings then.
 REVIEW_DAY = "2026-11-30"
 
-SEED_NAME = "000_56455550b154ae31.txt"
 PL_STAGES = [
     "poszukiwanie",
     "kwalifikacja-leadow",
@@ -114,19 +113,11 @@ def test_every_section_of_the_guide_has_a_home(heading: str) -> None:
         assert phrase in _text(relative), f"{heading!r}: {relative} lacks {phrase!r}"
 
 
-def _seed() -> Path | None:
-    for base in (REPO.parent / "shared", REPO.parent.parent / "shared"):  # beside the checkout only
-        if (base / "seeds" / SEED_NAME).is_file():
-            return base / "seeds" / SEED_NAME
-    return None
-
-
 def test_the_section_list_covers_every_heading_of_the_guide() -> None:
-    seed = _seed()
-    if seed is None:
-        pytest.skip("the source guide (shared/seeds) is not beside this checkout")
+    if not GUIDE_SEED.is_file():
+        missing_tool(f"the source guide {GUIDE_SEED} is missing (set PLAYBOOKGEN_GUIDE_SEED to its path)")
     headings = set()
-    for line in seed.read_text(encoding="utf-8").splitlines():
+    for line in GUIDE_SEED.read_text(encoding="utf-8").splitlines():
         lead_in = re.match(r"^([^-][^:.]{2,60}): ", line)
         if line and not line.startswith("- ") and not line.endswith((".", ":")) and len(line) < 80:
             headings.add(line)

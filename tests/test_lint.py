@@ -5,20 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
 from conftest import REPO
 
 
 def _run(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True, timeout=600,
                           check=False)
-
-
-@pytest.mark.parametrize("tool", ["ruff", "mypy"])
-def test_the_linters_are_installed(tool: str, require_tool) -> None:
-    if _run(tool, "--version").returncode != 0:
-        require_tool(f"{tool} is not installed (pip install -e '.[test]')")
 
 
 def test_ruff_finds_nothing(require_tool) -> None:

@@ -113,15 +113,13 @@ def test_a_glossary_term_shows_its_definition_on_focus(chromium, repo_site_url, 
     term = driver.find_element(By.CSS_SELECTOR, "article abbr[tabindex='0'][title]")
     definition = term.get_attribute("title")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", term)
-
-    def shown(d):
-        # The theme mounts its tooltips once its scripts have started (after the first paint): until
-        # then a focus does nothing, so focus again until the tooltip answers.
-        d.execute_script("document.activeElement && document.activeElement.blur(); arguments[0].focus()", term)
-        tips = d.find_elements(By.CSS_SELECTOR, ".md-tooltip2.md-tooltip2--active")
-        return tips[0] if tips else None
-
-    tip = _wait(driver, shown, "focusing a glossary term showed no tooltip")
+    # The theme mounts its tooltips when its scripts start, after the first paint (our theme defers
+    # them); it publishes component$ once every component is mounted, so a focus before that is lost.
+    _wait(driver, lambda d: d.execute_script("return typeof window.component$ !== 'undefined'"),
+          "the theme's scripts never started")
+    driver.execute_script("arguments[0].focus()", term)
+    tip = _wait(driver, lambda d: (d.find_elements(By.CSS_SELECTOR, ".md-tooltip2.md-tooltip2--active") or [None])[0],
+                "focusing a glossary term showed no tooltip")
     assert tip.text.strip() == definition.strip()
     assert term.get_attribute("aria-describedby") == tip.get_attribute("id")
     screenshot(driver, "glossary-tooltip")
