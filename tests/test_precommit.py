@@ -27,13 +27,13 @@ def test_hook_entry_validates_strictly_and_fails_on_a_bad_playbook(make_project)
 
 
 def _readme_precommit_config() -> str:
-    """The .pre-commit-config.yaml the README tells a team to save, exactly as printed there."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    """The .pre-commit-config.yaml the docs tell a team to save, exactly as printed there."""
+    readme = (REPO / "docs" / "using.md").read_text(encoding="utf-8")
     section = readme[readme.index("save this as\n`.pre-commit-config.yaml`"):]
     return section[section.index("```yaml\n") + len("```yaml\n"):section.index("```\n", section.index("```yaml\n") + 8)]
 
 
-def test_the_readme_pre_commit_example_stops_a_bad_commit(make_project, tmp_path, require_tool) -> None:
+def test_the_documented_pre_commit_example_stops_a_bad_commit(make_project, tmp_path, require_tool) -> None:
     import os
     import shutil
 
@@ -49,7 +49,7 @@ def test_the_readme_pre_commit_example_stops_a_bad_commit(make_project, tmp_path
         return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=300)
 
     assert run("git", "init", "-q", "-b", "main").returncode == 0
-    assert run(pre_commit, "install").returncode == 0  # as the README says: once
+    assert run(pre_commit, "install").returncode == 0  # as docs/using.md says: once
     run("git", "add", "-A")
     good = run("git", "commit", "-q", "-m", "playbook")
     assert good.returncode == 0, good.stdout + good.stderr

@@ -1,7 +1,7 @@
 """The checklists' one font: Arimo, shipped inside the package and embedded in every checklist.
 
 With the font inside each file, a checklist is set the same on every machine, in a browser and in
-the PDF, whatever fonts the machine has (or has not). Why Arimo: README, "Dependencies, and why".
+the PDF, whatever fonts the machine has (or has not). Why Arimo: ARCHITECTURE.md, "Dependencies, and why".
 """
 
 from __future__ import annotations
