@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["StageColumn", "current_at_sql", "deals_sql", "first_sql", "furthest_sql"]
+__all__ = ["StageColumn", "current_at_sql", "deals_sql", "first_pos_sql", "first_sql", "furthest_sql"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,16 @@ def current_at_sql(columns: list[StageColumn]) -> str:
 def first_sql(columns: list[StageColumn]) -> str:
     """The deal's first entry into any stage."""
     return "least(" + ", ".join(c.alias for c in columns) + ")" if columns else "NULL::BIGINT"
+
+
+def first_pos_sql(columns: list[StageColumn]) -> str:
+    """The position of the stage the deal entered first: the column with the earliest time, ties going to
+    the stage earlier in the playbook (a CASE on one ``least``, so it is computed once per row)."""
+    if not columns:
+        return "NULL::INTEGER"
+    order = _ordered(columns)
+    branches = " ".join(f"WHEN {columns[i].alias} THEN {columns[i].pos}" for i in order)
+    return f"CASE {first_sql(columns)} {branches} END"
 
 
 def furthest_sql(columns: list[StageColumn], n: int) -> str:

@@ -20,7 +20,7 @@ import duckdb
 
 from ..errors import Diagnostic, ValidationFailed, error, warning
 from .formats import COLUMNS, DATE_ENTERED, DATE_EXITED, Column, StageMap, dated_label
-from .hubspot import StageColumn, current_at_sql, deals_sql, first_sql, furthest_sql
+from .hubspot import StageColumn, current_at_sql, deals_sql, first_pos_sql, first_sql, furthest_sql
 from .source import DealsRequest
 
 __all__ = ["Loaded", "load_deals", "connect", "LISTED_PER_KIND"]
@@ -496,7 +496,9 @@ def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
                -- the current stay starts at the first of the last run of same-stage rows (Salesforce repeats them)
                max(e.at_ms) FILTER (WHERE e.prev_pos IS DISTINCT FROM e.pos) AS current_at,
                min(e.at_ms) AS first_ms,
-               max(e.pos) FILTER (WHERE e.pos <= {len(stages.open_ids)}) AS max_open_pos
+               max(e.pos) FILTER (WHERE e.pos <= {len(stages.open_ids)}) AS max_open_pos,
+               arg_min(e.pos, {{'t': e.at_ms, 'r': e._row}}) AS first_pos,
+               NULL::BIGINT AS created_ms, NULL::BIGINT AS closed_ms
         FROM runs e JOIN typed t ON t._row = e._row
         GROUP BY e.deal_id
     """)
@@ -642,6 +644,7 @@ def _hubspot_rows(con: duckdb.DuckDBPyConnection, source: str, request: DealsReq
     times = [c.alias for c in cells if c.kind == "time"]
     facts = {"deal_id": "deal_id", "stage": "stage", "name": "name", "amount": "amount", "currency": "currency",
              "current_pos": "current_pos", "current_at": current_at_sql(known), "first_ms": first_sql(known),
+             "first_pos": f"coalesce({first_pos_sql(known)}, current_pos)",
              "max_open_pos": furthest_sql(known, n), "last_ms": f"greatest({', '.join(times)})",
              "_skip": "_failed OR _no_id OR current_pos IS NULL", "_no_id": "_no_id", "_sample": "_sample",
              "_texts": "_texts",
@@ -655,7 +658,8 @@ def _hubspot_rows(con: duckdb.DuckDBPyConnection, source: str, request: DealsReq
     # Only the list of stalled deals shows ids: without it a million of them are not trimmed.
     deal_id = "trim(deal_id)" if request.list_stalled else "NULL::VARCHAR"
     con.execute(f"CREATE OR REPLACE TEMP VIEW deals AS SELECT {deal_id} AS deal_id, name, amount, currency, "
-                f"current_pos, current_at, first_ms, max_open_pos, last_ms, _sample{', ' + stays if stays else ''} "
+                f"current_pos, current_at, first_ms, max_open_pos, first_pos, NULL::BIGINT AS created_ms, "
+                f"NULL::BIGINT AS closed_ms, last_ms, _sample{', ' + stays if stays else ''} "
                 "FROM hubspot_rows WHERE NOT _skip")
     parts = [f"SELECT {pos} AS pos, {name} AS ms FROM deals WHERE {name} IS NOT NULL"
              for pos, name in stay_columns.items()] or ["SELECT NULL::INTEGER AS pos, NULL::BIGINT AS ms WHERE false"]
@@ -702,7 +706,10 @@ def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsReques
         SELECT deal_id, deal_id AS grp, name, amount, currency,
                CASE status WHEN 'won' THEN {n + 1} WHEN 'lost' THEN {n + 2} ELSE stage_pos END AS current_pos,
                CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost ELSE coalesce(changed, created) END AS current_at,
-               created AS first_ms, stage_pos AS max_open_pos
+               created AS first_ms, stage_pos AS max_open_pos,
+               NULL::INTEGER AS first_pos,  -- a snapshot does not tell where the deal began
+               created AS created_ms,
+               CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost END AS closed_ms
         FROM typed WHERE NOT _skip
     """)
     latest = _scalar(con, "SELECT max(greatest(created, changed, won, lost)) FROM typed WHERE NOT _skip")
