@@ -26,7 +26,7 @@ EXTRA = ("Deal owner", "Deal Type", "Priority", "Create Date", "Close Date", "La
 
 def stage_plan(root: Path = REPO) -> tuple[list[tuple[str, int]], str, str]:
     """(name, max_days) of the playbook's open stages, and its won and lost stage names."""
-    from playbookgen.export._stages import crm_name
+    from playbookgen.crm import crm_name
     from playbookgen.i18n import CLOSED_STAGE_NAMES
     from playbookgen.project import load_project
 

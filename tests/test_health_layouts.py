@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from playbookgen.health.formats import stage_map
-from playbookgen.health.read import connect, load_deals
+from playbookgen.health.layouts import load_deals
 from playbookgen.health.source import resolve_request
+from playbookgen.health.sql import connect
 from playbookgen.project import load_project
 from test_health import HISTORY, csv_text, day, hubspot_csv, our_csv, pipedrive_csv, project_with  # noqa: F401
 

@@ -416,7 +416,7 @@ _MONTHS = {
            "October", "November", "December"),
 }
 
-# The heading of the exit criteria in Salesforce's Path guidance (export/salesforce.py).
+# The heading of the exit criteria in a CRM's stage guidance (written by a CRM's stage export).
 CRM_GUIDANCE_HEADING: dict[str, str] = {"pl": "Kryteria wyjścia", "en": "Exit criteria"}
 
 # The closed stages the CRM export appends when a playbook marks none (export/_stages.py).

@@ -22,6 +22,8 @@ class SourceInfo:
     rows: int  # data rows in the file, header not counted
     deals: int  # deals the report counts
     skipped_rows: int  # rows left out because of a problem that a diagnostic reports
+    encoding: str = "utf-8"  # as the file was read: found from its bytes, or deals.encoding
+    date_format: str | None = None  # MM/DD/YYYY or DD/MM/YYYY, for a file with report-style dates
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""HubSpot's one-row-per-deal layout: SQL that takes each deal's facts and stays straight from its row's
-'Date entered' columns, with no long table of entries, no sort and no grouping over a million deals.
+"""The wide layout's stays (one row per deal, a 'Date entered' time per stage): SQL that takes each deal's
+facts and stays straight from its row's 'Date entered' columns, with no long table of entries, no sort and
+no grouping over a million deals.
 
-Each builder returns SQL over the rows of the one pass over the file (``read._hubspot_rows``); a stage column
+Each builder returns SQL over the rows of the one pass over the file (``wide._rows``); a stage column
 is a ``StageColumn`` (its alias there, its 'Date exited' alias if any, and the pipeline position it lands on).
 """
 
@@ -57,7 +58,7 @@ def first_pos_sql(columns: list[StageColumn]) -> str:
 
 
 def furthest_sql(columns: list[StageColumn], n: int) -> str:
-    """The furthest open stage the deal entered, its current stage included (HubSpot may leave that cell empty)."""
+    """The furthest open stage the deal entered, its current stage included (the CRM may leave that cell empty)."""
     current = f"CASE WHEN current_pos <= {n} THEN current_pos END"
     entered = sorted(_by_pos(columns, n).items(), reverse=True)
     if not entered:
