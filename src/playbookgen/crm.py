@@ -83,12 +83,12 @@ CRMS: tuple[Crm, ...] = (
     Crm("salesforce", "Salesforce", "salesforce", "The stage's name (StageName) in Salesforce.",
         writer="salesforce", folder=True, readers=(
             Reader("field_history", (
-                _c("deal_id", "OpportunityId", required=True), _c("field", "Field", required=True),
+                _c("deal_id", "OpportunityId", required=True), _c("field", "Field", "Changed Field", required=True),
                 _c("old_value", "OldValue"), _c("new_value", "NewValue", required=True),
                 _c("entered_at", "CreatedDate", kind="time", required=True),
             ), marker="NewValue"),
             Reader("history", (
-                _c("deal_id", "OpportunityId", required=True), _c("stage", "StageName", required=True),
+                _c("deal_id", "OpportunityId", required=True), _c("stage", "StageName", "Stage", required=True),
                 _c("entered_at", "CreatedDate", kind="time", required=True), _c("amount", "Amount", kind="amount"),
                 _c("currency", "CurrencyIsoCode"), _c("name", "Name", "Opportunity Name"),
             )),

@@ -63,7 +63,8 @@ def _refuse_sources(out: Path | None, project_root: Path | None) -> None:
 
 
 def write_export(export: Export, out: Path | None, stdout: BinaryIO, project_root: Path | None = None) -> list[Path]:
-    """Write ``export`` to ``out`` (a folder for a CRM whose export is one, a file otherwise) or, for one file, to stdout.
+    """Write ``export`` to ``out`` (a folder for a CRM whose export is one, a file otherwise) or, for one
+    file, to stdout.
 
     With ``project_root``, a path onto the project's own sources is refused.
     """

@@ -5,7 +5,7 @@ limit."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, error, warning
@@ -152,7 +152,8 @@ def _out_of_range(value: str, ms: int | None, bounds: Bounds) -> str | None:
     """Why a date that parses is refused: it reads as a time outside ``bounds``."""
     if ms is None:
         return None
-    day = datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+    when = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+    day = f"{when.year:04}-{when.month:02}-{when.day:02}"  # strftime writes the year 24 as '24' on some systems
     why = f"before {EARLIEST.year}" if ms < bounds.earliest_ms else "more than a year after the report's date"
     two_digit = "; a two-digit year reads as 19xx or 20xx" if day[:2] not in ("19", "20") else ""
     return (f"reads as {day}, {why}: it is a misread or a typo{two_digit} (for a report's dates, set "

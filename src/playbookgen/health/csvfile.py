@@ -169,11 +169,12 @@ def _convert(request: DealsRequest, work: Path, encoding: str) -> Path:
         if codec == "utf-16" and handle.read(2) not in (b"\xff\xfe", b"\xfe\xff"):
             codec = "utf-16-le"  # no byte order mark: as Windows writes it, whatever this machine's order
     decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-    line, offset = 1, 0
+    line, offset, current = 1, 0, b""
     try:
         with open(request.path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:
             first = True
             while chunk := source.read(_CHUNK):
+                current = chunk
                 decoded = decoder.decode(chunk, final=False)
                 if first:
                     decoded, first = decoded.removeprefix("\ufeff"), False
@@ -183,6 +184,7 @@ def _convert(request: DealsRequest, work: Path, encoding: str) -> Path:
             out.write(decoder.decode(b"", final=True))
     except UnicodeError as exc:
         start = exc.start if isinstance(exc, UnicodeDecodeError) else 0
+        line += current[:start].count(b"\n")
         raise _refuse(request, "deals-bad-encoding",
                       f"this file is not {encoding} text (byte {offset + start + 1:,}, near line {line:,}, "
                       "is not): "
