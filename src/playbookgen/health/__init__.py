@@ -16,7 +16,7 @@ from pathlib import Path
 from ..crm import display_name
 from ..errors import Diagnostic
 from ..model import Project
-from .report import HealthReport, SourceInfo, StageHealth, StalledDeal, Totals
+from .report import HealthReport, Problem, SourceInfo, StageHealth, StalledDeal, Totals
 from .source import FORMATS, DealsRequest, parse_as_of, resolve_request
 
 __all__ = [
@@ -51,9 +51,11 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
     finally:
         shutil.rmtree(work, ignore_errors=True)
     notes = [*_reading_notes(request, loaded.encoding, loaded.date_order), *loaded.notes, *figures.notes]
+    diagnostics = [*loaded.diagnostics, *figures.diagnostics]
+    problems = [Problem(f"{d.file}:{d.line}:{d.column}", d.severity.value, d.message) for d in diagnostics]
     report = HealthReport(as_of, source, figures.stages, figures.totals, loaded.has_history, notes,
-                          figures.stalled_deals, sample)
-    return report, [*loaded.diagnostics, *figures.diagnostics]
+                          figures.stalled_deals, sample, problems)
+    return report, diagnostics
 
 
 def _reading_notes(request: DealsRequest, encoding: str, date_format: str | None) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-__all__ = ["SourceInfo", "StageHealth", "Totals", "StalledDeal", "HealthReport", "HISTORY_METRICS"]
+__all__ = ["SourceInfo", "StageHealth", "Totals", "StalledDeal", "HealthReport", "HISTORY_METRICS", "Problem"]
 
 # What a snapshot export (Pipedrive's deals list) cannot tell: they need each deal's stage history.
 HISTORY_METRICS = ("reached", "converted", "conversion", "median_days", "p90_days", "win_rate")
@@ -67,6 +67,15 @@ class StalledDeal:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """A problem found in the deals file, as the page lists it: where (file:row:column) and what."""
+
+    where: str
+    severity: str  # error or warning
+    message: str
+
+
+@dataclass(frozen=True)
 class HealthReport:
     as_of: datetime  # timezone-aware, UTC
     source: SourceInfo
@@ -77,6 +86,7 @@ class HealthReport:
     stalled_deals: list[StalledDeal] = field(default_factory=list)  # only with deals.list_stalled
     # Every deal in the file is named as SAMPLE data (the repository's synthetic export): say so wherever shown.
     sample: bool = False
+    problems: list[Problem] = field(default_factory=list)  # what reading the file found, for the page
 
     def stage(self, stage_id: str) -> StageHealth:
         return next(s for s in self.stages if s.id == stage_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..crm import display_name
@@ -73,6 +73,8 @@ class HealthPage:
     charts: list[tuple[str, str, Chart]]  # anchor, heading, chart
     stalled: Table | None = None
     stalled_note: str = ""
+    problems: list[tuple[str, str]] = field(default_factory=list)  # where, what: the file's problems
+    problems_intro: str = ""
 
 
 class _Words:
@@ -301,6 +303,8 @@ def health_page(report: HealthReport, labels: Mapping[str, str], language: str) 
         charts=[(anchor, heading, build(report, w)) for anchor, heading, build in charts],
         stalled=_stalled(report, w),
         stalled_note=labels["health_stalled_intro"],
+        problems=[(p.where, p.message) for p in report.problems],
+        problems_intro=labels["health_problems_intro"],
     )
 
 
