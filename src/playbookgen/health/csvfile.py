@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,8 +27,8 @@ _CHUNK = 1 << 20
 # deals.encoding -> Python's codec. Excel's "Unicode text" is UTF-16 with a byte order mark; Windows-1252
 # is what a CRM's weekly data export and Western Excel write, Windows-1250 what Polish Excel writes.
 ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16", "windows-1252": "cp1252", "windows-1250": "cp1250"}
-_POLISH = set("ąćęłńśźżĄĆĘŁŃŚŹŻ")
-_WESTERN = set("éèêëàâäáíìîïúùûüöôòçñÉÈÀÁÍÚÜÖÇÑßæøåÆØÅ€")
+_POLISH_ONLY = (0xB9, 0xB3, 0x9C, 0x9F, 0xBF, 0xA5, 0x8C, 0xAF, 0x8F)  # ą ł ś ź ż Ą Ś Ż Ź in Windows-1250
+_WESTERN_ONLY = (0xE0, 0xE8, 0xEC, 0xF9, 0xE5, 0xC0, 0xC8, 0xF2, 0xD9)  # à è ì ù å À È ò Ù in Windows-1252
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def _not_csv(head: bytes, size: int) -> str | None:
     """Why the first bytes show the file is not a CSV text, or None."""
     if head.startswith(b"PK\x03\x04"):
         return "this is an Excel workbook (or another zip file), not CSV: open it and save it as 'CSV UTF-8'"
-    decoded = _decode_head(head, _guess(head))
+    guess = _guess(head)
+    decoded = _decode_head(head, guess) if guess else head.decode("cp1252", errors="replace")
     if decoded is None or "\x00" in decoded:
         return "this is not a text file: export the deals from the CRM as CSV"
     if not decoded.strip():
@@ -112,23 +114,38 @@ def _guess(head: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    return _code_page(head)
+    return ""  # a Windows code page: which one, open_csv tells from the stage names
 
 
-def _code_page(data: bytes) -> str:
-    polish = sum(ch in _POLISH for ch in data.decode("cp1250", errors="replace"))
-    western = sum(ch in _WESTERN for ch in data.decode("cp1252", errors="replace"))
+def _code_page(data: bytes, hints: Sequence[str] = ()) -> str:
+    """Windows-1250 (Polish) or Windows-1252 (Western): the one in which more of ``hints`` (the playbook's
+    stage names) appear in ``data``; else the one whose letters are more plausible: Polish ą ł ś ź ż Ą Ś Ż
+    are symbols in Windows-1252 (¹ ³ œ Ÿ ¿ ¥ Œ ¯), Western à è ì ù å odd letters in Windows-1250."""
+    found = {}
+    for name in ("windows-1250", "windows-1252"):
+        encoded = []
+        for hint in hints:
+            try:
+                encoded.append(hint.encode(ENCODINGS[name]))
+            except UnicodeEncodeError:
+                continue
+        found[name] = sum(data.count(e) for e in set(encoded) if not e.isascii())
+    if found["windows-1250"] != found["windows-1252"]:
+        return max(found, key=lambda k: found[k])
+    polish = sum(data.count(bytes([b])) for b in _POLISH_ONLY)
+    western = sum(data.count(bytes([b])) for b in _WESTERN_ONLY)
     return "windows-1250" if polish > western else "windows-1252"
 
 
-def open_csv(request: DealsRequest, work: Path, head: bytes) -> CsvFile:
-    """The file ready for DuckDB, in UTF-8: its encoding (deals.encoding, else found), converted where needed."""
+def open_csv(request: DealsRequest, work: Path, head: bytes, hints: Sequence[str] = ()) -> CsvFile:
+    """The file ready for DuckDB, in UTF-8: its encoding (deals.encoding, else found; ``hints``, the stage
+    names the file may hold, tell the Windows code pages apart), converted where needed."""
     encoding = request.encoding or _guess(head)
     path = request.path
-    if encoding != "utf-8" or _undecodable_later(request.path):
-        if encoding == "utf-8" and not request.encoding:
-            encoding = _code_page(_sample_of_high_bytes(request.path))
-        path = _convert(request, work, encoding)
+    if not encoding or (encoding == "utf-8" and not request.encoding and _undecodable_later(request.path)):
+        encoding = _code_page(_sample_of_high_bytes(request.path), hints)
+    if encoding != "utf-8" or (request.encoding == "utf-8" and _undecodable_later(request.path)):
+        path = _convert(request, work, encoding)  # UTF-8 that is not: refused, with where
     delimiter = _delimiter(path)
     return CsvFile(path, encoding, delimiter, _source(path, work, delimiter))
 

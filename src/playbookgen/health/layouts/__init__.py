@@ -67,7 +67,7 @@ def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: St
     """Fill the deals and stays relations from the file; problems go to ``Loaded.diagnostics``."""
     from . import history, snapshot, wide
 
-    file = open_csv(request, work, check_file(request))
+    file = open_csv(request, work, check_file(request), [*stages.names, *stages.keys])
     found = headers(con, file.source, request)
     reader = deals_crm(request.format).reader([header_key(h) for h in found])
     columns = _columns(request, reader, found)

@@ -85,6 +85,12 @@ def load_field_history(ctx: Context) -> Loaded:
     """)
     _deals_and_stays(ctx, steps)
     loaded = Loaded(latest_ms=scalar(ctx.con, "SELECT max(at_ms) FROM typed WHERE NOT _skip"))
+    unchanged = scalar(ctx.con, "SELECT count(DISTINCT deal_id) FROM typed WHERE field = 'created' AND deal_id NOT IN "
+                                "(SELECT grp FROM entries)") or 0
+    if unchanged:
+        loaded.notes.append(f"{unchanged:,} deal{'s' * (unchanged != 1)} of the field history never changed stage, so "
+                            "the file does not say which stage they are in: they are left out (an OpportunityHistory "
+                            "export has them)")
     # Rows of other fields are not skipped: they are not about stages.
     return finish(ctx, loaded, [*found, empty, unknown], skipped="typed WHERE _skip")
 
