@@ -90,7 +90,10 @@ def write_hubspot_export(path: Path, deals: int, seed: int = 16, root: Path = RE
     return path
 
 
-def _entries(rng: random.Random, number: int, plan: tuple[list[tuple[str, int]], str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+Plan = tuple[list[tuple[str, int]], str, str]
+
+
+def _entries(rng: random.Random, number: int, plan: Plan) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """A made-up deal's row (as for HubSpot) and its entries in time order: (stage, 'YYYY-MM-DD HH:MM')."""
     opens, won, lost = plan
     row = _deal(rng, number, opens, won, lost)
@@ -164,7 +167,7 @@ def write_field_history(path: Path, deals: int, seed: int = 16, root: Path = REP
             if not entries:
                 continue
             writer.writerow([f"017{number}c", deal, "005", _iso(entries[0][1], ".000"), "created", "", "", "", "false"])
-            for (old, _), (new, when) in zip(entries, entries[1:]):
+            for (old, _), (new, when) in zip(entries, entries[1:], strict=False):
                 writer.writerow([f"017{number}{new[:3]}", deal, "005", _iso(when, ".000"), "StageName", "Picklist", old,
                                  new, "false"])
             writer.writerow([f"017{number}a", deal, "005", _iso(entries[-1][1], ".000"), "Amount", "Currency", "100",
