@@ -26,7 +26,7 @@ EXTRA = ("Deal owner", "Deal Type", "Priority", "Create Date", "Close Date", "La
 
 def stage_plan(root: Path = REPO) -> tuple[list[tuple[str, int]], str, str]:
     """(name, max_days) of the playbook's open stages, and its won and lost stage names."""
-    from playbookgen.export._stages import crm_name
+    from playbookgen.crm import crm_name
     from playbookgen.i18n import CLOSED_STAGE_NAMES
     from playbookgen.project import load_project
 
@@ -88,6 +88,113 @@ def write_hubspot_export(path: Path, deals: int, seed: int = 16, root: Path = RE
         for number in range(1, deals + 1):
             writer.writerow(_deal(rng, number, opens, won, lost))
     return path
+
+
+Plan = tuple[list[tuple[str, int]], str, str]
+
+
+def _entries(rng: random.Random, number: int, plan: Plan) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """A made-up deal's row (as for HubSpot) and its entries in time order: (stage, 'YYYY-MM-DD HH:MM')."""
+    opens, won, lost = plan
+    row = _deal(rng, number, opens, won, lost)
+    names = [*(n for n, _ in opens), won, lost]
+    entries = sorted(((name, row[f'Date entered "{name} ({PIPELINE})"']) for name in names
+                      if row.get(f'Date entered "{name} ({PIPELINE})"')), key=lambda e: e[1])
+    return row, entries
+
+
+def _iso(when: str, fraction: str = "") -> str:
+    return when.replace(" ", "T") + f":00{fraction}Z"
+
+
+def write_history_csv(path: Path, rows: int, seed: int = 16, root: Path = REPO) -> Path:
+    """Our csv format, one row per entry into a stage, about ``rows`` rows (whole deals)."""
+    plan, rng = stage_plan(root), random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["deal_id", "stage", "entered_at", "amount", "currency", "name"])
+        written, number = 0, 0
+        while written < rows:
+            number += 1
+            row, entries = _entries(rng, number, plan)
+            for stage, when in entries:
+                writer.writerow([row["Record ID"], stage, _iso(when), row["Amount"], "PLN", row["Deal Name"]])
+            written += len(entries)
+    return path
+
+
+DATA_EXPORT = ["ID", "OPPORTUNITYID", "CREATEDBYID", "CREATEDDATE", "STAGENAME", "AMOUNT", "EXPECTEDREVENUE",
+               "CLOSEDATE", "PROBABILITY", "FORECASTCATEGORY", "SYSTEMMODSTAMP", "ISDELETED", "CURRENCYISOCODE"]
+
+
+def write_salesforce_history(path: Path, deals: int, seed: int = 16, root: Path = REPO) -> Path:
+    """OpportunityHistory as Salesforce's weekly Data Export writes it: capitals, every cell quoted, a Windows code
+    page (Windows-1250 here: the Polish playbook's stage names must survive it),
+    extra columns, a row per change (a stage is repeated when the amount changes), rows unsorted within each
+    block of a thousand deals."""
+    plan, rng = stage_plan(root), random.Random(seed)
+    with open(path, "w", encoding="cp1250", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        writer.writerow(DATA_EXPORT)
+        block: list[list[str]] = []
+        for number in range(1, deals + 1):
+            row, entries = _entries(rng, number, plan)
+            changes = [*entries]
+            if entries and rng.random() < 0.6:  # an amount change inside a stage repeats the stage
+                stage, when = entries[rng.randrange(len(entries))]
+                changes.append((stage, when[:-2] + "59"))
+            for k, (stage, when) in enumerate(changes):
+                block.append([f"008{number:09d}{k}", f"006{number:012d}", "005Ren\u00e9e", _iso(when, ".000"), stage,
+                              row["Amount"], "", "2025-12-31", "", "Pipeline", _iso(when, ".000"), "0", "PLN"])
+            if number % 1000 == 0 or number == deals:
+                rng.shuffle(block)
+                writer.writerows(block)
+                block = []
+    return path
+
+
+def write_field_history(path: Path, deals: int, seed: int = 16, root: Path = REPO) -> Path:
+    """OpportunityFieldHistory: per deal a 'created' row, a row per stage change (old and new value), and a change
+    of another field."""
+    plan, rng = stage_plan(root), random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["Id", "OpportunityId", "CreatedById", "CreatedDate", "Field", "DataType", "OldValue",
+                         "NewValue", "IsDeleted"])
+        for number in range(1, deals + 1):
+            _, entries = _entries(rng, number, plan)
+            deal = f"006{number:012d}"
+            if not entries:
+                continue
+            writer.writerow([f"017{number}c", deal, "005", _iso(entries[0][1], ".000"), "created", "", "", "", "false"])
+            for (old, _), (new, when) in zip(entries, entries[1:], strict=False):
+                writer.writerow([f"017{number}{new[:3]}", deal, "005", _iso(when, ".000"), "StageName", "Picklist", old,
+                                 new, "false"])
+            writer.writerow([f"017{number}a", deal, "005", _iso(entries[-1][1], ".000"), "Amount", "Currency", "100",
+                             "200", "false"])
+    return path
+
+
+def write_snapshot(path: Path, deals: int, seed: int = 16, root: Path = REPO) -> Path:
+    """A list export, one row per deal: its current stage, status, created and closed dates (Pipedrive's names)."""
+    plan, rng = stage_plan(root), random.Random(seed)
+    _, won, lost = plan
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["ID", "Title", "Stage", "Status", "Value", "Currency", "Deal created", "Deal closed on",
+                         "Owner"])
+        for number in range(1, deals + 1):
+            row, entries = _entries(rng, number, plan)
+            stage, when = entries[-1]
+            status = "won" if stage == won else "lost" if stage == lost else "open"
+            shown = entries[-2][0] if status != "open" and len(entries) > 1 else stage
+            writer.writerow([row["Record ID"], row["Deal Name"], shown, status, row["Amount"], "PLN", entries[0][1],
+                             when if status != "open" else "", row["Deal owner"]])
+    return path
+
+
+WRITERS = {"hubspot": write_hubspot_export, "csv": write_history_csv, "salesforce": write_salesforce_history,
+           "salesforce-field": write_field_history, "snapshot": write_snapshot}
 
 
 if __name__ == "__main__":

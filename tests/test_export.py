@@ -412,7 +412,7 @@ def test_single_file_formats_go_to_stdout_or_to_the_file(pipeline: Project, tmp_
 
 
 def test_unknown_format_is_a_user_error(pipeline: Project) -> None:
-    with pytest.raises(UserError, match="salesforce, hubspot, pipedrive, csv"):
+    with pytest.raises(UserError, match="hubspot, salesforce, pipedrive, csv"):
         export_project(pipeline, "excel")
 
 

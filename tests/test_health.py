@@ -170,7 +170,8 @@ def test_our_csv_format_gives_every_definition(project_with) -> None:
     data, stderr, code = health_json(project_with(our_csv()), "csv", "--as-of", AS_OF)
     assert code == 0, stderr
     assert data["as_of"] == "2024-02-10T00:00:00Z"
-    assert data["source"] == {"file": "deals.csv", "format": "csv", "rows": 14, "deals": 5, "skipped_rows": 0}
+    assert data["source"] == {"file": "deals.csv", "format": "csv", "rows": 14, "deals": 5, "skipped_rows": 0,
+                              "encoding": "utf-8", "date_format": None}
     assert [s["id"] for s in data["stages"]] == ["a", "b", "c", "d"]
     assert [(s["max_days"], s["probability"]) for s in data["stages"]] == [(10, 20), (5, 50), (None, 70), (7, 90)]
     assert_counts(data)
@@ -190,7 +191,8 @@ def test_hubspot_keeps_the_latest_entry_per_stage(project_with) -> None:
     plain = [h for h in HISTORY if not (h[0] == "d1" and h[2] in (12, 15))]
     data, stderr, code = health_json(project_with(hubspot_csv(plain)), "hubspot", "--as-of", AS_OF)
     assert code == 0, stderr
-    assert data["source"] == {"file": "deals.csv", "format": "hubspot", "rows": 5, "deals": 5, "skipped_rows": 0}
+    assert data["source"] == {"file": "deals.csv", "format": "hubspot", "rows": 5, "deals": 5, "skipped_rows": 0,
+                              "encoding": "utf-8", "date_format": None}
     assert data["totals"]["currency"] is None  # no Currency column: one currency, unnamed
     data["totals"]["currency"] = "PLN"
     assert_counts(data)
@@ -344,8 +346,13 @@ def test_timestamps_and_amounts_in_the_ways_exports_write_them(project_with) -> 
     for i, (t, a) in enumerate(zip(times, amounts, strict=True)):
         rows += [[f"x{i}", "Stage A", t, a, "", ""], [f"x{i}", "Closed Won", "2024-01-20T00:00:00Z", "", "", ""]]
     text = csv_text(["deal_id", "stage", "entered_at", "amount", "currency", "name"], rows)
-    data, stderr, code = health_json(project_with(text), "csv")
+    # 01/06/2024 and 1/7/2024 do not tell which comes first, the month or the day: the playbook says it.
+    root = project_with(text, {"playbook/playbook.yml": PLAYBOOK["playbook/playbook.yml"] + """
+        deals: {file: deals.csv, format: csv, date_format: MM/DD/YYYY}
+    """})
+    data, stderr, code = health_json(root, "csv")
     assert code == 0, stderr
+    assert data["source"]["date_format"] == "MM/DD/YYYY"
     assert data["as_of"] == "2024-01-20T00:00:00Z"
     assert data["stages"][0]["median_days"] == 15.5 and data["stages"][0]["p90_days"] == pytest.approx(18.3)
     assert data["totals"]["mean_cycle_days"] == 15.5

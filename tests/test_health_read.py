@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CliResult, run_cli
-from playbookgen.health.read import connect
+from playbookgen.health.sql import connect
 from test_health import csv_text, day, project_with  # noqa: F401 - fixture
 
 
@@ -121,7 +121,8 @@ def test_row_numbers_stay_exact_deep_in_a_big_file(project_with: Callable[..., P
     assert found == [f"deals.csv:{row}:3: error: '{header}': '{text}' is not a date or time this reader knows "
                      "(use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS) [deals-bad-date]" for row, text in bad.items()]
     assert json.loads(result.stdout)["source"] == {"file": "deals.csv", "format": "hubspot", "rows": count,
-                                                   "deals": count - 3, "skipped_rows": 3}
+                                                   "deals": count - 3, "skipped_rows": 3,
+                                                   "encoding": "utf-8", "date_format": None}
 
 
 @pytest.mark.parametrize("dialect", ["bom", "semicolon", "tab", "lf"])

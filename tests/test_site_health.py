@@ -187,19 +187,36 @@ def test_as_of_on_the_command_line_wins(project) -> None:
     assert "As of: 10 January 2024, 00:00 UTC" in words
 
 
-def test_bad_deal_data_fails_the_build_with_its_position_and_keeps_the_old_site(project) -> None:
+def test_bad_deal_data_is_listed_on_the_page_and_fails_only_a_strict_build(project) -> None:
     root = project()
     assert run_cli("build", root, "--no-pdf").exit_code == 0
     before = read_tree(root / "site")
     (root / "deals.csv").write_text(deals_csv().replace("2024-01-02T05:00:00Z", "the 2nd of January", 1),
                                     encoding="utf-8")
-    result = build(root)
-    assert result.exit_code == 1
-    assert "Traceback" not in result.stderr
-    problem = next(line for line in result.stderr.splitlines() if "the 2nd of January" in line)
+    strict = build(root, "--strict")
+    assert strict.exit_code == 1 and "Traceback" not in strict.stderr
+    problem = next(line for line in strict.stderr.splitlines() if "the 2nd of January" in line)
     assert re.match(r"deals\.csv:78:3: error", problem), problem  # row 78 as a spreadsheet numbers it
     assert "entered_at" in problem
-    assert read_tree(root / "site") == before
+    assert read_tree(root / "site") == before  # a failed build keeps the old site
+    result = build(root)
+    assert result.exit_code == 0, result.stderr
+    problem = next(line for line in result.stderr.splitlines() if "the 2nd of January" in line)
+    assert re.match(r"deals\.csv:78:3: warning", problem), problem
+    words = text_of(article((root / "site" / "health.html").read_text(encoding="utf-8")))
+    assert "Problems in the deals file" in words
+    assert "deals.csv:78:3: 'entered_at': 'the 2nd of January' is not a date or time this reader knows" in words
+    assert "Rows left out because of a problem in the file: 1" in words
+
+
+def test_a_deals_file_that_cannot_be_read_leaves_the_page_out_not_the_site(project) -> None:
+    root = project(deals="deal_id;etap\r\n1;First\r\n")
+    result = build(root)
+    assert result.exit_code == 0, result.stderr
+    assert "deals.csv:1:1: warning: the csv export needs a column 'stage' (stage)" in result.stderr
+    assert "the site is built without its pipeline health page [deals-page-left-out]" in result.stderr
+    assert (root / "site" / "index.html").exists() and not (root / "site" / "health.html").exists()
+    assert build(root, "--strict", "--site-dir", root / "strict-site").exit_code == 1
 
 
 def test_an_unknown_stage_warns_and_fails_strict(project) -> None:

@@ -19,7 +19,7 @@ from .engines import ENGINES, run_engine, start_worker, stop_worker
 from .engines.layout import CONFIG_FILE, DOCS_DIR
 from .engines.site_config import missing_theme_folder, team_files
 from .engines.work_folder import SiteFiles, with_team_files, with_team_theme, work_files
-from .errors import Diagnostic, UserError, ValidationFailed, error, warning
+from .errors import Diagnostic, Severity, UserError, ValidationFailed, error, warning
 from .linkcheck import BrokenLink, check_site_links
 from .load import SITE_ROOT_DIR, read_folder, read_site_root, read_team_files
 from .model import Project
@@ -165,16 +165,30 @@ def check_site(project: Project) -> list[Diagnostic]:
 def analyse_deals(project: Project, options: DealsOptions, strict: bool = False
                   ) -> tuple[HealthReport | None, list[Diagnostic]]:
     """The pipeline health report when the build has a deals export (the command line's or
-    playbook.yml's), else None; its warnings. A problem in the file that is an error (or, in strict
-    mode, any problem) fails the build with every diagnostic, like a mistake in the YAML."""
+    playbook.yml's), else None; its problems. A bad cell or an unknown stage never costs the site: the
+    problems are warnings and the health page lists them; a file that cannot be read at all leaves the
+    page out, its reasons warned (a file that is not there is an error: the path is wrong). With ``strict``
+    any problem fails the build."""
     if options.file is None and project.playbook.deals is None:
         return None, []
     from .health import analyse, resolve_request  # DuckDB is imported only by builds that read deals
 
-    report, diagnostics = analyse(project, resolve_request(project, options.file, options.format, options.as_of))
-    if any(d.is_error for d in diagnostics) or (strict and diagnostics):
+    request = resolve_request(project, options.file, options.format, options.as_of)
+    try:
+        report, diagnostics = analyse(project, request)
+    except ValidationFailed as exc:
+        if strict or any(d.code == "deals-missing" for d in exc.diagnostics):  # no file at all: a wrong path
+            raise
+        return None, [*_as_warnings(exc.diagnostics), warning(
+            request.display, 1, 1, "deals-page-left-out",
+            "the deals file cannot be read, so the site is built without its pipeline health page")]
+    if strict and diagnostics:
         raise ValidationFailed(diagnostics)
-    return report, diagnostics
+    return report, _as_warnings(diagnostics)
+
+
+def _as_warnings(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return [replace(d, severity=Severity.WARNING) for d in diagnostics]
 
 
 def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCache | None = None,

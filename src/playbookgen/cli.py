@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from . import __version__
+from .crm import CRMS, DEALS_NAMES, EXPORT_NAMES
 from .errors import (
     EXIT_ERRORS,
     EXIT_INTERNAL,
@@ -38,6 +39,7 @@ REPORT_HINT = ("This is a bug in playbookgen; please report it, with the command
                "to the project's issue tracker. Set PLAYBOOKGEN_DEBUG=1 to see the traceback.")
 DEBUG_ENV = "PLAYBOOKGEN_DEBUG"  # set (to anything but empty or 0): internal errors show their traceback
 FORMATS = ("text", "json", "github")
+FOLDER_EXPORTS = [c.name for c in CRMS if c.folder]
 
 
 def _github_escape(text: str) -> str:
@@ -211,10 +213,10 @@ def schema(out: str) -> None:
 
 @main.command()
 @DIR_ARGUMENT
-@click.option("--to", "fmt", required=True, type=click.Choice(["salesforce", "hubspot", "pipedrive", "csv"]),
+@click.option("--to", "fmt", required=True, type=click.Choice(EXPORT_NAMES),
               help="The CRM (or csv) to export the pipeline's stages for.")
 @click.option("-o", "--output", "out", default=None, metavar="PATH",
-              help="Folder for salesforce (required), file for the others (default: stdout).")
+              help=f"Folder for {', '.join(FOLDER_EXPORTS)} (required), file for the others (default: stdout).")
 @handle_errors
 def export(directory: str, fmt: str, out: str | None) -> None:
     """Export the pipeline's stages from the playbook in DIR for a CRM, so the two never drift apart."""
@@ -268,7 +270,7 @@ def init(directory: str, starter: str, language: str | None, force: bool) -> Non
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="Skip the PDF checklists (HTML checklists are still made).")
 @click.option("--deals", "deals", default=None, metavar="FILE",
               help="A CRM deals export (CSV) for the Pipeline health page; default: deals.file in playbook.yml.")
-@click.option("--deals-format", "deals_format", type=click.Choice(["hubspot", "salesforce", "pipedrive", "csv"]),
+@click.option("--deals-format", "deals_format", type=click.Choice(DEALS_NAMES),
               default=None, help="Which CRM the deals file comes from; default: deals.format in playbook.yml.")
 @AS_OF_OPTION
 @handle_errors
@@ -406,7 +408,7 @@ def checklists(directory: str, out: str | None, paper: str) -> None:
 @DIR_ARGUMENT
 @click.option("--deals", "deals", default=None, metavar="FILE",
               help="The deals export (CSV) to read; default: deals.file in playbook.yml.")
-@click.option("--deals-format", "deals_format", type=click.Choice(["hubspot", "salesforce", "pipedrive", "csv"]),
+@click.option("--deals-format", "deals_format", type=click.Choice(DEALS_NAMES),
               default=None, help="Which CRM the file comes from; default: deals.format in playbook.yml.")
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="The date the report is as of (YYYY-MM-DD); default: the latest time in the file.")

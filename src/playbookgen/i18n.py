@@ -109,6 +109,8 @@ _EN: dict[str, str] = {
     "health_source": "Source",
     "health_source_text": "{file} ({format} export): {deals} deals in {rows} rows",
     "health_skipped": "Rows left out because of a problem in the file",
+    "health_problems": "Problems in the deals file",
+    "health_problems_intro": "Reading the deals file found these problems. A row with one is left out of the figures below: fix it in the CRM and export the file again.",
     "health_as_of": "As of",
     "health_no_history_title": "Figures that need stage history",
     "health_no_history": "A {format} export holds each deal's current stage but not its history, so these figures cannot be computed from it: reached, conversion, days in stage, and the win rate from each stage. Open and stalled deals, the overall win rate, deal size and cycle are shown.",
@@ -279,6 +281,8 @@ _PL: dict[str, str] = {
     "health_source": "Źródło",
     "health_source_text": "{file} (eksport {format}): transakcje: {deals}, wiersze: {rows}",
     "health_skipped": "Wiersze pominięte z powodu błędu w pliku",
+    "health_problems": "Problemy w pliku z transakcjami",
+    "health_problems_intro": "Odczyt pliku z transakcjami znalazł te problemy. Wiersz z problemem jest pominięty w liczbach poniżej: popraw go w CRM i wyeksportuj plik ponownie.",
     "health_as_of": "Stan na",
     "health_no_history_title": "Liczby, które wymagają historii etapów",
     "health_no_history": "Eksport {format} zawiera obecny etap każdej transakcji, ale nie jej historię, więc nie da się z niego policzyć: liczby transakcji, które doszły do etapu, konwersji, dni na etapie ani skuteczności od każdego etapu. Pokazane są transakcje otwarte i utknięte, skuteczność ogółem, wartość transakcji i cykl sprzedaży.",
@@ -416,7 +420,7 @@ _MONTHS = {
            "October", "November", "December"),
 }
 
-# The heading of the exit criteria in Salesforce's Path guidance (export/salesforce.py).
+# The heading of the exit criteria in a CRM's stage guidance (written by a CRM's stage export).
 CRM_GUIDANCE_HEADING: dict[str, str] = {"pl": "Kryteria wyjścia", "en": "Exit criteria"}
 
 # The closed stages the CRM export appends when a playbook marks none (export/_stages.py).

@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
+
+from .crm import CRMS, DEALS_COLUMNS, DEALS_NAMES, choices_text
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGES = ("pl", "en")
@@ -84,11 +86,15 @@ class OnboardingPlan(Strict):
     first_week: TextList = Field(description="What a new rep should know or have done after the first week.")
 
 
-DealsFormat = Literal["hubspot", "salesforce", "pipedrive", "csv"]
-DealsColumn = Literal[
-    "deal_id", "name", "stage", "entered_at", "amount", "currency", "status",
-    "created", "stage_changed", "won_time", "lost_time", "date_entered", "date_exited",
-]  # fmt: skip
+DealsEncoding = Literal["utf-8", "utf-16", "windows-1252", "windows-1250"]
+DealsDateFormat = Literal["MM/DD/YYYY", "DD/MM/YYYY"]
+
+if TYPE_CHECKING:  # checked against the registry's names at run time
+    DealsFormat = str
+    DealsColumn = str
+else:
+    DealsFormat = Literal[DEALS_NAMES]
+    DealsColumn = Literal[DEALS_COLUMNS]
 
 
 def _iso_date(value: str) -> str:
@@ -105,8 +111,7 @@ class Deals(Strict):
     """The CRM export that `playbookgen health` holds the playbook against."""
 
     file: Text = Field(description="The deals export (CSV), relative to the project folder.")
-    format: DealsFormat = Field(description="Which export it is: hubspot, salesforce (OpportunityHistory), pipedrive "
-                                            "or csv.")
+    format: DealsFormat = Field(description=f"Which export it is: {choices_text(DEALS_NAMES)}.")
     as_of: Annotated[Text, AfterValidator(_iso_date)] | None = Field(
         default=None, description="The date the report is as of (YYYY-MM-DD, or a date-time); default: the latest "
                                   "time in the file."
@@ -120,6 +125,19 @@ class Deals(Strict):
                                           "differently."
     )
     list_stalled: bool = Field(default=False, description="Name the stalled deals (off: only counts are shown).")
+    encoding: DealsEncoding | None = Field(
+        default=None, description="The file's encoding, where it is not found right: utf-8, utf-16 (Excel's Unicode "
+                                  "text), windows-1252 or windows-1250; default: found from the file."
+    )
+    date_format: DealsDateFormat | None = Field(
+        default=None, description="Whether the file's report-style dates (03/04/2026) put the month or the day "
+                                  "first: MM/DD/YYYY or DD/MM/YYYY (any year length or separator); default: found "
+                                  "from the dates, and required when they do not tell."
+    )
+    pipeline: Text | None = Field(
+        default=None, description="The pipeline whose deals are read from a file that holds several (its name in "
+                                  "the Pipeline column); default: the one whose deals match most stages."
+    )
 
 
 class Playbook(Strict):
@@ -228,10 +246,11 @@ class Bottleneck(Strict):
     remedy: Text | None = Field(default=None, description="What to do when you see it.")
 
 
-class CrmNames(Strict):
-    hubspot: Text | None = Field(default=None, description="The stage's name (label) in HubSpot.")
-    salesforce: Text | None = Field(default=None, description="The stage's name (StageName) in Salesforce.")
-    pipedrive: Text | None = Field(default=None, description="The stage's name in Pipedrive.")
+if TYPE_CHECKING:
+    CrmNames = Strict
+else:  # one optional name per CRM of the registry that names stages its own way
+    CrmNames = create_model("CrmNames", __base__=Strict, **{
+        c.stage_key: (Text | None, Field(default=None, description=c.stage_key_help)) for c in CRMS if c.stage_key})
 
 
 class Stage(Reviewable):

@@ -7,20 +7,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, cast
 
+from ..crm import EXPORT_NAMES, crm
 from ..engines.layout import CONFIG_FILE
-from ..errors import Diagnostic, UserError, ValidationFailed, sort_diagnostics
+from ..errors import UserError
 from ..model import Project
 from ..write import write_bytes_atomic
-from . import csv, hubspot, pipedrive, salesforce
-from ._stages import crm_stages, playbook_stages
 
 __all__ = ["FORMATS", "Export", "export_project", "write_export"]
 
-FORMATS = ("salesforce", "hubspot", "pipedrive", "csv")
-FOLDER_FORMATS = ("salesforce",)
+FORMATS = EXPORT_NAMES
+
+
+class _Writer(Protocol):
+    def export(self, project: Project) -> tuple[dict[str, bytes], list[str]]: ...
 
 
 @dataclass(frozen=True)
@@ -33,24 +36,17 @@ class Export:
 
     @property
     def is_folder(self) -> bool:
-        return self.format in FOLDER_FORMATS
+        return crm(self.format).folder
 
 
 def export_project(project: Project, fmt: str) -> Export:
-    """Render ``project`` for the CRM ``fmt``; raises ValidationFailed where the CRM would refuse it."""
+    """Render ``project`` for the CRM ``fmt`` with its writer (the registry names it); raises
+    ValidationFailed where the CRM would refuse it."""
     if fmt not in FORMATS:
         raise UserError(f"unknown export format '{fmt}': choose one of {', '.join(FORMATS)}")
-    if fmt == "pipedrive":
-        return _pipedrive(project)
-    # The CSV is for any CRM, so it keeps the playbook's own names; the others use the stage's crm: name.
-    stages, notes = crm_stages(project, None if fmt == "csv" else fmt)
-    if fmt == "salesforce":
-        _refuse(salesforce.check(project, stages))
-        return Export(fmt, salesforce.render(project, stages), notes)
-    if fmt == "hubspot":
-        _refuse(hubspot.check(project, stages))
-        return Export(fmt, hubspot.render(project, stages), notes)
-    return Export(fmt, csv.render(stages), notes)
+    writer = cast(_Writer, import_module(f"{__name__}.{crm(fmt).writer}"))
+    files, notes = writer.export(project)
+    return Export(fmt, files, notes)
 
 
 SOURCE_FOLDERS = ("playbook", "stages", "templates", "schemas")
@@ -68,7 +64,8 @@ def _refuse_sources(out: Path | None, project_root: Path | None) -> None:
 
 
 def write_export(export: Export, out: Path | None, stdout: BinaryIO, project_root: Path | None = None) -> list[Path]:
-    """Write ``export`` to ``out`` (a folder for Salesforce, a file otherwise) or, for one file, to stdout.
+    """Write ``export`` to ``out`` (a folder for a CRM whose export is one, a file otherwise) or, for one
+    file, to stdout.
 
     With ``project_root``, a path onto the project's own sources is refused.
     """
@@ -97,19 +94,3 @@ def _write_folder(export: Export, out: Path | None) -> list[Path]:
         write_bytes_atomic(path, data)
         written.append(path)
     return written
-
-
-def _pipedrive(project: Project) -> Export:
-    stages = playbook_stages(project, "pipedrive")
-    notes = []
-    if closed := pipedrive.left_out(stages):
-        notes.append(
-            "Pipedrive closes a deal by marking it won or lost, not by a stage; left out the closed "
-            f"stage(s): {', '.join(closed)}"
-        )
-    return Export("pipedrive", pipedrive.render(stages), notes)
-
-
-def _refuse(diagnostics: list[Diagnostic]) -> None:
-    if diagnostics:
-        raise ValidationFailed(sort_diagnostics(diagnostics))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..errors import Diagnostic, error
+from ..crm import crm_name
+from ..errors import Diagnostic, ValidationFailed, error, sort_diagnostics
 from ..i18n import CLOSED_STAGE_NAMES
 from ..model import Project, Stage
 
@@ -31,12 +32,6 @@ class CrmStage:
     @property
     def won(self) -> bool:
         return self.closed == "won"
-
-
-def crm_name(stage: Stage, crm: str | None) -> str:
-    """The stage's name in ``crm``: its ``crm:`` entry for that CRM where set, else its name."""
-    named = getattr(stage.crm, crm, None) if crm and stage.crm else None
-    return named if isinstance(named, str) else stage.name
 
 
 def playbook_stages(project: Project, crm: str | None = None) -> list[CrmStage]:
@@ -114,3 +109,9 @@ def duplicates(project: Project, stages: list[CrmStage], code: str, crm: str) ->
                 )
             )
     return found
+
+
+def refuse(diagnostics: list[Diagnostic]) -> None:
+    """What the CRM would refuse ends the export, every problem listed."""
+    if diagnostics:
+        raise ValidationFailed(sort_diagnostics(diagnostics))

@@ -10,8 +10,8 @@ import csv
 import io
 from collections.abc import Iterable
 
-from ..model import Stage
-from ._stages import CrmStage
+from ..model import Project, Stage
+from ._stages import CrmStage, crm_stages
 
 FILE = "stages.csv"
 
@@ -23,6 +23,12 @@ COLUMNS = (
 
 # OWASP's list of characters that make Excel, LibreOffice and Google Sheets read a cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export(project: Project) -> tuple[dict[str, bytes], list[str]]:
+    """The CSV is for any CRM, so it keeps the playbook's own names."""
+    stages, notes = crm_stages(project, None)
+    return render(stages), notes
 
 
 def render(stages: list[CrmStage]) -> dict[str, bytes]:

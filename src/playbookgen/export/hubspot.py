@@ -6,9 +6,16 @@ import json
 
 from ..errors import Diagnostic
 from ..model import Project
-from ._stages import CrmStage, duplicates, stage_error
+from ._stages import CrmStage, crm_stages, duplicates, refuse, stage_error
 
 FILE = "hubspot-pipeline.json"
+
+
+def export(project: Project) -> tuple[dict[str, bytes], list[str]]:
+    """The pipeline under the stages' HubSpot names; refused where HubSpot would refuse it."""
+    stages, notes = crm_stages(project, "hubspot")
+    refuse(check(project, stages))
+    return render(project, stages), notes
 
 
 def check(project: Project, stages: list[CrmStage]) -> list[Diagnostic]:

@@ -4,9 +4,22 @@ from __future__ import annotations
 
 import json
 
-from ._stages import CrmStage
+from ..model import Project
+from ._stages import CrmStage, playbook_stages
 
 FILE = "pipedrive-stages.json"
+
+
+def export(project: Project) -> tuple[dict[str, bytes], list[str]]:
+    """The open stages under their Pipedrive names, and a note naming the closed stages left out."""
+    stages = playbook_stages(project, "pipedrive")
+    notes = []
+    if closed := left_out(stages):
+        notes.append(
+            "Pipedrive closes a deal by marking it won or lost, not by a stage; left out the closed "
+            f"stage(s): {', '.join(closed)}"
+        )
+    return render(stages), notes
 
 
 def render(stages: list[CrmStage]) -> dict[str, bytes]:

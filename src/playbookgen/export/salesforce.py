@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from ..errors import Diagnostic
 from ..i18n import CRM_GUIDANCE_HEADING
 from ..model import Project
-from ._stages import CrmStage, duplicates, stage_error
+from ._stages import CrmStage, crm_stages, duplicates, refuse, stage_error
 
 NAMESPACE = "http://soap.sforce.com/2006/04/metadata"
 API_VERSION = "60.0"
@@ -31,6 +31,13 @@ PACKAGE = "package.xml"
 
 # XML 1.0 cannot carry these characters at all, not even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def export(project: Project) -> tuple[dict[str, bytes], list[str]]:
+    """The metadata folder under the stages' Salesforce names; refused where Salesforce would refuse it."""
+    stages, notes = crm_stages(project, "salesforce")
+    refuse(check(project, stages))
+    return render(project, stages), notes
 
 
 def check(project: Project, stages: list[CrmStage]) -> list[Diagnostic]:

@@ -1,8 +1,9 @@
 """Pipeline health: hold the playbook's stages against the team's real deals from a CRM export.
 
-``analyse(project, request)`` is the whole pipeline: check the file, read and normalise it
-(``read``), compute the figures (``metrics``), and return a ``HealthReport`` with its diagnostics.
-Renderers (``render``, and later the site) only read the report.
+``analyse(project, request)`` is the whole pipeline: read and normalise the file (``layouts``, over
+``csvfile``, ``sql`` and ``checks``), compute the figures (``metrics``), and return a ``HealthReport`` with
+its diagnostics. Renderers (``render``, and the site) only read the report. DuckDB is imported when
+``analyse`` runs, not when this package is: the report's types cost a build without deals nothing.
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..crm import display_name
 from ..errors import Diagnostic
 from ..model import Project
-from .formats import stage_map
-from .metrics import compute
-from .read import all_named_sample, connect, load_deals
-from .report import HealthReport, SourceInfo, StageHealth, StalledDeal, Totals
-from .source import FORMATS, DealsRequest, check_file, parse_as_of, resolve_request
+from .report import HealthReport, Problem, SourceInfo, StageHealth, StalledDeal, Totals
+from .source import FORMATS, DealsRequest, parse_as_of, resolve_request
 
 __all__ = [
     "FORMATS", "DealsRequest", "HealthReport", "SourceInfo", "StageHealth", "StalledDeal", "Totals",
@@ -29,7 +28,11 @@ __all__ = [
 def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list[Diagnostic]]:
     """The health report of ``project`` against the deals in ``request``; raises ValidationFailed when the
     file cannot be read at all, and returns every row-level problem as a diagnostic."""
-    check_file(request)
+    from .formats import stage_map
+    from .layouts import all_named_sample, load_deals
+    from .metrics import compute
+    from .sql import connect
+
     stages = stage_map(project, request.format)
     work = Path(tempfile.mkdtemp(prefix="playbookgen-health-"))
     try:
@@ -39,7 +42,7 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
             as_of = request.as_of or _from_ms(loaded.latest_ms)
             deals = con.execute("SELECT count(*) FROM deals").fetchone()
             source = SourceInfo(request.display, request.format, loaded.rows, int(deals[0]) if deals else 0,
-                                loaded.skipped_rows)
+                                loaded.skipped_rows, loaded.encoding, loaded.date_order)
             figures = compute(con, project, stages, source, as_of, loaded.has_history, request.currency,
                               request.list_stalled)
             sample = loaded.sample if loaded.sample is not None else all_named_sample(con, "deals")
@@ -47,9 +50,25 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
             con.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = HealthReport(as_of, source, figures.stages, figures.totals, loaded.has_history, figures.notes,
-                          figures.stalled_deals, sample)
-    return report, [*loaded.diagnostics, *figures.diagnostics]
+    notes = [*_reading_notes(request, loaded.encoding, loaded.date_order), *loaded.notes, *figures.notes]
+    diagnostics = [*loaded.diagnostics, *figures.diagnostics]
+    problems = [Problem(f"{d.file}:{d.line}:{d.column}", d.severity.value, d.message) for d in diagnostics]
+    report = HealthReport(as_of, source, figures.stages, figures.totals, loaded.has_history, notes,
+                          figures.stalled_deals, sample, problems)
+    return report, diagnostics
+
+
+def _reading_notes(request: DealsRequest, encoding: str, date_format: str | None) -> list[str]:
+    """How the file was read, where that is not plain UTF-8 and ISO dates: a wrong guess shows at once."""
+    notes = []
+    if encoding != "utf-8":
+        how = "as deals.encoding says" if request.encoding else "found from its bytes; set deals.encoding if wrong"
+        notes.append(f"the {display_name(request.format)} file is read as {encoding} text ({how})")
+    if date_format is not None:
+        how = "as deals.date_format says" if request.date_order else "found from the dates"
+        first = "day" if date_format.startswith("DD") else "month"
+        notes.append(f"its dates are read {first} first, {date_format} ({how})")
+    return notes
 
 
 def _from_ms(ms: int | None) -> datetime:

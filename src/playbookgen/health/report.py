@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-__all__ = ["SourceInfo", "StageHealth", "Totals", "StalledDeal", "HealthReport", "HISTORY_METRICS"]
+__all__ = ["SourceInfo", "StageHealth", "Totals", "StalledDeal", "HealthReport", "HISTORY_METRICS", "Problem"]
 
 # What a snapshot export (Pipedrive's deals list) cannot tell: they need each deal's stage history.
 HISTORY_METRICS = ("reached", "converted", "conversion", "median_days", "p90_days", "win_rate")
@@ -22,6 +22,8 @@ class SourceInfo:
     rows: int  # data rows in the file, header not counted
     deals: int  # deals the report counts
     skipped_rows: int  # rows left out because of a problem that a diagnostic reports
+    encoding: str = "utf-8"  # as the file was read: found from its bytes, or deals.encoding
+    date_format: str | None = None  # MM/DD/YYYY or DD/MM/YYYY, for a file with report-style dates
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,15 @@ class StalledDeal:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """A problem found in the deals file, as the page lists it: where (file:row:column) and what."""
+
+    where: str
+    severity: str  # error or warning
+    message: str
+
+
+@dataclass(frozen=True)
 class HealthReport:
     as_of: datetime  # timezone-aware, UTC
     source: SourceInfo
@@ -75,6 +86,7 @@ class HealthReport:
     stalled_deals: list[StalledDeal] = field(default_factory=list)  # only with deals.list_stalled
     # Every deal in the file is named as SAMPLE data (the repository's synthetic export): say so wherever shown.
     sample: bool = False
+    problems: list[Problem] = field(default_factory=list)  # what reading the file found, for the page
 
     def stage(self, stage_id: str) -> StageHealth:
         return next(s for s in self.stages if s.id == stage_id)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..crm import display_name
 from ..i18n import format_date, format_number
 
 if TYPE_CHECKING:  # the health package imports DuckDB: a build without deals must not
@@ -23,7 +24,6 @@ __all__ = ["Chart", "Table", "HealthPage", "health_page", "stage_panel", "findin
 # "What the data says" speaks only from this many closed deals, and about gaps wider than this.
 CLOSED_DEALS_TO_JUDGE = 30
 WIN_RATE_GAP = 0.15
-FORMAT_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce", "pipedrive": "Pipedrive", "csv": "CSV"}
 
 # Chart geometry, in SVG user units: one row per stage, its name on a line above its bars.
 WIDTH = 420  # about the text column on a desktop: chart words come out the size of body text
@@ -73,6 +73,8 @@ class HealthPage:
     charts: list[tuple[str, str, Chart]]  # anchor, heading, chart
     stalled: Table | None = None
     stalled_note: str = ""
+    problems: list[tuple[str, str]] = field(default_factory=list)  # where, what: the file's problems
+    problems_intro: str = ""
 
 
 class _Words:
@@ -281,7 +283,7 @@ def health_page(report: HealthReport, labels: Mapping[str, str], language: str) 
     """The page's view model: words and figures in ``language``, and the charts' geometry."""
     w = _Words(labels, language)
     src = report.source
-    fmt = FORMAT_NAMES.get(src.format, src.format)
+    fmt = display_name(src.format)
     found, none = findings(report, labels, language)
     charts: list[tuple[str, str, Callable[[HealthReport, _Words], Chart]]] = []
     if report.has_history:
@@ -301,6 +303,8 @@ def health_page(report: HealthReport, labels: Mapping[str, str], language: str) 
         charts=[(anchor, heading, build(report, w)) for anchor, heading, build in charts],
         stalled=_stalled(report, w),
         stalled_note=labels["health_stalled_intro"],
+        problems=[(p.where, p.message) for p in report.problems],
+        problems_intro=labels["health_problems_intro"],
     )
 
 

@@ -1,7 +1,8 @@
-"""HubSpot's one-row-per-deal layout: SQL that takes each deal's facts and stays straight from its row's
-'Date entered' columns, with no long table of entries, no sort and no grouping over a million deals.
+"""The wide layout's stays (one row per deal, a 'Date entered' time per stage): SQL that takes each deal's
+facts and stays straight from its row's 'Date entered' columns, with no long table of entries, no sort and
+no grouping over a million deals.
 
-Each builder returns SQL over the rows of the one pass over the file (``read._hubspot_rows``); a stage column
+Each builder returns SQL over the rows of the one pass over the file (``wide._rows``); a stage column
 is a ``StageColumn`` (its alias there, its 'Date exited' alias if any, and the pipeline position it lands on).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["StageColumn", "current_at_sql", "deals_sql", "first_sql", "furthest_sql"]
+__all__ = ["StageColumn", "current_at_sql", "deals_sql", "first_pos_sql", "first_sql", "furthest_sql"]
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,18 @@ def first_sql(columns: list[StageColumn]) -> str:
     return "least(" + ", ".join(c.alias for c in columns) + ")" if columns else "NULL::BIGINT"
 
 
+def first_pos_sql(columns: list[StageColumn]) -> str:
+    """The position of the stage the deal entered first: the column with the earliest time, ties going to
+    the stage earlier in the playbook (a CASE on one ``least``, so it is computed once per row)."""
+    if not columns:
+        return "NULL::INTEGER"
+    order = _ordered(columns)
+    branches = " ".join(f"WHEN {columns[i].alias} THEN {columns[i].pos}" for i in order)
+    return f"CASE {first_sql(columns)} {branches} END"
+
+
 def furthest_sql(columns: list[StageColumn], n: int) -> str:
-    """The furthest open stage the deal entered, its current stage included (HubSpot may leave that cell empty)."""
+    """The furthest open stage the deal entered, its current stage included (the CRM may leave that cell empty)."""
     current = f"CASE WHEN current_pos <= {n} THEN current_pos END"
     entered = sorted(_by_pos(columns, n).items(), reverse=True)
     if not entered:

@@ -1,0 +1,201 @@
+"""Read a CRM deals export into DuckDB and normalise it: every cell checked, every bad one reported.
+
+Out come two relations the metrics read, whatever the layout: ``deals(deal_id, name, amount, currency,
+current_pos, current_at, first_ms, max_open_pos, first_pos, created_ms, closed_ms)``, one row per deal,
+positions being open stages 1..n, won n+1, lost n+2 and times milliseconds since 1970 UTC (``first_pos``:
+where the deal's earliest entry is, NULL for a snapshot; ``created_ms``/``closed_ms``: NULL where the file
+does not have them); and ``stays(pos, ms)``, one row per deal and open stage it has left: its days there, in
+ms. The heavy lifting is SQL over one pass of the file, so a million rows never pass through a Python loop.
+
+One module per layout: ``history`` (a row per stage entry, and Salesforce's field history), ``wide`` (a
+row per deal with a date per stage) and ``snapshot`` (a row per deal, its current stage only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ...crm import Column, Reader, deals_crm, header_key
+from ...errors import Diagnostic, ValidationFailed, error
+from ..checks import Bounds, Cell, Found
+from ..csvfile import CsvFile, check_file, headers, named, open_csv
+from ..dates import DATE_FORMATS, EARLIEST, Evidence, Order, evidence, latest_allowed, time_formats
+from ..formats import StageMap
+from ..source import DealsRequest
+from ..sql import SAMPLE_WORD, ident, scalar, set_time_formats
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = ["Loaded", "Context", "load_deals", "finish", "all_named_sample"]
+
+_SAMPLE_BYTES = 1 << 20  # the dates of the first megabyte usually tell their order; else all of them are read
+
+
+@dataclass
+class Loaded:
+    """What reading produced besides the tables: counts, the latest time seen, and diagnostics."""
+
+    rows: int = 0
+    skipped_rows: int = 0
+    latest_ms: int | None = None
+    has_history: bool = True
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sample: bool | None = None  # every deal named SAMPLE; None: tell from the deals table's names
+    notes: list[str] = field(default_factory=list)  # what the report should say about how the file was read
+    encoding: str = "utf-8"
+    date_order: str | None = None  # "MM/DD/YYYY" or "DD/MM/YYYY" when the file has such dates
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every layout reads with: the connection, the request, the stages, the file and its columns."""
+
+    con: duckdb.DuckDBPyConnection
+    request: DealsRequest
+    stages: StageMap
+    file: CsvFile
+    source: str  # SQL: the read_csv of the file, its columns named
+    headers: list[str]
+    columns: dict[str, Cell]
+    bounds: Bounds
+
+
+def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: StageMap, work: Path) -> Loaded:
+    """Fill the deals and stays relations from the file; problems go to ``Loaded.diagnostics``."""
+    from . import history, snapshot, wide
+
+    file = open_csv(request, work, check_file(request), [*stages.names, *stages.keys])
+    found = headers(con, file.source, request)
+    reader = deals_crm(request.format).reader([header_key(h) for h in found])
+    columns = _columns(request, reader, found)
+    source = named(file.source, found)
+    order = _date_order(con, request, file, source, columns)
+    set_time_formats(con, time_formats(order or "mdy"))
+    latest = latest_allowed(request.as_of)
+    bounds = Bounds(int(EARLIEST.timestamp() * 1000), int(latest.timestamp() * 1000))
+    ctx = Context(con, request, stages, file, source, found, columns, bounds)
+    layouts = {"history": history.load, "field_history": history.load_field_history, "wide": wide.load,
+               "snapshot": snapshot.load}
+    loaded = layouts[reader.layout](ctx)
+    loaded.encoding = file.encoding
+    loaded.date_order = next((k for k, v in DATE_FORMATS.items() if v == order), None)
+    return loaded
+
+
+def _find(found: list[str], wanted: tuple[str, ...]) -> int | None:
+    keys = [header_key(h) for h in found]
+    for header in wanted:
+        if header_key(header) in keys:
+            return keys.index(header_key(header))
+    return None
+
+
+def _columns(request: DealsRequest, reader: Reader, found: list[str]) -> dict[str, Cell]:
+    """Our column names -> cells of the file; a missing required one ends the run with the headers found."""
+    cells: dict[str, Cell] = {}
+    missing: list[Column] = []
+    for column in reader.columns:
+        wanted = (request.columns[column.name],) if column.name in request.columns else column.headers
+        index = _find(found, wanted)
+        if index is None:
+            if column.required:
+                missing.append(column)
+            continue
+        cells[column.name] = Cell(column.name, found[index], index + 1, column.kind)
+    if missing:
+        more = f" and {len(found) - 40} more" if len(found) > 40 else ""
+        shown = ", ".join(f"'{h}'" for h in found[:40]) + more
+        problems = [
+            error(request.display, 1, 1, "deals-missing-column",
+                  f"the {request.format} export needs a column '{request.columns.get(c.name, c.headers[0])}' "
+                  f"({c.name}); headers found: {shown}" + ("" if c.name in request.columns else (
+                      f" (if the export names it differently, map it: deals.columns.{c.name})")))
+            for c in missing
+        ]
+        raise ValidationFailed(problems)
+    return cells
+
+
+def _date_order(con: duckdb.DuckDBPyConnection, request: DealsRequest, file: CsvFile, source: str,
+                columns: dict[str, Cell]) -> Order | None:
+    """Month or day first, for the file's report-style dates: deals.date_format, else what the dates show
+    (the first megabyte's, then every time cell's when those did not tell); None when it has no such dates."""
+    if request.date_order is not None:
+        return "dmy" if request.date_order == "dmy" else "mdy"
+    with open(file.path, encoding="utf-8", errors="replace") as handle:
+        handle.readline()  # the header: a stage named '1/2/3' is not a date
+        sample = handle.read(_SAMPLE_BYTES)
+    found = evidence(sample.splitlines())
+    if found.order is None and not found.contradicts and len(sample) >= _SAMPLE_BYTES:
+        found = _evidence_in_sql(con, source, [c for c in columns.values() if c.kind == "time"], found)
+    if found.contradicts:
+        raise ValidationFailed([error(
+            request.display, 1, 1, "deals-date-order",
+            f"the file's dates put the day first in some places ('{found.example_first}') and the month first in "
+            f"others ('{found.example_second}'); export it again with one date format, or set deals.date_format "
+            f"({' or '.join(DATE_FORMATS)})")])
+    if found.order is None and found.any:
+        raise ValidationFailed([error(
+            request.display, 1, 1, "deals-date-order",
+            "the file writes dates such as 03/04/2026, and none of them has a day over 12, so it does not tell "
+            "whether the month or the day comes first: set deals.date_format in playbook.yml "
+            f"({' or '.join(DATE_FORMATS)})")])
+    return found.order
+
+
+def _evidence_in_sql(con: duckdb.DuckDBPyConnection, source: str, cells: list[Cell], found: Evidence) -> Evidence:
+    """The order evidence of every time cell of the file, counted in one pass."""
+    if not cells:
+        return found
+    parts = []
+    for c in cells:
+        pair = f"regexp_extract({ident(c.header)}, '^\\s*(\\d{{1,2}})[/-](\\d{{1,2}})[/-]\\d{{2}}', ['a', 'b'])"
+        parts.append(f"SELECT {pair} AS m, {ident(c.header)} AS t FROM {source}")
+    rows = con.execute(
+        "SELECT count(*) FILTER (WHERE a > 12), count(*) FILTER (WHERE b > 12 AND a <= 12), "
+        "count(*) FILTER (WHERE a <= 12 AND b <= 12), arg_min(t, a > 12) FILTER (WHERE a > 12), "
+        "arg_min(t, b > 12) FILTER (WHERE b > 12 AND a <= 12) FROM ("
+        "SELECT try_cast(m.a AS INTEGER) AS a, try_cast(m.b AS INTEGER) AS b, t FROM ("
+        + " UNION ALL ".join(parts) + ") WHERE m.a <> '')").fetchone()
+    if rows:
+        found.first_over_12 += int(rows[0])
+        found.second_over_12 += int(rows[1])
+        found.ambiguous += int(rows[2])
+        found.example_first = found.example_first or rows[3]
+        found.example_second = found.example_second or rows[4]
+    return found
+
+
+def finish(ctx: Context, loaded: Loaded, found: list[Found], kept: str = "typed WHERE NOT _skip",
+           table: str = "raw_cells", keep_table: bool = False, skipped: str | None = None) -> Loaded:
+    """Diagnostics in, rows counted (``kept``: the rows the figures use, or ``skipped``: those left out), and
+    the file's cells freed (``table``, the one row per record of the file; unless the figures read it:
+    ``keep_table``)."""
+    for kind in found:
+        loaded.diagnostics += kind.diagnostics(ctx.request.display)
+    loaded.rows = scalar(ctx.con, f"SELECT count(*) FROM {table}") or 0
+    if skipped is not None:
+        loaded.skipped_rows = scalar(ctx.con, f"SELECT count(*) FROM {skipped}") or 0
+    else:
+        loaded.skipped_rows = loaded.rows - (scalar(ctx.con, f"SELECT count(*) FROM {kept}") or 0)
+    # Every check is done and the relations the metrics read hold what they need: free the cells.
+    ctx.con.execute("DROP VIEW raw")
+    if not keep_table:
+        ctx.con.execute(f"DROP TABLE {table}")
+    return loaded
+
+
+def all_named_sample(con: duckdb.DuckDBPyConnection, rows: str) -> bool:
+    """True when ``rows`` (a FROM clause with a ``name`` column) hold deals and every one is named with
+    the word SAMPLE, in capitals.
+
+    That is how the repository's synthetic export marks itself ("SAMPLE deal 00001 (synthetic)"),
+    so a page or a report made from it says it is sample data even when the file was passed on the
+    command line. A real deal called "Sample kit" does not count: the word is in capitals, and
+    every deal must have it.
+    """
+    row = con.execute(f"SELECT count(*), count(*) FILTER (WHERE {SAMPLE_WORD.format('name')}) FROM {rows}").fetchone()
+    return row is not None and row[0] > 0 and row[0] == row[1]

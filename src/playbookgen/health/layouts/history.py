@@ -1,0 +1,132 @@
+"""The history layout: a row per entry into a stage (our csv, Salesforce's OpportunityHistory, where a row
+is any change and repeats the stage), and Salesforce's OpportunityFieldHistory (a row per change of a field:
+the stage's old and new value).
+
+Rows are put in time order within each deal before anything is measured: an export need not be sorted
+(Salesforce's Data Export is not), and a history of entries cannot contradict itself.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from ..checks import Found, check_cells, listed, load_raw, optional, stage_lookup, unknown_stages
+from ..sql import Steps, scalar
+from . import Context, Loaded, finish
+
+__all__ = ["load", "load_field_history"]
+
+
+def load(ctx: Context) -> Loaded:
+    """csv and Salesforce OpportunityHistory: one row per entry into a stage (or per change, for Salesforce)."""
+    columns = ctx.columns
+    cells = list(columns.values())
+    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds)
+    found, bad = check_cells(ctx.con, cells, {"deal_id", "stage", "entered_at"}, ctx.bounds)
+    stage_lookup(ctx.con, ctx.stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
+    unknown = unknown_stages(ctx.con, ctx.stages, columns["stage"], [])
+    opt = partial(optional, columns)
+    steps = Steps(ctx.con)
+    steps.table("typed", f"""
+        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos, r.p_entered_at AS at_ms,
+               {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
+               ({bad}) OR l.pos IS NULL AS _skip
+        FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
+    """)
+    steps.table("entries", """
+        SELECT deal_id AS grp, pos, at_ms, _row, 2 * _row AS seq, true AS timed, name, amount, currency
+        FROM typed WHERE NOT _skip
+    """)
+    _deals_and_stays(ctx, steps)
+    loaded = Loaded(latest_ms=scalar(ctx.con, "SELECT max(at_ms) FROM entries"))
+    return finish(ctx, loaded, [*found, unknown])
+
+
+def load_field_history(ctx: Context) -> Loaded:
+    """Salesforce OpportunityFieldHistory: the rows whose Field is StageName, each entering its NewValue at
+    its CreatedDate; a deal's first stage is the OldValue of its first change, entered when the record was
+    created (its 'created' row) or, without one, at a time the file does not hold (no days counted there)."""
+    columns = ctx.columns
+    cells = list(columns.values())
+    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds)
+    found, bad = check_cells(ctx.con, cells, {"deal_id", "field", "entered_at"}, ctx.bounds)
+    is_stage = "lower(trim(r.field)) = 'stagename'"
+    new = columns["new_value"]
+    count, rows = listed(ctx.con, f"{is_stage.replace('r.', '')} AND pb_blank(new_value)", "NULL")
+    empty = Found("deals-empty-cell", total=count, items=[
+        (r, new.index, f"'{new.header}' is empty on a stage change; every one needs it, so the row is skipped")
+        for r, _ in rows])
+    stage_lookup(ctx.con, ctx.stages, "SELECT DISTINCT new_value FROM raw WHERE new_value IS NOT NULL UNION "
+                                      "SELECT DISTINCT old_value FROM raw WHERE old_value IS NOT NULL"
+                 if "old_value" in columns else "SELECT DISTINCT new_value FROM raw WHERE new_value IS NOT NULL")
+    unknown = unknown_stages(ctx.con, ctx.stages, new, [], candidates=is_stage)
+    old = "r.old_value" if "old_value" in columns else "NULL::VARCHAR"
+    steps = Steps(ctx.con)
+    steps.table("typed", f"""
+        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos, o.pos AS old_pos, r.p_entered_at AS at_ms,
+               lower(trim(r.field)) AS field,
+               ({bad}) OR ({is_stage} AND l.pos IS NULL) AS _skip
+        FROM raw r LEFT JOIN lookup l ON l.raw = r.new_value LEFT JOIN lookup o ON o.raw = {old}
+        WHERE lower(trim(r.field)) IN ('stagename', 'created')
+    """)
+    steps.table("entries", """
+        WITH changes AS (SELECT * FROM typed WHERE NOT _skip AND field = 'stagename'),
+        created AS (SELECT deal_id, min(at_ms) AS at_ms FROM typed WHERE NOT _skip AND field = 'created'
+                    GROUP BY deal_id),
+        first AS (SELECT deal_id, arg_min(old_pos, {'t': at_ms, 'r': _row}) AS pos,
+                         min(at_ms) AS at_ms, arg_min(_row, {'t': at_ms, 'r': _row}) AS _row
+                  FROM changes GROUP BY deal_id)
+        SELECT deal_id AS grp, pos, at_ms, _row, 2 * _row AS seq, true AS timed,
+               NULL::VARCHAR AS name, NULL::DECIMAL(38, 4) AS amount, NULL::VARCHAR AS currency FROM changes
+        UNION ALL
+        SELECT f.deal_id, f.pos, coalesce(least(c.at_ms, f.at_ms), f.at_ms), f._row, 2 * f._row - 1,
+               c.at_ms IS NOT NULL, NULL, NULL, NULL
+        FROM first f LEFT JOIN created c USING (deal_id) WHERE f.pos IS NOT NULL
+    """)
+    _deals_and_stays(ctx, steps)
+    loaded = Loaded(latest_ms=scalar(ctx.con, "SELECT max(at_ms) FROM typed WHERE NOT _skip"))
+    unchanged = scalar(ctx.con, "SELECT count(DISTINCT deal_id) FROM typed WHERE field = 'created' AND deal_id NOT IN "
+                                "(SELECT grp FROM entries)") or 0
+    if unchanged:
+        loaded.notes.append(f"{unchanged:,} deal{'s' * (unchanged != 1)} of the field history never changed stage, so "
+                            "the file does not say which stage they are in: they are left out (an OpportunityHistory "
+                            "export has them)")
+    # Rows of other fields are not skipped: they are not about stages.
+    return finish(ctx, loaded, [*found, empty, unknown], skipped="typed WHERE _skip")
+
+
+def _deals_and_stays(ctx: Context, steps: Steps) -> None:
+    """Tables deals and stays from table entries(grp, pos, at_ms, _row, seq, timed, name, amount, currency),
+    each deal's entries taken in time order (seq breaks ties: the file's order)."""
+    n = len(ctx.stages.open_ids)
+    steps.table("deals", f"""
+        WITH runs AS (
+            SELECT *, lag(pos) OVER (PARTITION BY grp ORDER BY at_ms, seq) AS prev_pos FROM entries)
+        SELECT grp AS deal_id, grp,
+               arg_max(name, {{'t': at_ms, 's': seq}}) FILTER (WHERE name IS NOT NULL) AS name,
+               arg_max(amount, {{'t': at_ms, 's': seq}}) FILTER (WHERE amount IS NOT NULL) AS amount,
+               arg_max(currency, {{'t': at_ms, 's': seq}}) FILTER (WHERE currency IS NOT NULL) AS currency,
+               arg_max(pos, {{'t': at_ms, 's': seq}}) AS current_pos,
+               -- the current stay starts at the first of the last run of same-stage rows (Salesforce repeats them)
+               max(at_ms) FILTER (WHERE prev_pos IS DISTINCT FROM pos) AS current_at,
+               min(at_ms) FILTER (WHERE timed) AS first_ms,
+               max(pos) FILTER (WHERE pos <= {n}) AS max_open_pos,
+               arg_min(pos, {{'t': at_ms, 's': seq}}) AS first_pos,
+               NULL::BIGINT AS created_ms, NULL::BIGINT AS closed_ms
+        FROM runs
+        GROUP BY grp
+    """)
+    # Days in stage: a stay ends at the deal's next entry; deals now in the stage are left out. Same-stage
+    # rows in a row are one stay: measuring each row to the next row gives the same sum,
+    # (b - a2) + (a2 - a1) = b - a1, with one window instead of two.
+    steps.table("stays", f"""
+        WITH runs AS (
+            SELECT grp, pos, at_ms, timed, lead(at_ms) OVER (PARTITION BY grp ORDER BY at_ms, seq) AS next_ms
+            FROM entries),
+        ended AS (
+            SELECT r.grp, r.pos, r.next_ms - r.at_ms AS ms
+            FROM runs r JOIN deals d ON d.grp = r.grp
+            WHERE r.pos <= {n} AND r.timed AND d.current_pos IS DISTINCT FROM r.pos AND r.next_ms >= r.at_ms)
+        SELECT pos, sum(ms) AS ms FROM ended GROUP BY grp, pos
+    """)
+

@@ -1,0 +1,66 @@
+"""The snapshot layout: one row per deal with its current stage, when it was created and closed, and its
+status (open, won or lost), as Pipedrive's deals list and most CRMs' list exports write it. It holds no
+stage history: the figures that need one are left out, and the report says which."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from ..checks import Found, check_cells, listed, load_raw, optional, stage_lookup, unknown_stages
+from ..sql import Steps, scalar
+from . import Context, Loaded, finish
+
+__all__ = ["load"]
+
+STATUSES = ("open", "won", "lost")
+
+
+def load(ctx: Context) -> Loaded:
+    columns = ctx.columns
+    cells = list(columns.values())
+    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds)
+    found, bad = check_cells(ctx.con, cells, {"deal_id", "stage", "status", "created"}, ctx.bounds)
+    status = columns["status"]
+    count, rows = listed(ctx.con, "NOT pb_blank(status) AND lower(trim(status)) NOT IN ('open', 'won', 'lost')",
+                         "status")
+    statuses = Found("deals-bad-status", total=count,
+                     items=[(r, status.index, f"'{status.header}': '{v}' is not open, won or lost") for r, v in rows])
+    stage_lookup(ctx.con, ctx.stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
+    unknown = unknown_stages(ctx.con, ctx.stages, columns["stage"], [])
+    opt = partial(optional, columns)
+    n = len(ctx.stages.open_ids)
+    steps = Steps(ctx.con)
+    steps.table("typed", f"""
+        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos AS stage_pos, lower(trim(r.status)) AS status,
+               {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
+               r.p_created AS created, {opt('stage_changed')} AS changed,
+               coalesce({opt('won_time')}, CASE WHEN lower(trim(r.status)) = 'won' THEN {opt('closed')} END) AS won,
+               coalesce({opt('lost_time')}, CASE WHEN lower(trim(r.status)) = 'lost' THEN {opt('closed')} END) AS lost,
+               ({bad}) OR l.pos IS NULL OR lower(trim(r.status)) NOT IN ('open', 'won', 'lost')
+                   OR pb_blank(r.status) AS _skip
+        FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
+    """)
+    backwards = Found("deals-time-backwards", warn=True)
+    created = columns["created"]
+    for name in ("stage_changed", "won_time", "lost_time", "closed"):
+        if name not in columns:
+            continue
+        cell = columns[name]
+        count, rows = listed(ctx.con, f"p_{cell.alias} < p_created", "trim(deal_id)")
+        backwards.total += count
+        backwards.items += [(r, cell.index, f"deal '{d}': '{cell.header}' is earlier than '{created.header}'")
+                            for r, d in rows]
+    ctx.con.execute("CREATE OR REPLACE TEMP TABLE stays (pos INTEGER, ms BIGINT)")  # a snapshot holds no stays
+    steps.table("deals", f"""
+        SELECT deal_id, deal_id AS grp, name, amount, currency,
+               CASE status WHEN 'won' THEN {n + 1} WHEN 'lost' THEN {n + 2} ELSE stage_pos END AS current_pos,
+               CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost ELSE coalesce(changed, created) END AS current_at,
+               created AS first_ms, stage_pos AS max_open_pos,
+               NULL::INTEGER AS first_pos,  -- a snapshot does not tell where the deal began
+               created AS created_ms,
+               CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost END AS closed_ms
+        FROM typed WHERE NOT _skip
+    """)
+    latest = scalar(ctx.con, "SELECT max(greatest(created, changed, won, lost)) FROM typed WHERE NOT _skip")
+    loaded = Loaded(latest_ms=latest, has_history=False)
+    return finish(ctx, loaded, [*found, statuses, unknown, backwards])
