@@ -1,7 +1,8 @@
 """Read a CRM deals export into DuckDB and normalise it: every cell checked, every bad one reported.
 
 Out come two relations the metrics read, whatever the CRM: ``deals(deal_id, name, amount, currency,
-current_pos, current_at, first_ms, max_open_pos)``, one row per deal, positions being open stages 1..n,
+current_pos, current_at, first_ms, max_open_pos, first_pos)``, one row per deal (first_pos: the stage of its
+earliest entry, NULL where the export holds no history), positions being open stages 1..n,
 won n+1, lost n+2 and times milliseconds since 1970 UTC; and ``stays(pos, ms)``, one row per deal and
 open stage it has left: its days there, in ms. The heavy lifting is SQL over one pass of the file, so a
 million rows never pass through a Python loop.
@@ -496,7 +497,8 @@ def _history(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest,
                -- the current stay starts at the first of the last run of same-stage rows (Salesforce repeats them)
                max(e.at_ms) FILTER (WHERE e.prev_pos IS DISTINCT FROM e.pos) AS current_at,
                min(e.at_ms) AS first_ms,
-               max(e.pos) FILTER (WHERE e.pos <= {len(stages.open_ids)}) AS max_open_pos
+               max(e.pos) FILTER (WHERE e.pos <= {len(stages.open_ids)}) AS max_open_pos,
+               arg_min(e.pos, {{'t': e.at_ms, 'r': e._row}}) AS first_pos
         FROM runs e JOIN typed t ON t._row = e._row
         GROUP BY e.deal_id
     """)
@@ -642,7 +644,8 @@ def _hubspot_rows(con: duckdb.DuckDBPyConnection, source: str, request: DealsReq
     times = [c.alias for c in cells if c.kind == "time"]
     facts = {"deal_id": "deal_id", "stage": "stage", "name": "name", "amount": "amount", "currency": "currency",
              "current_pos": "current_pos", "current_at": current_at_sql(known), "first_ms": first_sql(known),
-             "max_open_pos": furthest_sql(known, n), "last_ms": f"greatest({', '.join(times)})",
+             "max_open_pos": furthest_sql(known, n), "first_pos": _first_pos_sql(known),
+             "last_ms": f"greatest({', '.join(times)})",
              "_skip": "_failed OR _no_id OR current_pos IS NULL", "_no_id": "_no_id", "_sample": "_sample",
              "_texts": "_texts",
              **{f"p_{c.alias}": c.alias for c in checked}}
@@ -655,11 +658,21 @@ def _hubspot_rows(con: duckdb.DuckDBPyConnection, source: str, request: DealsReq
     # Only the list of stalled deals shows ids: without it a million of them are not trimmed.
     deal_id = "trim(deal_id)" if request.list_stalled else "NULL::VARCHAR"
     con.execute(f"CREATE OR REPLACE TEMP VIEW deals AS SELECT {deal_id} AS deal_id, name, amount, currency, "
-                f"current_pos, current_at, first_ms, max_open_pos, last_ms, _sample{', ' + stays if stays else ''} "
+                "current_pos, current_at, first_ms, max_open_pos, first_pos, "
+                f"last_ms, _sample{', ' + stays if stays else ''} "
                 "FROM hubspot_rows WHERE NOT _skip")
     parts = [f"SELECT {pos} AS pos, {name} AS ms FROM deals WHERE {name} IS NOT NULL"
              for pos, name in stay_columns.items()] or ["SELECT NULL::INTEGER AS pos, NULL::BIGINT AS ms WHERE false"]
     con.execute(f"CREATE OR REPLACE TEMP VIEW stays AS {' UNION ALL '.join(parts)}")
+
+
+def _first_pos_sql(known: list[StageColumn]) -> str:
+    """The stage of the deal's earliest 'Date entered' (the lowest position on a tie), else its current stage."""
+    if not known:
+        return "current_pos"
+    first = "least(" + ", ".join(c.alias for c in known) + ")"
+    branches = " ".join(f"WHEN {c.alias} = {first} THEN {c.pos}" for c in sorted(known, key=lambda c: c.pos))
+    return f"coalesce(CASE {branches} END, current_pos)"
 
 
 def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest, stages: StageMap,
@@ -702,7 +715,7 @@ def _pipedrive(con: duckdb.DuckDBPyConnection, source: str, request: DealsReques
         SELECT deal_id, deal_id AS grp, name, amount, currency,
                CASE status WHEN 'won' THEN {n + 1} WHEN 'lost' THEN {n + 2} ELSE stage_pos END AS current_pos,
                CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost ELSE coalesce(changed, created) END AS current_at,
-               created AS first_ms, stage_pos AS max_open_pos
+               created AS first_ms, stage_pos AS max_open_pos, NULL::INTEGER AS first_pos
         FROM typed WHERE NOT _skip
     """)
     latest = _scalar(con, "SELECT max(greatest(created, changed, won, lost)) FROM typed WHERE NOT _skip")
