@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 __all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "format_day",
-           "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING", "format_number", "PREVIEW_LABELS", "preview_labels"]
+           "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING", "format_number", "half_up", "PREVIEW_LABELS", "preview_labels"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -436,10 +437,17 @@ def checklist_labels(language: str) -> Mapping[str, str]:
 _NUMBER_MARKS = {"pl": (",", "\u00a0"), "en": (".", ",")}
 
 
+def half_up(value: float, digits: int) -> Decimal:
+    """``value`` to ``digits`` decimals, a half rounded away from zero as a spreadsheet does (62.5 -> 63, where
+    Python's round() gives 62). The float is first read to 15 significant digits, as a spreadsheet shows it, so
+    binary noise does not decide (0.145 * 100 is 14.499999999999998 and shows as 15)."""
+    return Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 def format_number(value: float, digits: int, language: str) -> str:
-    """``value`` with ``digits`` decimals, written as a reader of ``language`` writes numbers."""
+    """``value`` with ``digits`` decimals (halves rounded up), written as a reader of ``language`` writes numbers."""
     decimal, thousands = _NUMBER_MARKS.get(language, _NUMBER_MARKS["en"])
-    text = f"{round(value, digits) + 0.0:,.{digits}f}"  # + 0.0: no "-0.0"
+    text = f"{half_up(value, digits) + 0:,.{digits}f}"  # + 0: no "-0.0"
     return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 

@@ -2,7 +2,7 @@
 
 ``analyse(project, request)`` is the whole pipeline: check the file, read and normalise it
 (``read``), compute the figures (``metrics``), and return a ``HealthReport`` with its diagnostics.
-Renderers (``render``, and later the site) only read the report.
+Renderers (``output`` for the command line, ``render/health.py`` for the site) only read the report.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from ..model import Project
 from .formats import stage_map
 from .metrics import compute
 from .read import all_named_sample, connect, load_deals
-from .report import HealthReport, SourceInfo, StageHealth, StalledDeal, Totals
+from .report import Calibration, HealthReport, SourceInfo, StageHealth, StalledDeal, Totals
 from .source import FORMATS, DealsRequest, check_file, parse_as_of, resolve_request
+from .stats import ENOUGH
 
 __all__ = [
-    "FORMATS", "DealsRequest", "HealthReport", "SourceInfo", "StageHealth", "StalledDeal", "Totals",
+    "FORMATS", "Calibration", "DealsRequest", "HealthReport", "SourceInfo", "StageHealth", "StalledDeal", "Totals",
     "analyse", "resolve_request", "parse_as_of",
 ]  # fmt: skip
 
@@ -48,7 +49,7 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = HealthReport(as_of, source, figures.stages, figures.totals, loaded.has_history, figures.notes,
-                          figures.stalled_deals, sample)
+                          figures.stalled_deals, sample, figures.calibration, ENOUGH)
     return report, [*loaded.diagnostics, *figures.diagnostics]
 
 
