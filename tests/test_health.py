@@ -324,7 +324,7 @@ def test_text_and_csv_outputs(project_with) -> None:
                        "ended_stays,open_stays,open,stalled,max_days,suggested_max_days,won,closed,win_rate,"
                        "win_rate_low,win_rate_high,probability,suggested_probability")
     low, high = rows[3].split(",")[18:20]
-    assert rows[3] == f"c,Stage C,3,2,0.6666666666666666,6.0,10.0,10.0,,2,0,0,,,,2,3,0.6666666666666666,{low},{high},70,"
+    assert rows[3] == f"c,Stage C,3,2,0.6666666666666666,6.0,10.0,10.0,10.0,2,0,0,,,,2,3,0.6666666666666666,{low},{high},70,"
     assert (round(float(low), 3), round(float(high), 3)) == (0.208, 0.939)  # Wilson, 2 of 3: worked in docs/health.md
 
 

@@ -82,7 +82,9 @@ def _prepare(con: duckdb.DuckDBPyConnection, project: Project, stages: StageMap,
 # stays still running at as-of (censored at as_of - entered). At a time with both, the events come first: the
 # censored stays are still at risk then (the standard convention). The curve's 95% band is pointwise, from
 # Greenwood's variance on the log scale (as R's survfit gives by default); the p90's interval is where the band
-# crosses 0.1, its upper end NULL where the band's top never gets there (the data set no upper bound).
+# crosses 0.1. Where the curve falls to 0 (every stay left has ended) the variance is infinite and the band closes
+# at 0: no stay in the data lasted longer. The upper end is NULL where the band's top never gets down to 0.1
+# (stays still open: the data set no upper bound yet).
 _KAPLAN_MEIER = """
     WITH observed AS (
         SELECT pos, ms, true AS ended FROM stays WHERE pos BETWEEN 1 AND {n}
@@ -102,7 +104,7 @@ _KAPLAN_MEIER = """
     band AS (
         SELECT pos, ms, s,
                CASE WHEN isinf(greenwood) THEN 0 ELSE s * exp(-{z} * sqrt(greenwood)) END AS low,
-               CASE WHEN isinf(greenwood) THEN NULL ELSE s * exp({z} * sqrt(greenwood)) END AS high
+               CASE WHEN isinf(greenwood) THEN 0 ELSE s * exp({z} * sqrt(greenwood)) END AS high
         FROM curve),
     quantiles AS (
         SELECT pos, min(ms) FILTER (WHERE s <= 0.5 + {eps}) AS median,

@@ -148,8 +148,9 @@ def _days_advice(s: StageHealth, enough: int) -> str | None:
                 f"{_interval(s.p90_low_days, s.p90_high_days, _num)})")
     if (s.ended_stays or 0) < enough:
         return f"max_days: not enough data yet ({s.ended_stays or 0} of {enough} ended stays)"
-    if s.p90_days is None or s.p90_low_days is None:
-        return f"max_days: not enough data yet (too many of {_count(s.ended_stays or 0, 'stay')} still open for a p90)"
+    if s.p90_days is None:
+        low = "" if s.p90_low_days is None else f"; it is at least {_num(s.p90_low_days)} days"
+        return f"max_days {s.max_days}: too many stays still open for a p90 yet ({s.open_stays or 0} open{low})"
     return f"max_days {s.max_days} holds (inside {_interval(s.p90_low_days, s.p90_high_days, _num)})"
 
 
