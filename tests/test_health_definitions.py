@@ -157,3 +157,29 @@ def test_half_up_and_plural_forms() -> None:
     forms = "{n} wiersz|{n} wiersze|{n} wierszy"
     assert [plural(n, forms, "pl") for n in (1, 2, 5, 12, 22, 25)] == [
         "1 wiersz", "2 wiersze", "5 wierszy", "12 wierszy", "22 wiersze", "25 wierszy"]
+
+
+# The worked example of docs/health.md ("How each figure is defined"), to the figures the page works out by hand.
+DOCS_EXAMPLE: list[Row] = [
+    ("k1", "Stage A", 0, "", ""), ("k1", "Closed Lost", 2, "", ""),
+    ("k2", "Stage A", 0, "", ""), ("k2", "Stage B", 2, "", ""), ("k2", "Closed Lost", 4, "", ""),
+    ("k3", "Stage A", 0, "", ""), ("k3", "Stage B", 2, "", ""), ("k3", "Stage C", 4, "", ""),
+    ("k3", "Closed Won", 6, "", ""),
+    ("k4", "Stage A", 0, "", ""), ("k4", "Closed Won", 7, "", ""),
+    ("k5", "Stage C", 3, "", ""),
+    ("k6", "Stage A", 5, "", ""),
+]
+
+
+def test_the_worked_example_in_the_docs(project_with) -> None:  # noqa: F811
+    data, stderr, code = health_json(project_with(our_csv(DOCS_EXAMPLE)), "csv", "--as-of", "2024-01-11")
+    assert code == 0, stderr
+    stages = {s["id"]: s for s in data["stages"]}
+    assert [(s["reached"], s["converted"]) for s in stages.values()] == [(5, 3), (3, 2), (3, 2), (2, 2)]
+    a = stages["a"]
+    assert (a["median_days"], a["p90_days"], a["p90_low_days"], a["p90_high_days"]) == (2.0, 7.0, 7.0, 7.0)
+    assert (a["ended_stays"], a["open_stays"], a["won"], a["closed"]) == (4, 1, 2, 4)
+    assert (round(a["win_rate_low"], 3), round(a["win_rate_high"], 3)) == (0.150, 0.850)
+    assert data["calibration"]["forecasts"] == 11
+    assert data["calibration"]["playbook"] == pytest.approx(2.31 / 11)
+    assert data["calibration"]["base_rate"] == pytest.approx(0.25)
