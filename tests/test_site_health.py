@@ -388,6 +388,15 @@ def test_bars_scale_to_the_largest_figure_and_missing_figures_draw_nothing() -> 
     assert days.table.rows[1] == ["B", "1.0", "no data", "no data", "no data", "no data", "40"]
 
 
+def test_the_win_rate_chart_draws_each_interval_under_its_bar() -> None:
+    stages = [replace(stage("a", win_rate=0.3, probability=10), win_rate_low=0.2, win_rate_high=0.45),
+              stage("b", win_rate=0.5, probability=50)]  # no interval: no range drawn
+    charts = {anchor: chart for anchor, _, chart in health_page(report(stages, 20, 20), labels("en"), "en").charts}
+    # Along a 300-unit plot from x = 1: 0.2 -> 61, 0.45 -> 136; under the first row's bar (24 + 22).
+    assert charts["win-rate"].ranges == [{"x1": "61.0", "x2": "136.0", "y": "46.0"}]
+    assert ("pb-sw-range", "95% interval of the win rate") in charts["win-rate"].legend
+
+
 def test_a_build_without_deals_does_not_load_duckdb(project) -> None:
     """DuckDB costs about 0.1 s to import: only a build given deals pays for it."""
     root = project()

@@ -8,7 +8,7 @@ CSS classes that the stylesheet maps to the theme's colour variables, in light a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import format_date, format_number, plural
@@ -51,6 +51,7 @@ class Chart:
     legend: list[tuple[str, str]]  # swatch class, words
     table: Table
     width: int = WIDTH
+    ranges: list[dict[str, str]] = field(default_factory=list)  # intervals under a bar: x1, x2, y
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class _ChartBuilder:
         self.alt = alt_template.format(caption=caption)
         self.bars: list[dict[str, str]] = []
         self.marks: list[dict[str, str]] = []
+        self.ranges: list[dict[str, str]] = []
         self.labels: list[dict[str, str]] = []
         self.rows = 0
         self.plot = WIDTH - VALUES
@@ -161,9 +163,16 @@ class _ChartBuilder:
         x = 1 + self._along(value, scale)
         self.marks.append({"x": _f(x), "y1": _f(top + BAR_Y - 4), "y2": _f(top + BAR_Y + 26)})
 
+    def range(self, top: float, low: float | None, high: float | None, scale: float) -> None:
+        """An interval as a line with end ticks just under the row's bar; none without a lower end."""
+        if low is None or high is None:
+            return
+        self.ranges.append({"x1": _f(1 + self._along(low, scale)), "x2": _f(1 + self._along(high, scale)),
+                            "y": _f(top + BAR_Y + 22)})
+
     def chart(self, legend: list[tuple[str, str]], table: Table) -> Chart:
         return Chart(self.id, self.caption, self.alt, max(self.rows, 1) * ROW, self.bars, self.marks, self.labels,
-                     legend, table)
+                     legend, table, ranges=self.ranges)
 
 
 def _funnel(report: HealthReport, w: _Words) -> Chart:
@@ -207,12 +216,14 @@ def _win_rates(report: HealthReport, w: _Words) -> Chart:
     for s in report.stages:
         top = c.row(s.name, f"{w.pct(s.win_rate)} · {w.percent(s.probability)}")
         c.bar("pb-bar", top, s.win_rate, 1.0)
+        c.range(top, s.win_rate_low, s.win_rate_high, 1.0)
         c.mark(top, None if s.probability is None else s.probability / 100, 1.0)
         rows.append([s.name, w.number(s.closed), w.pct(s.win_rate), w.interval(s.win_rate_low, s.win_rate_high, w.pct),
                      w.percent(s.probability)])
     head = [L["health_col_stage"], L["health_col_closed"], L["health_col_win_rate"], L["health_col_interval"],
             L["health_col_probability"]]
-    legend = [("pb-sw-bar", L["health_legend_win_rate"]), ("pb-sw-mark", L["health_legend_probability"])]
+    legend = [("pb-sw-bar", L["health_legend_win_rate"]), ("pb-sw-range", L["health_legend_interval"]),
+              ("pb-sw-mark", L["health_legend_probability"])]
     return c.chart(legend, Table(head, rows))
 
 
