@@ -19,13 +19,15 @@ def test_a_deal_counts_in_a_stage_only_from_its_first_entry_on(project_with) -> 
         ("m2", "Stage A", 0, "", ""), ("m2", "Stage B", 2, "", ""), ("m2", "Closed Lost", 4, "", ""),
         ("m3", "Closed Lost", 0, "", ""),  # straight into lost: reaches no stage
         ("m4", "Stage B", 0, "", ""),  # open in B, entered there
+        ("m5", "Stage C", 0, "", ""), ("m5", "Stage B", 1, "", ""),  # created at C, back to B and open there
     ]
     data, stderr, code = health_json(project_with(our_csv(history)), "csv", "--as-of", "2024-01-11")
     assert code == 0, stderr
     got = {s["id"]: (s["reached"], s["converted"], s["closed"], s["won"]) for s in data["stages"]}
-    # A: m2 (went on to B, lost). B: m2 and m4 (neither went on; m2 lost). C: m1 (went on: won). D: m1 (won).
-    # The old rule (furthest stage only) counted m1 and m4 in A as well: 3 reached A, not 1.
-    assert got == {"a": (1, 1, 1, 0), "b": (2, 0, 1, 0), "c": (1, 1, 1, 1), "d": (1, 1, 1, 1)}
+    # A: m2 (went on to B, lost). B: m2, m4 and m5 (open there now, so it has reached B; m5 went on, to C,
+    # before). C: m1 (went on: won) and m5 (first stage; not further). D: m1 (won).
+    # The old rule (furthest stage only) counted m1, m4 and m5 in A as well: 4 reached A, not 1.
+    assert got == {"a": (1, 1, 1, 0), "b": (3, 1, 1, 0), "c": (2, 1, 1, 1), "d": (1, 1, 1, 1)}
 
 
 def test_days_in_stage_is_kaplan_meier_with_open_stays_censored(project_with) -> None:  # noqa: F811

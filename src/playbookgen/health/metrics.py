@@ -67,11 +67,13 @@ def _prepare(con: duckdb.DuckDBPyConnection, project: Project, stages: StageMap,
     limits = {pos: by_id[sid].max_days for pos, sid in enumerate(stages.open_ids, start=1)}
     branches = " ".join(f"WHEN {pos} THEN {days * DAY_MS}" for pos, days in limits.items() if days is not None)
     limit_ms = f"CASE d.current_pos {branches} END" if branches else "NULL::BIGINT"
-    # first_pos is NULL only where the export has no history: the stage figures are then left out anyway.
+    # A deal counts from its first stage on; one that has since gone back to an earlier stage and is open there
+    # has reached that stage too (it is counted open there). first_pos is NULL only where the export has no
+    # history: the stage figures are then left out anyway.
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW facts AS  -- a view: each query reads its few columns of deals
         SELECT d.*,
-               coalesce(d.first_pos, 1) AS entry,
+               least(coalesce(d.first_pos, 1), CASE WHEN d.current_pos <= {n} THEN d.current_pos END) AS entry,
                CASE WHEN d.current_pos = {n + 1} THEN {n + 1} ELSE coalesce(d.max_open_pos, 0) END AS furthest,
                coalesce({as_of_ms} - d.current_at > {limit_ms}, false) AS stalled
         FROM deals d
