@@ -155,7 +155,7 @@ def test_build_with_deals_adds_the_health_page_and_stage_panels(project) -> None
     stage = text_of(article((root / "site" / "stages" / "first.html").read_text(encoding="utf-8")))
     assert "as of 1 June 2024, 00:00 UTC" in stage
     assert "Reached: 40 deals; 50% went on" in stage
-    assert "Days in this stage: median 10.0, p90 no data (limit 10); 35 ended, 5 still open" in stage
+    assert "Days in this stage: median 10.0, p90 at least 20.0 (limit 10); 35 ended, 5 still open" in stage
     assert "Open now: 5, of which 5 stalled" in stage
     assert "Win rate from here: 29% of 35 closed deals, 95% interval 16%–45% (probability 10%)" in stage
     assert 'href="../health.html"' in (root / "site" / "stages" / "first.html").read_text(encoding="utf-8")

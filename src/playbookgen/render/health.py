@@ -349,6 +349,13 @@ def health_page(report: HealthReport, labels: Mapping[str, str], language: str) 
     )
 
 
+def _p90(s: StageHealth, w: _Words) -> str:
+    """The p90, or while open stays keep it unknown, the lower end of its interval: 'at least 20.0'."""
+    if s.p90_days is None and s.p90_low_days is not None:
+        return w.L["health_at_least"].format(low=w.number(s.p90_low_days))
+    return w.number(s.p90_days)
+
+
 def stage_panel(report: HealthReport, stage_id: str, labels: Mapping[str, str], language: str) -> dict[str, Any] | None:
     """The short panel on a stage's page: its own figures. None for a stage the report has no row for
     (a closed stage)."""
@@ -361,7 +368,7 @@ def stage_panel(report: HealthReport, stage_id: str, labels: Mapping[str, str], 
         rows.append((L["health_panel_reached"], L["health_panel_reached_text"].format(
             reached=w.number(s.reached), conversion=w.pct(s.conversion))))
         rows.append((L["health_panel_days"], L["health_panel_days_text"].format(
-            median=w.number(s.median_days), p90=w.number(s.p90_days), limit=w.limit(s.max_days),
+            median=w.number(s.median_days), p90=_p90(s, w), limit=w.limit(s.max_days),
             ended=w.number(s.ended_stays), open=w.number(s.open_stays))))
     rows.append((L["health_panel_open"], L["health_panel_open_text"].format(open=w.number(s.open),
                                                                           stalled=w.number(s.stalled))))
