@@ -83,6 +83,17 @@ def test_health_page_in_light_and_dark_on_desktop_and_phone(chromium, repo_site_
     """)
     assert overflow == []
     assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # Every table sits in a box that ends within the column and scrolls sideways itself (a 390 px phone),
+    # and the page is no wider than its viewport less the scroll bar.
+    boxes = driver.execute_script("""
+        const width = document.documentElement.clientWidth;
+        return [...document.querySelectorAll('article table')].map(t => {
+            const box = t.closest('.pb-table-scroll');
+            return box !== null && box.getBoundingClientRect().right <= width + 1; });
+    """)
+    assert len(boxes) >= 4 and all(boxes), boxes
+    assert driver.execute_script(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(width, min(height + 100, 16000))
     screenshot(driver, f"health-{scheme}-{width}")

@@ -57,8 +57,12 @@ HISTORY = [
 COUNTS = {  # stage -> reached, converted, open, stalled, win_rate
     "a": (5, 4, 1, 0, 2 / 3), "b": (4, 3, 1, 1, 2 / 3), "c": (3, 2, 0, None, 2 / 3), "d": (2, 2, 0, 0, 1.0),
 }
-# Ended stays per deal, deals now in the stage left out: A d1 10+3, d2 4, d3 1, d5 20; B d1 2+5; C d1 10, d2 6.
-DAYS = {"a": (8.5, 17.9), "b": (7.0, 7.0), "c": (8.0, 9.6), "d": (None, None)}
+# Days in stage, Kaplan-Meier (docs/health.md): ended stays per deal, and the open ones censored at as-of (day 40).
+# A: ended d3 1, d2 4, d1 10+3, d5 20, and d4 open 10 (censored): S = 4/5 at 1, x 3/4 = 0.6 at 4, 10 leaves the
+#    risk set, x 1/2 = 0.3 at 13 (median 13), x 0 at 20 (p90 20).
+# B: ended d1 2+5 = 7, d3 open 34: S = 1/2 at 7 (median 7) and never lower, so no p90.
+# C: ended d2 6, d1 10: S = 1/2 at 6, 0 at 10. D: no stays.
+DAYS = {"a": (13.0, 20.0), "b": (7.0, None), "c": (6.0, 10.0), "d": (None, None)}
 TOTALS = {
     "deals": 5, "open": 2, "won": 2, "lost": 1, "win_rate": 2 / 3, "avg_won_amount": 2000.0, "currency": "PLN",
     "mean_cycle_days": 25.0, "median_cycle_days": 25.0, "velocity_per_day": 2 * (2 / 3) * 2000 / 25,
@@ -196,8 +200,10 @@ def test_hubspot_keeps_the_latest_entry_per_stage(project_with) -> None:
     assert data["totals"]["currency"] is None  # no Currency column: one currency, unnamed
     data["totals"]["currency"] = "PLN"
     assert_counts(data)
-    # A: d1 10, d2 4, d3 1, d5 20; B: d1 10; C: d1 10, d2 6.
-    assert_days(data, {"a": (7.0, 17.0), "b": (10.0, 10.0), "c": (8.0, 9.6), "d": (None, None)})
+    # A: ended d3 1, d2 4, d1 10, d5 20, d4 open 10: at 10 the ended stay comes first (d4 still at risk), so
+    # S = 4/5 · 3/4 · 2/3 = 0.4 at 10 (median 10) and 0 at 20. B: d1 10 ended, d3 open 34: S = 1/2 at 10, no p90.
+    # C: d1 10, d2 6.
+    assert_days(data, {"a": (10.0, 20.0), "b": (10.0, None), "c": (6.0, 10.0), "d": (None, None)})
 
 
 @pytest.mark.parametrize("spelling", ["lower case", "spaces", "pipeline suffix", "mixed"])
@@ -305,13 +311,23 @@ def test_text_and_csv_outputs(project_with) -> None:
     lines = text.stdout.splitlines()
     assert lines[0] == "Pipeline health as of 2024-02-10 00:00 UTC"
     row_b = next(line for line in lines if line.startswith("Stage B"))
-    assert row_b.split() == ["Stage", "B", "4", "75%", "7.0", "7.0", "5", "1", "1", "67%", "50%"]
+    # Reached 4, 75% on, median 7 with no p90 (d3's open stay keeps the curve at 1/2), 1 ended and 1 open stay,
+    # max 5, 1 open, 1 stalled; then the win-rate table: 3 closed, 2 won, 67% in the Wilson interval 21%–94%.
+    assert row_b.split() == ["Stage", "B", "4", "75%", "7.0", "-", "-", "1", "1", "5", "1", "1"]
+    wins_b = [line for line in lines if line.startswith("Stage B")][1]
+    assert wins_b.split() == ["Stage", "B", "3", "2", "67%", "[21%–94%]", "50%"]
+    assert "  Stage B: probability: not enough data yet (3 of 30 closed deals); max_days: not enough data yet " \
+           "(1 of 30 ended stays)" in lines
     assert "Deals: 5 (2 open, 2 won, 1 lost); win rate 67%" in text.stdout
     assert "SAMPLE" not in text.stdout  # real deals are not labelled as a sample
     table = run_cli("health", root, "--deals", root / "deals.csv", "--deals-format", "csv", "--as-of", AS_OF, "--format", "csv")
     rows = table.stdout.splitlines()
-    assert rows[0] == "id,name,reached,converted,conversion,median_days,p90_days,open,stalled,max_days,win_rate,probability"
-    assert rows[3] == "c,Stage C,3,2,0.6666666666666666,8.0,9.6,0,,,0.6666666666666666,70"
+    assert rows[0] == ("id,name,reached,converted,conversion,median_days,p90_days,p90_low_days,p90_high_days,"
+                       "ended_stays,open_stays,open,stalled,max_days,suggested_max_days,won,closed,win_rate,"
+                       "win_rate_low,win_rate_high,probability,suggested_probability")
+    low, high = rows[3].split(",")[18:20]
+    assert rows[3] == f"c,Stage C,3,2,0.6666666666666666,6.0,10.0,10.0,10.0,2,0,0,,,,2,3,0.6666666666666666,{low},{high},70,"
+    assert (round(float(low), 3), round(float(high), 3)) == (0.208, 0.939)  # Wilson, 2 of 3: worked in docs/health.md
 
 
 def test_crm_names_match_before_the_stage_name(project_with) -> None:
@@ -354,7 +370,9 @@ def test_timestamps_and_amounts_in_the_ways_exports_write_them(project_with) -> 
     assert code == 0, stderr
     assert data["source"]["date_format"] == "MM/DD/YYYY"
     assert data["as_of"] == "2024-01-20T00:00:00Z"
-    assert data["stages"][0]["median_days"] == 15.5 and data["stages"][0]["p90_days"] == pytest.approx(18.3)
+    # Stays of 12..19 days, none censored: S falls by 1/8 at each, to 4/8 at 15 (the median: the first day the
+    # curve is at or below 1/2, not the 15.5 midway of a sample median) and to 0 at 19 (the p90).
+    assert data["stages"][0]["median_days"] == 15.0 and data["stages"][0]["p90_days"] == 19.0
     assert data["totals"]["mean_cycle_days"] == 15.5
     assert data["totals"]["avg_won_amount"] == 1234.5
 
@@ -372,7 +390,9 @@ def test_same_file_same_bytes_whatever_the_time_zone(project_with) -> None:
     assert outputs[0] == outputs[1] == outputs[2]
     data = json.loads(outputs[1])
     assert data["as_of"] == "2024-01-31T00:00:00Z"
-    assert_days(data)
+    # As of day 30 d4 has been in A for 0 days (censored at 0) and d3 in B for 24: A's ended stays 1, 4, 13, 20
+    # give S = 3/4, 1/2 (median 4), 1/4, 0 (p90 20).
+    assert_days(data, {"a": (4.0, 20.0), "b": (7.0, None), "c": (6.0, 10.0), "d": (None, None)})
 
 
 def test_the_sample_export_works_on_the_default_playbook_in_one_command() -> None:

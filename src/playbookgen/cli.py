@@ -418,7 +418,7 @@ def checklists(directory: str, out: str | None, paper: str) -> None:
 def health(directory: str, deals: str | None, deals_format: str | None, as_of: str | None, fmt: str) -> None:
     """Hold the playbook in DIR against the team's real deals: conversion, time in stage, stalled deals, win rates."""
     from .health import analyse, resolve_request
-    from .health.render import render
+    from .health.output import render
 
     project = load_valid_project(directory)
     report, diagnostics = analyse(project, resolve_request(project, deals, deals_format, as_of))

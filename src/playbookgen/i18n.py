@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 __all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "format_day",
-           "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING", "format_number", "PREVIEW_LABELS", "preview_labels"]
+           "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING", "format_number", "half_up", "plural", "PREVIEW_LABELS", "preview_labels"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -107,7 +108,7 @@ _EN: dict[str, str] = {
     "health_sample_title": "SAMPLE data",
     "health_sample": "These figures come from made-up deals (a synthetic sample export), not from any team's CRM. To see your own pipeline, build the playbook with your CRM's deal export.",
     "health_source": "Source",
-    "health_source_text": "{file} ({format} export): {deals} deals in {rows} rows",
+    "health_source_text": "{file} ({format} export): {deals_words} in {rows_words}",
     "health_skipped": "Rows left out because of a problem in the file",
     "health_problems": "Problems in the deals file",
     "health_problems_intro": "Reading the deals file found these problems. A row with one is left out of the figures below: fix it in the CRM and export the file again.",
@@ -115,10 +116,21 @@ _EN: dict[str, str] = {
     "health_no_history_title": "Figures that need stage history",
     "health_no_history": "A {format} export holds each deal's current stage but not its history, so these figures cannot be computed from it: reached, conversion, days in stage, and the win rate from each stage. Open and stalled deals, the overall win rate, deal size and cycle are shown.",
     "health_findings": "What the data says",
-    "health_findings_none": "The deals agree with the playbook: no stage's win rate is more than 15 points from its probability, and no stage's p90 days are above its stall limit.",
-    "health_findings_few": "Only {closed} closed deals: with fewer than 30, the figures are too few to judge the playbook's probabilities and stall limits.",
-    "health_finding_win_rate": "of the closed deals that reached this stage, {rate} were won; the playbook says {probability}. Suggested probability: {suggested}.",
-    "health_finding_days": "1 in 10 deals stayed longer than {p90} days; the stall limit is {limit} days. Suggested stall limit: {suggested} days, or find out why deals stall here.",
+    "health_findings_none": "The deals agree with the playbook: every probability lies inside the 95% interval of its stage's win rate, and every stall limit inside the 95% interval of its stage's p90.",
+    "health_findings_history": "Suggestions need each deal's stage history, which this export does not hold.",
+    "health_finding_win_rate": "of the {closed_words} that reached this stage, {rate} were won (95% interval {interval}); the playbook says {probability}. Suggested probability: {suggested}.",
+    "health_finding_few_closed": "probability: not enough data yet ({closed} of {enough} closed deals).",
+    "health_finding_days": "1 in 10 deals stayed longer than {p90} days (95% interval {interval}); the stall limit is {limit} days. Suggested stall limit: {suggested} days, or find out why deals stall here.",
+    "health_finding_few_stays": "stall limit: not enough data yet ({ended} of {enough} ended stays).",
+    "health_finding_open_stays": "stall limit: too many stays are still open for a p90 yet ({open} still open, {ended} ended), but it is at least {low} days, and the stall limit is {limit}.",
+    "health_interval_open": "{low} or more",
+    "health_at_least": "at least {low}",
+    "health_calibration": "Calibration (Brier score, lower is better)",
+    "health_calibration_text": "the playbook's probabilities {playbook}; the overall win rate {base}; the suggested probabilities {suggested} (over {forecasts_words}: one per closed deal and stage it reached)",
+    "health_n_deals": "{n} deal|{n} deals",
+    "health_n_rows": "{n} row|{n} rows",
+    "health_n_closed": "{n} closed deal|{n} closed deals",
+    "health_n_forecasts": "{n} forecast|{n} forecasts",
     "health_totals": "The whole pipeline",
     "health_deals_total": "Deals",
     "health_deals_split": "{deals} ({open} open, {won} won, {lost} lost)",
@@ -131,9 +143,9 @@ _EN: dict[str, str] = {
     "health_funnel": "Funnel",
     "health_funnel_caption": "Deals that reached each stage, and the share of them that went on to the next.",
     "health_days": "Time in stage",
-    "health_days_caption": "Days a deal stayed in each stage: the median, and the p90 (1 in 10 stayed longer), against the stall limit.",
+    "health_days_caption": "Days a deal stays in each stage, the stays still open counted too (a Kaplan–Meier estimate): the median, and the p90 (1 in 10 stays longer), against the stall limit.",
     "health_win_rates": "Win rate against probability",
-    "health_win_rates_caption": "Of the closed deals that reached each stage, the share won, against the probability the playbook gives the stage.",
+    "health_win_rates_caption": "Of the closed deals that reached each stage, the share won, with its 95% interval, against the probability the playbook gives the stage.",
     "health_open": "Open and stalled deals",
     "health_open_caption": "Deals in each stage now, and those over the stage's stall limit.",
     "health_stalled_list": "Stalled deals",
@@ -146,6 +158,11 @@ _EN: dict[str, str] = {
     "health_col_conversion": "Conversion",
     "health_col_median": "Median days",
     "health_col_p90": "P90 days",
+    "health_col_p90_interval": "P90, 95% interval",
+    "health_col_ended": "Ended stays",
+    "health_col_still_open": "Still open",
+    "health_col_closed": "Closed deals",
+    "health_col_interval": "95% interval",
     "health_col_limit": "Stall limit (days)",
     "health_col_win_rate": "Win rate",
     "health_col_probability": "Probability",
@@ -160,6 +177,7 @@ _EN: dict[str, str] = {
     "health_legend_limit": "stall limit",
     "health_legend_win_rate": "win rate",
     "health_legend_probability": "probability in the playbook",
+    "health_legend_interval": "95% interval of the win rate",
     "health_legend_open": "open deals",
     "health_legend_stalled": "stalled deals",
     "health_none": "no data",
@@ -167,11 +185,11 @@ _EN: dict[str, str] = {
     "health_panel_reached": "Reached",
     "health_panel_reached_text": "{reached} deals; {conversion} went on",
     "health_panel_days": "Days in this stage",
-    "health_panel_days_text": "median {median}, p90 {p90} (limit {limit})",
+    "health_panel_days_text": "median {median}, p90 {p90} (limit {limit}); {ended} ended, {open} still open",
     "health_panel_open": "Open now",
     "health_panel_open_text": "{open}, of which {stalled} stalled",
     "health_panel_win_rate": "Win rate from here",
-    "health_panel_win_rate_text": "{rate} (probability {probability})",
+    "health_panel_win_rate_text": "{rate} of {closed_words}, 95% interval {interval} (probability {probability})",
     "health_panel_more": "The whole pipeline's health",
     "owner": "Owner",
     "last_reviewed": "Last reviewed",
@@ -287,10 +305,21 @@ _PL: dict[str, str] = {
     "health_no_history_title": "Liczby, które wymagają historii etapów",
     "health_no_history": "Eksport {format} zawiera obecny etap każdej transakcji, ale nie jej historię, więc nie da się z niego policzyć: liczby transakcji, które doszły do etapu, konwersji, dni na etapie ani skuteczności od każdego etapu. Pokazane są transakcje otwarte i utknięte, skuteczność ogółem, wartość transakcji i cykl sprzedaży.",
     "health_findings": "Co mówią dane",
-    "health_findings_none": "Transakcje zgadzają się z playbookiem: skuteczność żadnego etapu nie odbiega o więcej niż 15 punktów od jego prawdopodobieństwa, a p90 dni na żadnym etapie nie przekracza limitu.",
-    "health_findings_few": "Zamkniętych transakcji jest tylko {closed}: przy mniej niż 30 to za mało, aby ocenić prawdopodobieństwa i limity czasu w playbooku.",
-    "health_finding_win_rate": "spośród zamkniętych transakcji, które doszły do tego etapu, wygranych było {rate}; playbook podaje {probability}. Proponowane prawdopodobieństwo: {suggested}.",
-    "health_finding_days": "1 na 10 transakcji była na tym etapie dłużej niż {p90} dni; limit to {limit} dni. Proponowany limit czasu: {suggested} dni albo sprawdź, dlaczego transakcje tu utykają.",
+    "health_findings_none": "Transakcje zgadzają się z playbookiem: każde prawdopodobieństwo mieści się w 95-procentowym przedziale skuteczności swojego etapu, a każdy limit czasu w 95-procentowym przedziale p90 swojego etapu.",
+    "health_findings_history": "Propozycje wymagają historii etapów każdej transakcji, a ten eksport jej nie zawiera.",
+    "health_finding_win_rate": "spośród zamkniętych transakcji, które doszły do tego etapu ({closed}), wygranych było {rate} (przedział 95%: {interval}); playbook podaje {probability}. Proponowane prawdopodobieństwo: {suggested}.",
+    "health_finding_few_closed": "prawdopodobieństwo: na razie za mało danych ({closed} z {enough} zamkniętych transakcji).",
+    "health_finding_days": "1 na 10 transakcji była na tym etapie dłużej niż {p90} dni (przedział 95%: {interval}); limit to {limit} dni. Proponowany limit czasu: {suggested} dni albo sprawdź, dlaczego transakcje tu utykają.",
+    "health_finding_few_stays": "limit czasu: na razie za mało danych ({ended} z {enough} zakończonych pobytów na etapie).",
+    "health_finding_open_stays": "limit czasu: zbyt wiele transakcji jest wciąż na etapie, by wyznaczyć p90 (wciąż na etapie: {open}, zakończone: {ended}), ale wynosi ono co najmniej {low} dni, a limit to {limit}.",
+    "health_interval_open": "{low} lub więcej",
+    "health_at_least": "co najmniej {low}",
+    "health_calibration": "Kalibracja (wynik Briera, im niższy, tym lepiej)",
+    "health_calibration_text": "prawdopodobieństwa z playbooka {playbook}; skuteczność ogółem {base}; proponowane prawdopodobieństwa {suggested} (prognozy: {forecasts}, po jednej na zamkniętą transakcję i etap, do którego doszła)",
+    "health_n_deals": "{n} transakcja|{n} transakcje|{n} transakcji",
+    "health_n_rows": "{n} wiersz|{n} wiersze|{n} wierszy",
+    "health_n_closed": "{n} zamknięta transakcja|{n} zamknięte transakcje|{n} zamkniętych transakcji",
+    "health_n_forecasts": "{n} prognoza|{n} prognozy|{n} prognoz",
     "health_totals": "Cały pipeline",
     "health_deals_total": "Transakcje",
     "health_deals_split": "{deals} (otwarte: {open}, wygrane: {won}, przegrane: {lost})",
@@ -303,9 +332,9 @@ _PL: dict[str, str] = {
     "health_funnel": "Lejek",
     "health_funnel_caption": "Transakcje, które doszły do każdego etapu, i odsetek tych, które poszły dalej.",
     "health_days": "Czas na etapie",
-    "health_days_caption": "Dni, które transakcja spędziła na każdym etapie: mediana i p90 (1 na 10 transakcji była dłużej), na tle limitu czasu.",
+    "health_days_caption": "Dni, które transakcja spędza na każdym etapie, łącznie z pobytami, które jeszcze trwają (estymator Kaplana–Meiera): mediana i p90 (1 na 10 transakcji jest dłużej), na tle limitu czasu.",
     "health_win_rates": "Skuteczność a prawdopodobieństwo",
-    "health_win_rates_caption": "Odsetek wygranych wśród zamkniętych transakcji, które doszły do etapu, na tle prawdopodobieństwa podanego w playbooku.",
+    "health_win_rates_caption": "Odsetek wygranych wśród zamkniętych transakcji, które doszły do etapu, z przedziałem 95%, na tle prawdopodobieństwa podanego w playbooku.",
     "health_open": "Transakcje otwarte i utknięte",
     "health_open_caption": "Transakcje na każdym etapie teraz i te, które przekroczyły limit czasu etapu.",
     "health_stalled_list": "Utknięte transakcje",
@@ -318,6 +347,11 @@ _PL: dict[str, str] = {
     "health_col_conversion": "Konwersja",
     "health_col_median": "Mediana dni",
     "health_col_p90": "P90 dni",
+    "health_col_p90_interval": "P90, przedział 95%",
+    "health_col_ended": "Zakończone pobyty",
+    "health_col_still_open": "Wciąż na etapie",
+    "health_col_closed": "Zamknięte transakcje",
+    "health_col_interval": "Przedział 95%",
     "health_col_limit": "Limit (dni)",
     "health_col_win_rate": "Skuteczność",
     "health_col_probability": "Prawdopodobieństwo",
@@ -332,6 +366,7 @@ _PL: dict[str, str] = {
     "health_legend_limit": "limit czasu",
     "health_legend_win_rate": "skuteczność",
     "health_legend_probability": "prawdopodobieństwo w playbooku",
+    "health_legend_interval": "przedział 95% skuteczności",
     "health_legend_open": "transakcje otwarte",
     "health_legend_stalled": "transakcje utknięte",
     "health_none": "brak danych",
@@ -339,11 +374,11 @@ _PL: dict[str, str] = {
     "health_panel_reached": "Doszło do etapu",
     "health_panel_reached_text": "transakcje: {reached}; dalej poszło {conversion}",
     "health_panel_days": "Dni na tym etapie",
-    "health_panel_days_text": "mediana {median}, p90 {p90} (limit {limit})",
+    "health_panel_days_text": "mediana {median}, p90 {p90} (limit {limit}); zakończone: {ended}, wciąż na etapie: {open}",
     "health_panel_open": "Otwarte teraz",
     "health_panel_open_text": "{open}, w tym utkniętych: {stalled}",
     "health_panel_win_rate": "Skuteczność od tego etapu",
-    "health_panel_win_rate_text": "{rate} (prawdopodobieństwo {probability})",
+    "health_panel_win_rate_text": "{rate}, zamknięte transakcje: {closed}, przedział 95%: {interval} (prawdopodobieństwo {probability})",
     "health_panel_more": "Kondycja całego pipeline'u",
     "owner": "Właściciel",
     "last_reviewed": "Ostatni przegląd",
@@ -440,10 +475,28 @@ def checklist_labels(language: str) -> Mapping[str, str]:
 _NUMBER_MARKS = {"pl": (",", "\u00a0"), "en": (".", ",")}
 
 
+def half_up(value: float, digits: int) -> Decimal:
+    """``value`` to ``digits`` decimals, a half rounded away from zero as a spreadsheet does (62.5 -> 63, where
+    Python's round() gives 62). The float is first read to 15 significant digits, as a spreadsheet shows it, so
+    binary noise does not decide (0.145 * 100 is 14.499999999999998 and shows as 15)."""
+    return Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def plural(count: int, forms: str, language: str) -> str:
+    """The form of ``forms`` ('1 row|{n} rows'; Polish has three: 1, 2-4, 5+) that ``count`` takes, filled in."""
+    options = forms.split("|")
+    if language == "pl" and len(options) == 3:
+        few = count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14)
+        form = options[0] if count == 1 else options[1] if few else options[2]
+    else:
+        form = options[0] if count == 1 else options[-1]
+    return form.replace("{n}", format_number(count, 0, language))
+
+
 def format_number(value: float, digits: int, language: str) -> str:
-    """``value`` with ``digits`` decimals, written as a reader of ``language`` writes numbers."""
+    """``value`` with ``digits`` decimals (halves rounded up), written as a reader of ``language`` writes numbers."""
     decimal, thousands = _NUMBER_MARKS.get(language, _NUMBER_MARKS["en"])
-    text = f"{round(value, digits) + 0.0:,.{digits}f}"  # + 0.0: no "-0.0"
+    text = f"{half_up(value, digits) + 0:,.{digits}f}"  # + 0: no "-0.0"
     return text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
 
 

@@ -2,8 +2,9 @@
 
 ``analyse(project, request)`` is the whole pipeline: read and normalise the file (``layouts``, over
 ``csvfile``, ``sql`` and ``checks``), compute the figures (``metrics``), and return a ``HealthReport`` with
-its diagnostics. Renderers (``render``, and the site) only read the report. DuckDB is imported when
-``analyse`` runs, not when this package is: the report's types cost a build without deals nothing.
+its diagnostics. Renderers (``output`` for the command line, ``render/health.py`` for the site) only read
+the report. DuckDB is imported when ``analyse`` runs, not when this package is: the report's types cost a
+build without deals nothing.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from pathlib import Path
 from ..crm import display_name
 from ..errors import Diagnostic
 from ..model import Project
-from .report import HealthReport, Problem, SourceInfo, StageHealth, StalledDeal, Totals
+from .report import Calibration, HealthReport, Problem, SourceInfo, StageHealth, StalledDeal, Totals
 from .source import FORMATS, DealsRequest, parse_as_of, resolve_request
+from .stats import ENOUGH
 
 __all__ = [
-    "FORMATS", "DealsRequest", "HealthReport", "SourceInfo", "StageHealth", "StalledDeal", "Totals",
+    "FORMATS", "Calibration", "DealsRequest", "HealthReport", "SourceInfo", "StageHealth", "StalledDeal", "Totals",
     "analyse", "resolve_request", "parse_as_of",
 ]  # fmt: skip
 
@@ -54,7 +56,7 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
     diagnostics = [*loaded.diagnostics, *figures.diagnostics]
     problems = [Problem(f"{d.file}:{d.line}:{d.column}", d.severity.value, d.message) for d in diagnostics]
     report = HealthReport(as_of, source, figures.stages, figures.totals, loaded.has_history, notes,
-                          figures.stalled_deals, sample, problems)
+                          figures.stalled_deals, sample, problems, figures.calibration, ENOUGH)
     return report, diagnostics
 
 

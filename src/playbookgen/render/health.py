@@ -7,23 +7,18 @@ CSS classes that the stylesheet maps to the theme's colour variables, in light a
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..crm import display_name
-from ..i18n import format_date, format_number
+from ..i18n import format_date, format_number, plural
 
 if TYPE_CHECKING:  # the health package imports DuckDB: a build without deals must not
     from ..health.report import HealthReport, StageHealth
 
-__all__ = ["Chart", "Table", "HealthPage", "health_page", "stage_panel", "findings",
-           "CLOSED_DEALS_TO_JUDGE", "WIN_RATE_GAP"]
+__all__ = ["Chart", "Table", "HealthPage", "health_page", "stage_panel", "findings"]
 
-# "What the data says" speaks only from this many closed deals, and about gaps wider than this.
-CLOSED_DEALS_TO_JUDGE = 30
-WIN_RATE_GAP = 0.15
 
 # Chart geometry, in SVG user units: one row per stage, its name on a line above its bars.
 WIDTH = 420  # about the text column on a desktop: chart words come out the size of body text
@@ -56,6 +51,7 @@ class Chart:
     legend: list[tuple[str, str]]  # swatch class, words
     table: Table
     width: int = WIDTH
+    ranges: list[dict[str, str]] = field(default_factory=list)  # intervals under a bar: x1, x2, y
 
 
 @dataclass(frozen=True)
@@ -98,6 +94,18 @@ class _Words:
     def limit(self, value: int | None) -> str:
         return self.L["health_no_limit"] if value is None else str(value)
 
+    def count(self, value: int | None, forms_key: str) -> str:
+        """'1 row', '40 rows' (in Polish '2 wiersze', '5 wierszy')."""
+        return self.L["health_none"] if value is None else plural(value, self.L[forms_key], self.language)
+
+    def interval(self, low: float | None, high: float | None, show: Callable[[float | None], str]) -> str:
+        """'21%–94%'; with no upper end (the data set none yet) '13.0 or more'."""
+        if low is None:
+            return self.L["health_none"]
+        if high is None:
+            return self.L["health_interval_open"].format(low=show(low))
+        return f"{show(low)}–{show(high)}"
+
     def as_of(self, report: HealthReport) -> str:
         when = report.as_of
         return f"{format_date(int(when.timestamp()), self.language)}, {when.strftime('%H:%M')} UTC"
@@ -125,6 +133,7 @@ class _ChartBuilder:
         self.alt = alt_template.format(caption=caption)
         self.bars: list[dict[str, str]] = []
         self.marks: list[dict[str, str]] = []
+        self.ranges: list[dict[str, str]] = []
         self.labels: list[dict[str, str]] = []
         self.rows = 0
         self.plot = WIDTH - VALUES
@@ -156,9 +165,16 @@ class _ChartBuilder:
         x = 1 + self._along(value, scale)
         self.marks.append({"x": _f(x), "y1": _f(top + BAR_Y - 4), "y2": _f(top + BAR_Y + 26)})
 
+    def range(self, top: float, low: float | None, high: float | None, scale: float) -> None:
+        """An interval as a line with end ticks just under the row's bar; none without a lower end."""
+        if low is None or high is None:
+            return
+        self.ranges.append({"x1": _f(1 + self._along(low, scale)), "x2": _f(1 + self._along(high, scale)),
+                            "y": _f(top + BAR_Y + 22)})
+
     def chart(self, legend: list[tuple[str, str]], table: Table) -> Chart:
         return Chart(self.id, self.caption, self.alt, max(self.rows, 1) * ROW, self.bars, self.marks, self.labels,
-                     legend, table)
+                     legend, table, ranges=self.ranges)
 
 
 def _funnel(report: HealthReport, w: _Words) -> Chart:
@@ -185,8 +201,11 @@ def _days(report: HealthReport, w: _Words) -> Chart:
         c.bar("pb-bar", top, s.median_days, scale, height=10)
         c.bar("pb-bar-outline", top, s.p90_days, scale, height=10, offset=13)
         c.mark(top, s.max_days, scale)
-        rows.append([s.name, w.number(s.median_days), w.number(s.p90_days), w.limit(s.max_days)])
-    head = [L["health_col_stage"], L["health_col_median"], L["health_col_p90"], L["health_col_limit"]]
+        rows.append([s.name, w.number(s.median_days), w.number(s.p90_days),
+                     w.interval(s.p90_low_days, s.p90_high_days, w.number), w.number(s.ended_stays),
+                     w.number(s.open_stays), w.limit(s.max_days)])
+    head = [L["health_col_stage"], L["health_col_median"], L["health_col_p90"], L["health_col_p90_interval"],
+            L["health_col_ended"], L["health_col_still_open"], L["health_col_limit"]]
     legend = [("pb-sw-bar", L["health_legend_median"]), ("pb-sw-outline", L["health_legend_p90"]),
               ("pb-sw-mark", L["health_legend_limit"])]
     return c.chart(legend, Table(head, rows))
@@ -199,10 +218,14 @@ def _win_rates(report: HealthReport, w: _Words) -> Chart:
     for s in report.stages:
         top = c.row(s.name, f"{w.pct(s.win_rate)} · {w.percent(s.probability)}")
         c.bar("pb-bar", top, s.win_rate, 1.0)
+        c.range(top, s.win_rate_low, s.win_rate_high, 1.0)
         c.mark(top, None if s.probability is None else s.probability / 100, 1.0)
-        rows.append([s.name, w.pct(s.win_rate), w.percent(s.probability)])
-    head = [L["health_col_stage"], L["health_col_win_rate"], L["health_col_probability"]]
-    legend = [("pb-sw-bar", L["health_legend_win_rate"]), ("pb-sw-mark", L["health_legend_probability"])]
+        rows.append([s.name, w.number(s.closed), w.pct(s.win_rate), w.interval(s.win_rate_low, s.win_rate_high, w.pct),
+                     w.percent(s.probability)])
+    head = [L["health_col_stage"], L["health_col_closed"], L["health_col_win_rate"], L["health_col_interval"],
+            L["health_col_probability"]]
+    legend = [("pb-sw-bar", L["health_legend_win_rate"]), ("pb-sw-range", L["health_legend_interval"]),
+              ("pb-sw-mark", L["health_legend_probability"])]
     return c.chart(legend, Table(head, rows))
 
 
@@ -222,28 +245,44 @@ def _open(report: HealthReport, w: _Words) -> Chart:
 
 
 def findings(report: HealthReport, labels: Mapping[str, str], language: str) -> tuple[list[dict[str, str]], str | None]:
-    """Where the deals disagree with the playbook, in plain words with the suggested value; or why
-    nothing is said (too few closed deals, or nothing to say)."""
+    """Per stage, the suggested probability and stall limit where the deals show the playbook's value is off,
+    and where they cannot tell yet, how far they are from it; else why nothing is said."""
+    if not report.has_history:
+        return [], labels["health_findings_history"]
     w = _Words(labels, language)
-    closed = report.totals.won + report.totals.lost
-    if closed < CLOSED_DEALS_TO_JUDGE:
-        return [], labels["health_findings_few"].format(closed=w.number(closed))
-    found = [{"stage": s.name, "text": " ".join(said)} for s in report.stages if (said := _stage_findings(s, w))]
+    found = [{"stage": s.name, "text": " ".join(said)} for s in report.stages
+             if (said := _stage_findings(s, w, report.enough))]
     return found, (None if found else labels["health_findings_none"])
 
 
-def _stage_findings(s: StageHealth, w: _Words) -> list[str]:
-    said = []
-    # Rounded: 0.45 * 100 is 45.00000000000001, and a gap of exactly 15 points is not "more than 15".
-    if (s.win_rate is not None and s.probability is not None
-            and round(abs(s.win_rate * 100 - s.probability), 6) > WIN_RATE_GAP * 100):
-        said.append(w.L["health_finding_win_rate"].format(
-            rate=w.pct(s.win_rate), probability=w.percent(s.probability),
-            suggested=f"{format_number(s.win_rate * 100, 0, w.language)}%"))
-    if s.p90_days is not None and s.max_days is not None and s.p90_days > s.max_days:
-        said.append(w.L["health_finding_days"].format(
-            p90=w.number(s.p90_days), limit=s.max_days, suggested=math.ceil(round(s.p90_days, 6))))
-    return said
+def _stage_findings(s: StageHealth, w: _Words, enough: int) -> list[str]:
+    """The metrics decided what to suggest (health/stats.py); this only says it."""
+    L, said = w.L, []
+    closed, ended = s.closed or 0, s.ended_stays or 0
+    if s.probability is not None:
+        if s.suggested_probability is not None:
+            said.append(L["health_finding_win_rate"].format(
+                closed=w.number(closed), closed_words=w.count(closed, "health_n_closed"), rate=w.pct(s.win_rate),
+                interval=w.interval(s.win_rate_low, s.win_rate_high, w.pct), probability=w.percent(s.probability),
+                suggested=w.percent(s.suggested_probability)))
+        elif closed < enough:
+            said.append(L["health_finding_few_closed"].format(closed=w.number(closed), enough=enough))
+    if s.max_days is not None:
+        if s.suggested_max_days is not None:
+            said.append(L["health_finding_days"].format(
+                p90=w.number(s.p90_days), interval=w.interval(s.p90_low_days, s.p90_high_days, w.number),
+                limit=s.max_days, suggested=s.suggested_max_days))
+        elif ended < enough:
+            said.append(L["health_finding_few_stays"].format(ended=w.number(ended), enough=enough))
+        elif s.p90_days is None and s.p90_low_days is not None and s.p90_low_days > s.max_days:
+            # No p90 yet, but its interval's lower end is already over the limit: the limit is too low.
+            said.append(L["health_finding_open_stays"].format(
+                open=w.number(s.open_stays), ended=w.number(ended), low=w.number(s.p90_low_days), limit=s.max_days))
+    return [_capitalised(text) for text in said]
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _totals(report: HealthReport, w: _Words) -> list[tuple[str, str]]:
@@ -264,6 +303,11 @@ def _totals(report: HealthReport, w: _Words) -> list[tuple[str, str]]:
         (L["health_velocity"], amounts_missing if t.velocity_per_day is None
          else L["health_velocity_text"].format(value=money(t.velocity_per_day))),
     ]
+    c = report.calibration
+    if c is not None and c.forecasts:
+        rows.append((L["health_calibration"], L["health_calibration_text"].format(
+            playbook=w.number(c.playbook, 3), base=w.number(c.base_rate, 3), suggested=w.number(c.suggested, 3),
+            forecasts=w.number(c.forecasts), forecasts_words=w.count(c.forecasts, "health_n_forecasts"))))
     return rows
 
 
@@ -292,8 +336,9 @@ def health_page(report: HealthReport, labels: Mapping[str, str], language: str) 
     charts.append(("open", labels["health_open"], _open))
     return HealthPage(
         sample=report.sample,
-        source=labels["health_source_text"].format(file=src.file, format=fmt, deals=w.number(src.deals),
-                                                   rows=w.number(src.rows)),
+        source=labels["health_source_text"].format(
+            file=src.file, format=fmt, deals=w.number(src.deals), rows=w.number(src.rows),
+            deals_words=w.count(src.deals, "health_n_deals"), rows_words=w.count(src.rows, "health_n_rows")),
         as_of=w.as_of(report),
         skipped_rows=w.number(src.skipped_rows) if src.skipped_rows else None,
         history_note=None if report.has_history else labels["health_no_history"].format(format=fmt),
@@ -308,6 +353,13 @@ def health_page(report: HealthReport, labels: Mapping[str, str], language: str) 
     )
 
 
+def _p90(s: StageHealth, w: _Words) -> str:
+    """The p90, or while open stays keep it unknown, the lower end of its interval: 'at least 20.0'."""
+    if s.p90_days is None and s.p90_low_days is not None:
+        return w.L["health_at_least"].format(low=w.number(s.p90_low_days))
+    return w.number(s.p90_days)
+
+
 def stage_panel(report: HealthReport, stage_id: str, labels: Mapping[str, str], language: str) -> dict[str, Any] | None:
     """The short panel on a stage's page: its own figures. None for a stage the report has no row for
     (a closed stage)."""
@@ -320,10 +372,12 @@ def stage_panel(report: HealthReport, stage_id: str, labels: Mapping[str, str], 
         rows.append((L["health_panel_reached"], L["health_panel_reached_text"].format(
             reached=w.number(s.reached), conversion=w.pct(s.conversion))))
         rows.append((L["health_panel_days"], L["health_panel_days_text"].format(
-            median=w.number(s.median_days), p90=w.number(s.p90_days), limit=w.limit(s.max_days))))
+            median=w.number(s.median_days), p90=_p90(s, w), limit=w.limit(s.max_days),
+            ended=w.number(s.ended_stays), open=w.number(s.open_stays))))
     rows.append((L["health_panel_open"], L["health_panel_open_text"].format(open=w.number(s.open),
                                                                           stalled=w.number(s.stalled))))
     if report.has_history:
         rows.append((L["health_panel_win_rate"], L["health_panel_win_rate_text"].format(
-            rate=w.pct(s.win_rate), probability=w.percent(s.probability))))
+            rate=w.pct(s.win_rate), closed=w.number(s.closed), closed_words=w.count(s.closed, "health_n_closed"),
+            interval=w.interval(s.win_rate_low, s.win_rate_high, w.pct), probability=w.percent(s.probability))))
     return {"rows": rows, "as_of": w.as_of(report), "sample": report.sample}
