@@ -172,6 +172,22 @@ GUIDE_SEED = Path(os.environ.get("PLAYBOOKGEN_GUIDE_SEED")
                   or REPO.parent / "shared" / "seeds" / "000_56455550b154ae31.txt")
 
 
+# The Debian packages the suite needs: the README's apt line and .ci/run name the same (test_test_setup.py).
+TEST_PACKAGES = "chromium chromium-driver poppler-utils default-jre-headless fontconfig fonts-dejavu-core git"
+_BROWSER_WORDS = ("chromium", "chromedriver", "selenium")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Browser tests skipped for want of Chromium did not run: the run says so loudly, last."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if isinstance(report.longrepr, tuple) and any(w in str(report.longrepr[2]).lower() for w in _BROWSER_WORDS)]
+    if skipped:
+        terminalreporter.write_sep(
+            "!", f"BROWSER TESTS SKIPPED: {len(skipped)} test{'s' * (len(skipped) != 1)} "
+            f"need{'s' * (len(skipped) == 1)} Chromium/chromedriver: "
+            f"apt-get install {TEST_PACKAGES}", red=True, bold=True)
+
+
 def missing_tool(message: str) -> None:
     """A tool the test needs is absent: CI must hear about it (fail); a laptop may just skip."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):

@@ -192,14 +192,12 @@ def test_every_starter_carries_the_toolkit_and_talks_only_about_its_own_stages(
 
 
 def test_init_writes_a_ready_github_actions_workflow(tmp_path: Path) -> None:
-    from playbookgen import __version__
-
     result = run_cli("init", tmp_path, "--starter", "minimal-4", "--language", "en")
     assert result.exit_code == 0 and "created .github/workflows/playbook.yml" in result.stdout
     workflow = yaml.safe_load((tmp_path / ".github/workflows/playbook.yml").read_text(encoding="utf-8"))
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
-    assert workflow["env"]["PLAYBOOKGEN"] == f"playbookgen[pdf]=={__version__}"
+    assert set(workflow["env"]) == {"PLAYBOOKGEN_SOURCE"}  # test_workflow.py checks what it installs
     jobs = workflow["jobs"]
 
     def commands(job: str) -> list[str]:
@@ -209,7 +207,7 @@ def test_init_writes_a_ready_github_actions_workflow(tmp_path: Path) -> None:
     assert "playbookgen validate --format github" in commands("validate")
     assert jobs["build"]["if"] == "github.event_name != 'pull_request'"
     build = commands("build")
-    assert build.index('python -m pip install "$PLAYBOOKGEN"') < build.index("playbookgen build --site-dir _site")
+    assert build.index('python -m pip install "playbookgen[pdf] @ ${PLAYBOOKGEN_SOURCE}"') < build.index("playbookgen build --site-dir _site")
     upload = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "_site"
     assert jobs["deploy"]["needs"] == "build" and commands("deploy")[0].startswith("actions/deploy-pages@")
@@ -217,3 +215,74 @@ def test_init_writes_a_ready_github_actions_workflow(tmp_path: Path) -> None:
     assert workflow["permissions"] == {"contents": "read"}  # the build job cannot publish by itself
     # What the pull-request job runs works on the new project as it is.
     assert run_cli("validate", tmp_path, "--format", "github").exit_code == 0
+
+
+# --- What a new team meets in its first hour (issue 23, #4 and #6) ---------------------------------
+
+def _git_ignored(root: Path, *names: str) -> set[str]:
+    """Which of ``names`` git itself would leave out of ``root`` (a fresh repository)."""
+    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+    result = subprocess.run(["git", "-C", str(root), "check-ignore", "--no-index", *names],
+                            capture_output=True, text=True, check=False)
+    return set(result.stdout.split())
+
+
+@pytest.mark.skipif(subprocess.run(["git", "--version"], capture_output=True).returncode != 0, reason="needs git")
+def test_init_writes_a_gitignore_that_keeps_outputs_and_deals_exports_out_of_git(tmp_path: Path) -> None:
+    result = run_cli("init", tmp_path, "--language", "en")
+    assert result.exit_code == 0 and "created .gitignore" in result.stdout
+    outputs = ["site/index.html", "_site/index.html", "checklists/first.pdf", ".site.k2j3.new/x.html"]
+    deals = ["deals/hubspot.csv", "exports/deals.csv", "hubspot-crm-exports-all-deals-2026-12-01.csv",
+             "team/q3.deals.csv", "all-deals.xlsx"]
+    sources = ["playbook/playbook.yml", "stages/01-prospecting.yml", ".github/workflows/playbook.yml",
+               "schemas/stage.schema.json", "templates/site/stage.md.j2", "site-root/CNAME", "mkdocs.yml"]
+    assert _git_ignored(tmp_path, *outputs, *deals, *sources) == {*outputs, *deals}
+
+
+def test_init_never_overwrites_a_gitignore_it_adds_the_missing_lines(tmp_path: Path) -> None:
+    ours = "# the team's own\n*.log\n/site/"  # no newline at the end, one of our lines already there
+    (tmp_path / ".gitignore").write_text(ours, encoding="utf-8")
+    result = run_cli("init", tmp_path, "--language", "en")
+    assert result.exit_code == 0, result.stderr
+    assert "added to .gitignore" in result.stdout and "created .gitignore" not in result.stdout
+    text = (tmp_path / ".gitignore").read_text(encoding="utf-8")
+    assert text.startswith(ours + "\n\n# Added by `playbookgen init`")
+    lines = text.splitlines()
+    assert lines.count("/site/") == 1 and "/deals/" in lines and "/_site/" in lines
+    # Run again (--force rewrites the starter's files): the .gitignore has every line, and stays as it is.
+    again = run_cli("init", tmp_path, "--language", "en", "--force")
+    assert again.exit_code == 0, again.stderr
+    assert "kept .gitignore" in again.stdout
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == text
+
+
+def test_a_new_project_is_not_reviewed_yet_and_says_so(tmp_path: Path) -> None:
+    assert run_cli("init", tmp_path / "p", "--language", "en").exit_code == 0
+    project = tmp_path / "p"
+    for path in [*project.glob("playbook/*.yml"), *project.glob("stages/*.yml"), *project.glob("playbook/guides/*.md")]:
+        assert "reviewed:" not in path.read_text(encoding="utf-8"), path
+    assert run_cli("validate", "--strict", project).exit_code == 0  # not one warning per page
+    review = run_cli("review", project, "--format", "csv")
+    statuses = {line.split(",")[7] for line in review.stdout.splitlines()[1:]}
+    assert statuses == {"never"}, review.stdout  # the weekly review lists every page as never reviewed
+    site = tmp_path / "site"
+    assert run_cli("build", project, "--site-dir", site, "--no-pdf").exit_code == 0
+    page = (site / "stages/prospecting.html").read_text(encoding="utf-8")
+    assert "Not reviewed yet" in page and "Last reviewed" not in page
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_starter_yaml_has_no_blank_line_inside_an_item(tmp_path: Path, language: str) -> None:
+    assert run_cli("init", tmp_path, "--language", language).exit_code == 0
+    for path in sorted([*tmp_path.glob("playbook/*.yml"), *tmp_path.glob("stages/*.yml")]):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for number, (line, after) in enumerate(zip(lines, lines[1:], strict=False), start=1):
+            assert not (line == "" and after.startswith("    ") and after.strip()[:1].isalpha() and ":" in after
+                        and not after.startswith("      ")), f"{path.name}:{number}: a blank line inside an item"
+
+
+def test_init_names_the_next_commands(tmp_path: Path) -> None:
+    result = run_cli("init", tmp_path / "acme", "--language", "en")
+    last = result.stdout.splitlines()[-1]
+    for command in ("validate", "serve", "build"):
+        assert f"playbookgen {command} {tmp_path / 'acme'}" in last, last

@@ -408,8 +408,27 @@ def test_without_git_the_page_says_so_and_the_build_goes_on(project: Path, monke
     result = run_cli("build", project, "--no-pdf", "--as-of", AS_OF)
     assert result.exit_code == 0, result.stderr
     changes = article(project / "site/changes.html")
-    assert "The history of changes is not available: this playbook was built outside a git repository." in changes
+    assert "The history of changes is not available: this playbook was built outside a git repository" in changes
     assert "Last changed" not in article(project / "site/stages/first.html")
+
+
+def test_a_shallow_clone_warns_once_and_leaves_the_history_out(git_project: Path, tmp_path: Path) -> None:
+    """A CI checkout of depth 1 has only the last commit: the build says so and shows no dates from it."""
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{git_project}", str(clone))
+    assert subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=clone, capture_output=True,
+                          text=True, check=True).stdout.strip() == "true"
+    result = run_cli("build", clone, "--no-pdf", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "[shallow-clone]" in line]
+    assert len(warnings) == 1 and "fetch-depth: 0" in warnings[0], result.stderr
+    assert "Last changed" not in article(clone / "site/stages/first.html")
+    changes = article(clone / "site/changes.html")
+    assert "from a shallow clone" in changes and "20 April 2026" not in changes
+    # The full clone, for comparison, shows the right dates.
+    full = run_cli("build", git_project, "--no-pdf", "--as-of", AS_OF)
+    assert full.exit_code == 0 and "[shallow-clone]" not in full.stderr
+    assert "Last changed: 1 April 2026" in article(git_project / "site/stages/first.html")
 
 
 def test_overdue_notes_speak_the_playbooks_language(project: Path) -> None:
@@ -464,10 +483,11 @@ def test_each_starter_as_shipped_validates_with_no_warnings_at_its_own_date(tmp_
     assert all(item.owner and item.reviewed and item.status == "ok" for item in review_items(loaded))
 
 
-def test_init_starts_the_review_cycle_on_the_day_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_leaves_the_starter_never_reviewed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nobody at the team has reviewed the starter: no date says they have (issue 23 #6)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # 2030-01-01: the shipped dates would all be overdue
     assert run_cli("init", tmp_path / "new", "--language", "en").exit_code == 0
     loaded, diagnostics = load_project(tmp_path / "new")
     assert diagnostics == []
-    assert {item.reviewed for item in review_items(loaded)} == {dt.date(2030, 1, 1)}
-    assert run_cli("review", tmp_path / "new", "--strict").exit_code == 0
+    assert {(item.reviewed, item.status) for item in review_items(loaded)} == {(None, "never")}
+    assert run_cli("review", tmp_path / "new", "--strict").exit_code == 0  # never reviewed is not overdue

@@ -143,8 +143,10 @@ def add_site_root(site: Path, files: dict[str, bytes]) -> None:
 
 def static_files(project: Project, *, pdfs: bool = True,
                  cache: BytecodeCache | None = None) -> tuple[dict[str, bytes], list[str]]:
-    """Site-root files made outside the site engine: printable checklists (HTML, and PDFs if possible)."""
-    return checklist_printing.make_checklists(project, pdfs=pdfs, cache=cache)
+    """Site-root files made outside the site engine: printable checklists (HTML, and PDFs if possible), on the
+    playbook's paper, with links back to the site's stage pages."""
+    return checklist_printing.make_checklists(project, pdfs=pdfs, paper=project.playbook.paper, cache=cache,
+                                              in_site=True)
 
 
 def check_site(project: Project) -> list[Diagnostic]:

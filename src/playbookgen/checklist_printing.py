@@ -24,14 +24,16 @@ MARKER_NOTE = "Written by playbookgen checklists: this folder is replaced on eve
 
 
 def make_checklists(
-    project: Project, *, pdfs: bool, paper: str = "a4", cache: jinja2.BytecodeCache | None = None
+    project: Project, *, pdfs: bool, paper: str = "a4", cache: jinja2.BytecodeCache | None = None,
+    in_site: bool = False,
 ) -> tuple[dict[str, bytes], list[str]]:
     """The checklists, by site-root path: HTML, and PDFs when ``pdfs`` and WeasyPrint allow; plus notes.
+    ``in_site``: the pages are the site's, and link back to it.
 
     Each sheet is printed once, at the loosest layout the estimate allows, and again more tightly only
     if it did not fit; the HTML carries the layout of the PDF that is kept.
     """
-    book = Book.of(project, paper, cache)
+    book = Book.of(project, paper, cache, in_site)
     if not pdfs or not pdf_available():
         pages = render_pages(book, sheets_of(project), pdf_links=False)
         return _encoded(pages), [PDF_HINT] if pdfs else []

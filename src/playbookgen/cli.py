@@ -42,10 +42,6 @@ FORMATS = ("text", "json", "github")
 FOLDER_EXPORTS = [c.name for c in CRMS if c.folder]
 
 
-def _github_escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
 def in_print_order(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Errors first, then warnings, each by file, line and column: a warning never buries an error."""
     return sorted(sort_diagnostics(diagnostics), key=lambda d: not d.is_error)  # sorted() is stable
@@ -57,11 +53,10 @@ def format_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([d.as_dict() for d in ordered], ensure_ascii=False, indent=2)
     if fmt == "github":
-        lines = []
-        for d in ordered:
-            props = f"file={d.file},line={d.line},col={d.column},title={d.code}"
-            lines.append(f"::{d.severity.value} {props}::{_github_escape(d.message)}")
-        return "\n".join(lines)
+        from .annotations import annotation
+
+        return "\n".join(annotation(d.severity.value, d.message, file=d.file, line=d.line, col=d.column, title=d.code)
+                         for d in ordered)
     lines = [d.format() for d in ordered]
     lines.append(summary_line(ordered))
     return "\n".join(lines)
@@ -242,17 +237,27 @@ def init(directory: str, starter: str, language: str | None, force: bool) -> Non
     """Create a playbook project in DIR from a starter, ready to edit, validate and build."""
     import os
 
-    from .load import as_of_date
-    from .starters import init_project, language_from_locale
+    from .starters import GITIGNORE_PATH, WORKFLOW_PATH, init_project, language_from_locale, workflow_source
 
     from_locale = language is None
     language, setting = language_from_locale(os.environ) if language is None else (language, None)
     root = Path(directory)
-    reviewed = as_of_date(None)[0]  # the starter counts as reviewed the day the team adopts it
-    created = init_project(root, starter=starter, language=language, force=force, reviewed=reviewed)
+    had_gitignore = (root / GITIGNORE_PATH).exists()
+    # Nobody at the team has reviewed the starter yet: its pages say so until someone does.
+    created = init_project(root, starter=starter, language=language, force=force, unreviewed=True)
     for path in created:
-        click.echo(f"created {path.relative_to(root).as_posix()}")
-    click.echo(f"{len(created)} files written; next: playbookgen validate {directory}")
+        name = path.relative_to(root).as_posix()
+        if name == GITIGNORE_PATH and had_gitignore:
+            click.echo(f"added to {name}: the lines for playbookgen's outputs and deals exports (yours are kept)")
+        else:
+            click.echo(f"created {name}")
+    if had_gitignore and root / GITIGNORE_PATH not in created:
+        click.echo(f"kept {GITIGNORE_PATH}: it leaves out playbookgen's outputs and deals exports already")
+    click.echo(f"{len(created)} files written; next: playbookgen validate {directory} (check it), "
+               f"playbookgen serve {directory} (the site, live as you edit), "
+               f"playbookgen build {directory} (the site to publish)")
+    print_notes([f"{WORKFLOW_PATH} installs playbookgen from {workflow_source()}; to use your own copy, "
+                 "change PLAYBOOKGEN_SOURCE at its top"])
     if from_locale:
         names, other = {"pl": "Polish", "en": "English"}, "en" if language == "pl" else "pl"
         why = f"from the locale ({setting})" if setting else "as no locale is set (LC_ALL, LC_MESSAGES, LANG)"
@@ -385,10 +390,10 @@ def templates_stamp(names: tuple[str, ...], directory: str) -> None:
 @DIR_ARGUMENT
 @click.option("-o", "--output", "out", default=None, metavar="OUT",
               help="Folder for the checklists (default: DIR/checklists). Replaced only if playbookgen made it.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-              help="Paper size of the pages and PDFs; the layout fits both.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size of the pages and PDFs; the layout fits both. Default: paper in playbook.yml, else a4.")
 @handle_errors
-def checklists(directory: str, out: str | None, paper: str) -> None:
+def checklists(directory: str, out: str | None, paper: str | None) -> None:
     """Write a printable one-page checklist per stage of DIR: HTML, and PDF with the pdf extra."""
     from .checklist_printing import MARKER_NOTE, OUTPUT_MARKER, make_checklists, written_files
     from .template_cache import template_cache
@@ -398,7 +403,7 @@ def checklists(directory: str, out: str | None, paper: str) -> None:
     target = Path(out).resolve() if out else root / "checklists"
     check_replaceable(target, OUTPUT_MARKER, option="-o")  # refuse before the slow part, not after it
     project = load_valid_project(directory)
-    files, notes = make_checklists(project, pdfs=True, paper=paper, cache=template_cache())
+    files, notes = make_checklists(project, pdfs=True, paper=paper or project.playbook.paper, cache=template_cache())
     print_notes(notes)
     written = replace_folder(target, written_files(files), OUTPUT_MARKER, MARKER_NOTE)
     click.echo(f"wrote {len(written)} checklist files to {target}")

@@ -200,7 +200,7 @@ _EN: dict[str, str] = {
     "no_owner": "none named",
     "what_changed": "What changed",
     "what_changed_intro": "The latest changes to the playbook, newest first, with the pages each one changed.",
-    "history_unavailable": "The history of changes is not available: this playbook was built outside a git repository.",
+    "history_unavailable": "The history of changes is not available: this playbook was built outside a git repository, or from a shallow clone that holds only the last commits.",
     "history_empty": "No commit has changed the playbook's files yet.",
 }
 
@@ -389,7 +389,7 @@ _PL: dict[str, str] = {
     "no_owner": "nie wskazano",
     "what_changed": "Co się zmieniło",
     "what_changed_intro": "Ostatnie zmiany w playbooku, od najnowszej, ze stronami, które każda z nich zmieniła.",
-    "history_unavailable": "Historia zmian nie jest dostępna: ten playbook zbudowano poza repozytorium git.",
+    "history_unavailable": "Historia zmian nie jest dostępna: ten playbook zbudowano poza repozytorium git albo z płytkiego klonu (shallow clone), który ma tylko ostatnie commity.",
     "history_empty": "Żaden commit nie zmienił jeszcze plików playbooka.",
 }
 
@@ -424,6 +424,8 @@ CHECKLIST_LABELS: dict[str, dict[str, str]] = {
         "notes": "Notatki",
         "last_changed": "Ostatnia zmiana",
         "owner": "Właściciel",
+        "stage_page": "Strona etapu",
+        "back_to_site": "Wróć do playbooka",
     },
     "en": {
         "checklist": "Checklist",
@@ -444,6 +446,8 @@ CHECKLIST_LABELS: dict[str, dict[str, str]] = {
         "notes": "Notes",
         "last_changed": "Last changed",
         "owner": "Owner",
+        "stage_page": "Stage page",
+        "back_to_site": "Back to the playbook",
     },
 }
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .engines.site_config import TeamFile
 
 __all__ = ["FileKind", "FILE_KINDS", "SITE_ROOT_DIR", "Sources", "RawGuide", "read_sources", "read_site_root",
-           "read_team_files", "source_date_epoch", "as_of_date", "read_history"]
+           "read_team_files", "source_date_epoch", "as_of_date", "read_history", "is_shallow_clone"]
 
 PLAYBOOK_DIR = "playbook"
 # Files copied as they are to the top of the built site: CNAME, robots.txt, .nojekyll, downloads.
@@ -232,6 +232,17 @@ def as_of_date(given: str | None) -> tuple[dt.date, str]:
 
 # What the "what changed" page follows: the files a team edits, not the site's settings or templates.
 HISTORY_PATHS = (PLAYBOOK_DIR, STAGES_DIR)
+
+
+def is_shallow_clone(root: Path) -> bool:
+    """Whether ``root`` is in a shallow git clone, whose log stops at its last commits (so every file
+    seems last changed by them)."""
+    try:
+        result = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=root, capture_output=True,
+                                text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.returncode == 0 and result.stdout.strip() == "true"
 
 
 def read_history(root: Path, limit: int) -> model.History | None:

@@ -165,6 +165,10 @@ class Playbook(Strict):
     review: ReviewSettings = Field(
         default_factory=ReviewSettings, description="Review dates: the interval, the default owner, whether required."
     )
+    paper: Literal["a4", "letter"] = Field(
+        default="a4", description="Paper size of the printable checklists (HTML and PDF) in the site and of "
+        "`playbookgen checklists`: a4 or letter."
+    )
 
 
 class Technique(Reviewable):

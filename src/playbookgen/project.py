@@ -10,8 +10,8 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from .errors import Diagnostic, ValidationFailed
-from .load import as_of_date, read_history, read_sources
+from .errors import Diagnostic, ValidationFailed, warning
+from .load import as_of_date, is_shallow_clone, read_history, read_sources
 from .model import Project
 from .validate import validate_sources
 
@@ -28,8 +28,20 @@ def validate_project(root: Path, *, as_of: dt.date | None = None,
     sources = read_sources(Path(root))
     project, diagnostics = validate_sources(sources, as_of=as_of or as_of_date(None)[0])
     if project is not None and history:
-        project = dataclasses.replace(project, history=read_history(project.root, project.playbook.review.changes))
+        if is_shallow_clone(project.root):
+            diagnostics.append(SHALLOW_CLONE)
+        else:
+            project = dataclasses.replace(project, history=read_history(project.root, project.playbook.review.changes))
     return project, diagnostics
+
+
+# A shallow clone's log ends at its last commit, which would seem to have changed every page: the
+# history is left out instead (the "what changed" page says it is not available).
+SHALLOW_CLONE = warning(
+    "<git>", 1, 1, "shallow-clone",
+    "this is a shallow git clone, which holds only the last commits: the 'What changed' page and the pages' "
+    "'last changed' dates are left out rather than shown wrong; build from the whole history (git fetch "
+    "--unshallow; in GitHub Actions, actions/checkout with fetch-depth: 0)")
 
 
 def load_project(root: Path, *, strict: bool = False, as_of: dt.date | None = None,

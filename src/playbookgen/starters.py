@@ -8,7 +8,6 @@ smaller starter keeps; the composition below is textual so the files keep their 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,8 +20,9 @@ from .errors import UserError
 from .model import LANGUAGES
 from .write import write_bytes_atomic
 
-__all__ = ["STARTERS_DIR", "LOCALE_VARIABLES", "Starter", "available_starters", "compose", "init_project",
-           "language_from_locale"]
+__all__ = ["GITIGNORE_PATH", "STARTERS_DIR", "LOCALE_VARIABLES", "Starter", "WORKFLOW_PATH", "available_starters",
+           "compose", "gitignore_update",
+           "init_project", "language_from_locale", "workflow_source"]
 
 STARTERS_DIR = Path(__file__).with_name("starters")
 MANIFEST = STARTERS_DIR / "starters.yml"
@@ -30,9 +30,19 @@ SCHEMAS_DIR = "schemas"
 # A ready CI workflow: validate pull requests, publish main to GitHub Pages (docs/hosting.md).
 WORKFLOW = STARTERS_DIR / "github-actions.yml"
 WORKFLOW_PATH = ".github/workflows/playbook.yml"
+# What git leaves out of a new project: the outputs, and CRM deals exports (customer data).
+GITIGNORE = STARTERS_DIR / "gitignore"
+GITIGNORE_PATH = ".gitignore"
 _LIST_ITEM = re.compile(r"^  - id: (?P<id>\S+)\s*$", re.MULTILINE)
 _STAGES_BLOCK = re.compile(r"^stages:[ \t]*\n(?:[ \t]+- .*\n)+", re.MULTILINE)
-_REVIEWED = re.compile(r"^([ \t]*(?:- )?reviewed:[ \t]*)\d{4}-\d{2}-\d{2}", re.MULTILINE)
+_REVIEWED_LINE = re.compile(r"^[ \t]*reviewed:[ \t]*\d{4}-\d{2}-\d{2}[ \t]*\n", re.MULTILINE)
+_REQUIRED_LINE = re.compile(r"^(  required:[ \t]*)true[ \t]*$", re.MULTILINE)
+_EMPTY_FRONT_MATTER = "---\n---\n"
+# Said beside review.required in a new project's playbook.yml, in the starter's language.
+_REQUIRED_LATER = {
+    "en": "true once the team has reviewed the starter's pages: a missing date is then a warning",
+    "pl": "true, gdy zespół przejrzy już treść startową: brak daty będzie wtedy ostrzeżeniem",
+}
 
 
 @dataclass(frozen=True)
@@ -107,15 +117,21 @@ def _keep_items(text: str, key: str, keep: set[str]) -> str:
     return "".join(pieces).rstrip("\n") + "\n"
 
 
-def stamp_reviewed(text: str, day: dt.date) -> str:
-    """Every ``reviewed:`` date in a starter file set to ``day``: the review cycle starts when the team adopts it."""
-    return _REVIEWED.sub(lambda m: f"{m.group(1)}{day.isoformat()}", text)
+def as_never_reviewed(text: str, language: str) -> str:
+    """A starter file as nobody at the team has reviewed it: its review dates gone (so its pages say
+    "not reviewed yet" and `playbookgen review` lists them), and review.required off until the team
+    has been through them, so the first `validate` is not one warning per page."""
+    text = _REVIEWED_LINE.sub("", text)
+    if text.startswith(_EMPTY_FRONT_MATTER):
+        text = text[len(_EMPTY_FRONT_MATTER):]
+    return _REQUIRED_LINE.sub(lambda m: f"{m.group(1)}false  # {_REQUIRED_LATER[language]}", text, count=1)
 
 
-def compose(starter: str = "full", language: str = "pl", reviewed: dt.date | None = None) -> dict[str, bytes]:
+def compose(starter: str = "full", language: str = "pl", unreviewed: bool = False) -> dict[str, bytes]:
     """Every file of a new project (path relative to it -> content), schemas aside.
 
-    ``reviewed``: the day every review date is set to (the starter's own dates where None).
+    ``unreviewed``: the content as nobody at the team has reviewed it (see as_never_reviewed); else
+    with the starter's own review dates.
     """
     spec = _starter(starter)
     source = _language_dir(language)
@@ -158,18 +174,50 @@ def compose(starter: str = "full", language: str = "pl", reviewed: dt.date | Non
         if f"playbook/{kind}.yml" in out:
             text = out[f"playbook/{kind}.yml"].decode("utf-8")
             out[f"playbook/{kind}.yml"] = _keep_items(text, kind, used).encode("utf-8")
-    if reviewed is not None:
-        out = {name: stamp_reviewed(data.decode("utf-8"), reviewed).encode("utf-8") if name.endswith((".yml", ".md"))
-               else data for name, data in out.items()}
+    if unreviewed:
+        out = {name: as_never_reviewed(data.decode("utf-8"), language).encode("utf-8")
+               if name.endswith((".yml", ".md")) else data for name, data in out.items()}
     out[WORKFLOW_PATH] = _workflow()
     return out
 
 
-def _workflow() -> bytes:
-    """The GitHub Actions workflow, installing the playbookgen version that wrote it."""
-    from . import __version__
+def workflow_source() -> str:
+    """Where the workflow installs playbookgen from: this version's tag in the project's repository."""
+    from . import REPOSITORY, __version__
 
-    return WORKFLOW.read_text(encoding="utf-8").replace("__VERSION__", __version__).encode("utf-8")
+    return f"git+{REPOSITORY}@v{__version__}"
+
+
+def _workflow() -> bytes:
+    """The GitHub Actions workflow, installing the playbookgen version that wrote it from its repository."""
+    from . import REPOSITORY
+
+    text = WORKFLOW.read_text(encoding="utf-8").replace("__SOURCE__", workflow_source())
+    return text.replace("__REPOSITORY__", REPOSITORY).encode("utf-8")
+
+
+def gitignore_update(existing: str | None) -> str | None:
+    """The project's .gitignore with our lines: ours whole when there is none, else the team's with the
+    lines it lacks appended (never one of its own lines changed); None when it has every one already."""
+    ours = GITIGNORE.read_text(encoding="utf-8")
+    if existing is None:
+        return ours
+    have = {line.strip() for line in existing.splitlines()}
+    missing = [line for line in ours.splitlines() if line and not line.startswith("#") and line not in have]
+    if not missing:
+        return None
+    start = existing if not existing or existing.endswith("\n") else existing + "\n"
+    return start + "\n# Added by `playbookgen init`: its outputs and CRM deals exports stay out of git.\n" + \
+        "".join(f"{line}\n" for line in missing)
+
+
+def _read_gitignore(dest: Path) -> str | None:
+    try:
+        return (dest / GITIGNORE_PATH).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read {dest / GITIGNORE_PATH} to add playbookgen's lines to it: {exc}") from exc
 
 
 def _schema_files() -> list[str]:
@@ -179,22 +227,26 @@ def _schema_files() -> list[str]:
 
 
 def init_project(dest: Path, starter: str = "full", language: str = "pl", force: bool = False,
-                 reviewed: dt.date | None = None) -> list[Path]:
+                 unreviewed: bool = False) -> list[Path]:
     """Create a playbook project in ``dest`` from a starter; returns the files written.
 
-    Refuses (UserError, naming every such file) to overwrite existing files unless ``force``.
-    ``reviewed``: the day the starter's review dates are set to (see compose).
+    Refuses (UserError, naming every such file) to overwrite existing files unless ``force``. A
+    .gitignore is never overwritten, even with ``force``: the lines it lacks are appended to it.
+    ``unreviewed``: the content as nobody at the team has reviewed it (see compose).
     """
     from .schema import write_schemas
 
     dest = Path(dest)
-    files = compose(starter, language, reviewed)
+    files = compose(starter, language, unreviewed)
     if dest.exists() and not dest.is_dir():
         raise UserError(f"cannot create a playbook in '{dest}': it is a file, not a folder")
     conflicts = sorted(name for name in [*files, *_schema_files()] if (dest / name).exists())
     if conflicts and not force:
         listed = "\n".join(f"  {name}" for name in conflicts)
         raise UserError(f"these files already exist in '{dest}' (use --force to overwrite them):\n{listed}")
+    gitignore = gitignore_update(_read_gitignore(dest)) if dest.is_dir() else gitignore_update(None)
+    if gitignore is not None:
+        files[GITIGNORE_PATH] = gitignore.encode("utf-8")
     try:
         for name, content in files.items():
             write_bytes_atomic(dest / name, content)

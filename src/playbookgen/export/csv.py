@@ -1,15 +1,14 @@
 """CSV: one row per stage with every field, for any CRM or spreadsheet the other formats do not cover.
 
 Lists of texts go in one cell, one item per line; lists of ids are joined with ", ". Text cells that a
-spreadsheet would run as a formula get a leading apostrophe (reps open this file in Excel).
+spreadsheet would run as a formula get a leading apostrophe (csv_output.py; reps open this file in Excel).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
+from ..csv_output import csv_text
 from ..model import Project, Stage
 from ._stages import CrmStage, crm_stages
 
@@ -21,9 +20,6 @@ COLUMNS = (
     "challenges", "bottleneck",
 )  # fmt: skip
 
-# OWASP's list of characters that make Excel, LibreOffice and Google Sheets read a cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def export(project: Project) -> tuple[dict[str, bytes], list[str]]:
     """The CSV is for any CRM, so it keeps the playbook's own names."""
@@ -33,18 +29,8 @@ def export(project: Project) -> tuple[dict[str, bytes], list[str]]:
 
 def render(stages: list[CrmStage]) -> dict[str, bytes]:
     """UTF-8 with a byte order mark, so Excel reads Polish letters right; CRLF rows as RFC 4180 has them."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for position, stage in enumerate(stages, start=1):
-        row = _row(stage, position)
-        writer.writerow([defuse(row[column]) for column in COLUMNS])
-    return {FILE: buffer.getvalue().encode("utf-8-sig")}
-
-
-def defuse(cell: str) -> str:
-    """Neutralise a cell a spreadsheet would evaluate: '=1+1' becomes "'=1+1"."""
-    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
+    rows = ([_row(stage, position)[column] for column in COLUMNS] for position, stage in enumerate(stages, start=1))
+    return {FILE: csv_text(COLUMNS, rows).encode("utf-8-sig")}
 
 
 def _row(stage: CrmStage, position: int) -> dict[str, str]:

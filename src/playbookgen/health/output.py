@@ -6,12 +6,11 @@ Pure functions: a report in, a string out.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict
 from typing import Any
 
+from ..csv_output import csv_text
 from ..i18n import half_up
 from .report import HealthReport, StageHealth
 
@@ -48,26 +47,8 @@ def render(report: HealthReport, fmt: str) -> str:
 
 
 def _csv(report: HealthReport) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(STAGE_KEYS)
-    for stage in report.stages:
-        values = asdict(stage)
-        writer.writerow(["" if values[k] is None else _defuse(str(values[k])) for k in STAGE_KEYS])
-    return buffer.getvalue()
-
-
-def _defuse(cell: str) -> str:
-    # A stage name is the user's text; a spreadsheet must not run it as a formula.
-    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) and not _is_number(cell) else cell
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
+    # A stage name is the user's text: csv_text defuses what a spreadsheet would run as a formula.
+    return csv_text(STAGE_KEYS, ([asdict(stage)[k] for k in STAGE_KEYS] for stage in report.stages))
 
 
 NONE = "-"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import urllib.parse
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -38,6 +39,16 @@ __all__ = [
 
 PREFIX = "checklists/"
 PAPERS: dict[str, str] = {"a4": "A4", "letter": "letter"}
+# The pages' browser-tab icon, inside the page: a ticked box. A page on its own (`playbookgen
+# checklists`, opened from the disk) has no site whose icon it could name, and without one a browser
+# asks the server for /favicon.ico and logs a 404.
+_ICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1.5" y="1.5" width="13" '
+             'height="13" rx="2" fill="#fff" stroke="#4051b5" stroke-width="2"/><path d="M4.5 8.2l2.4 2.4 4.6-5" '
+             'fill="none" stroke="#4051b5" stroke-width="2"/></svg>')
+FAVICON = "data:image/svg+xml," + urllib.parse.quote(_ICON_SVG, safe="")
+# In the site, the pages sit in checklists/ and a stage's page is stages/ID.html (render/site.py's
+# page_path, as MkDocs names it without directory URLs).
+SITE_ROOT_FROM_CHECKLISTS = "../"
 # Loosest first; each is a font size in the CSS, and every length there is in em.
 DENSITIES = ("regular", "compact", "tight", "tiny")
 
@@ -83,8 +94,8 @@ def _iso_date(epoch: int) -> str:
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _context(project: Project, paper: str) -> dict[str, Any]:
-    """What every checklist template sees besides its sheets."""
+def _context(project: Project, paper: str, in_site: bool) -> dict[str, Any]:
+    """What every checklist template sees besides its sheets; ``in_site``: the pages link back to the site."""
     language = project.playbook.language
     changed = project.last_changed
     return {
@@ -96,6 +107,8 @@ def _context(project: Project, paper: str) -> dict[str, Any]:
         "page_size": PAPERS[paper],
         "font_stack": FONT_STACK,
         "font_faces": Markup(font_face_css()),  # our own CSS, from package data
+        "favicon": FAVICON,
+        "site_root": SITE_ROOT_FROM_CHECKLISTS if in_site else "",
     }
 
 
@@ -107,11 +120,12 @@ class Book:
     context: dict[str, Any]
 
     @classmethod
-    def of(cls, project: Project, paper: str, cache: jinja2.BytecodeCache | None = None) -> Book:
-        """The book for ``paper``; ``cache`` is the caller's compiled-template cache, if any."""
+    def of(cls, project: Project, paper: str, cache: jinja2.BytecodeCache | None = None, in_site: bool = False) -> Book:
+        """The book for ``paper``; ``cache`` is the caller's compiled-template cache, if any; ``in_site``:
+        the pages are the site's, and link back to its stage pages."""
         if paper not in PAPERS:
             raise ValueError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}")
-        return cls(make_environment(project.root, kind="html", cache=cache), _context(project, paper))
+        return cls(make_environment(project.root, kind="html", cache=cache), _context(project, paper, in_site))
 
     @cached_property
     def print_css(self) -> str:

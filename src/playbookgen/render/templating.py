@@ -47,14 +47,19 @@ _MD_SPECIALS = "\\`*_{}[]()#+-.!|:~=^"
 
 
 def escape_markdown(value: Any) -> str:
-    """Plain text, made inert for Markdown: HTML-escaped, specials backslash-escaped, one line."""
+    """Plain text, made inert for Markdown: specials backslash-escaped, then HTML-escaped, one line.
+
+    Backslashes first: the other way round the ``#`` of the ``&#x27;`` that html.escape makes of an
+    apostrophe got a backslash too, and the table of contents (which reads the heading back through
+    Markdown's unescaping) showed ``It&#x27;s`` and slugged it to ``itx27s``.
+    """
     if isinstance(value, Markup):
         return str(value)
-    text = html.escape(" ".join(str(value).split()), quote=True)
+    text = " ".join(str(value).split())
     for char in _MD_SPECIALS:
         if char in text:
             text = text.replace(char, "\\" + char)
-    return text
+    return html.escape(text, quote=True)
 
 
 def safe_url(url: str) -> str | None:

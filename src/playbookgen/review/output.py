@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 
+from ..annotations import annotation
+from ..csv_output import csv_text
 from .items import DUE_SOON_DAYS, STATUS_RANK, ReviewItem, days_words, iso, owner_words
 
 __all__ = ["FIELDS", "OUTPUT_FORMATS", "render_review", "summary_line"]
@@ -54,21 +54,7 @@ def _text(items: list[ReviewItem], as_of: dt.date) -> str:
 
 
 def _csv(items: list[ReviewItem]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    for item in items:
-        row = item.as_dict()
-        writer.writerow(["" if row[name] is None else row[name] for name in FIELDS])
-    return buffer.getvalue()
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return csv_text(FIELDS, ([item.as_dict()[name] for name in FIELDS] for item in items))
 
 
 def _github(items: list[ReviewItem]) -> str:
@@ -85,7 +71,7 @@ def _github(items: list[ReviewItem]) -> str:
             level, text = "notice", f"{what} has never been reviewed"
         else:
             continue
-        props = f"file={_escape_property(item.file)},line={item.line},col={item.column},title=review-{item.status}"
-        lines.append(f"::{level} {props}::{_escape_data(f'{text}; {owner_words(item.owner)}')}")
-    lines.append(f"::notice title=playbook review::{_escape_data(summary_line(items))}")
+        lines.append(annotation(level, f"{text}; {owner_words(item.owner)}", file=item.file, line=item.line,
+                                col=item.column, title=f"review-{item.status}"))
+    lines.append(annotation("notice", summary_line(items), title="playbook review"))
     return "\n".join(lines) + "\n"
