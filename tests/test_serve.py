@@ -169,4 +169,4 @@ def test_the_preview_reports_problems_in_the_deals_export(make_project, tmp_path
     bad = [d for d in preview.warnings if d.file == "deals.csv"]
     assert [(d.line, d.column, d.code) for d in bad] == [(3, 2, "deals-unknown-stage")], \
         [d.format() for d in preview.warnings]
-    assert "'Secnd'" in bad[0].message and "nearest: 'Second'" in bad[0].message
+    assert "'Secnd'" in bad[0].message and "if it is stage 'Second'" in bad[0].message

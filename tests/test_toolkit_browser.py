@@ -118,8 +118,11 @@ def test_a_glossary_term_shows_its_definition_on_focus(chromium, repo_site_url, 
     _wait(driver, lambda d: d.execute_script("return typeof window.component$ !== 'undefined'"),
           "the theme's scripts never started")
     driver.execute_script("arguments[0].focus()", term)
-    tip = _wait(driver, lambda d: (d.find_elements(By.CSS_SELECTOR, ".md-tooltip2.md-tooltip2--active") or [None])[0],
-                "focusing a glossary term showed no tooltip")
-    assert tip.text.strip() == definition.strip()
+    # The tooltip turns active first and gets its text a frame later (and fades in, so Selenium's
+    # visible .text may still be empty): wait for an active tooltip that holds text, then compare it.
+    tip = _wait(driver, lambda d: next((t for t in d.find_elements(By.CSS_SELECTOR, ".md-tooltip2.md-tooltip2--active")
+                                        if (t.get_attribute("textContent") or "").strip()), None),
+                "focusing a glossary term showed no tooltip with text")
+    assert " ".join(tip.get_attribute("textContent").split()) == " ".join(definition.split())
     assert term.get_attribute("aria-describedby") == tip.get_attribute("id")
     screenshot(driver, "glossary-tooltip")
