@@ -97,36 +97,41 @@ def load_field_history(ctx: Context) -> Loaded:
 
 def _deals_and_stays(ctx: Context, steps: Steps) -> None:
     """Tables deals and stays from table entries(grp, pos, at_ms, _row, seq, timed, name, amount, currency),
-    each deal's entries taken in time order (seq breaks ties: the file's order)."""
+    each deal's entries taken in time order (seq breaks ties: the file's order).
+
+    One sort serves both: a window gives every entry its place k in its deal, the stage before it and the time
+    of the next entry; the deals table is a grouping of that, with k (an integer) as the key of the latest and
+    earliest values, and the stays are read off it too."""
     n = len(ctx.stages.open_ids)
+    steps.table("ordered", """
+        SELECT grp, pos, at_ms, timed, name, amount, currency,
+               row_number() OVER w AS k, lag(pos) OVER w AS prev_pos, lead(at_ms) OVER w AS next_ms
+        FROM entries
+        WINDOW w AS (PARTITION BY grp ORDER BY at_ms, seq)
+    """)
     steps.table("deals", f"""
-        WITH runs AS (
-            SELECT *, lag(pos) OVER (PARTITION BY grp ORDER BY at_ms, seq) AS prev_pos FROM entries)
         SELECT grp AS deal_id, grp,
-               arg_max(name, {{'t': at_ms, 's': seq}}) FILTER (WHERE name IS NOT NULL) AS name,
-               arg_max(amount, {{'t': at_ms, 's': seq}}) FILTER (WHERE amount IS NOT NULL) AS amount,
-               arg_max(currency, {{'t': at_ms, 's': seq}}) FILTER (WHERE currency IS NOT NULL) AS currency,
-               arg_max(pos, {{'t': at_ms, 's': seq}}) AS current_pos,
+               arg_max(name, k) FILTER (WHERE name IS NOT NULL) AS name,
+               arg_max(amount, k) FILTER (WHERE amount IS NOT NULL) AS amount,
+               arg_max(currency, k) FILTER (WHERE currency IS NOT NULL) AS currency,
+               arg_max(pos, k) AS current_pos,
                -- the current stay starts at the first of the last run of same-stage rows (Salesforce repeats them)
                max(at_ms) FILTER (WHERE prev_pos IS DISTINCT FROM pos) AS current_at,
                min(at_ms) FILTER (WHERE timed) AS first_ms,
                max(pos) FILTER (WHERE pos <= {n}) AS max_open_pos,
-               arg_min(pos, {{'t': at_ms, 's': seq}}) AS first_pos,
+               arg_min(pos, k) AS first_pos,
                NULL::BIGINT AS created_ms, NULL::BIGINT AS closed_ms
-        FROM runs
+        FROM ordered
         GROUP BY grp
     """)
     # Days in stage: a stay ends at the deal's next entry; deals now in the stage are left out. Same-stage
     # rows in a row are one stay: measuring each row to the next row gives the same sum,
     # (b - a2) + (a2 - a1) = b - a1, with one window instead of two.
     steps.table("stays", f"""
-        WITH runs AS (
-            SELECT grp, pos, at_ms, timed, lead(at_ms) OVER (PARTITION BY grp ORDER BY at_ms, seq) AS next_ms
-            FROM entries),
-        ended AS (
+        WITH ended AS (
             SELECT r.grp, r.pos, r.next_ms - r.at_ms AS ms
-            FROM runs r JOIN deals d ON d.grp = r.grp
+            FROM ordered r JOIN deals d ON d.grp = r.grp
             WHERE r.pos <= {n} AND r.timed AND d.current_pos IS DISTINCT FROM r.pos AND r.next_ms >= r.at_ms)
         SELECT pos, sum(ms) AS ms FROM ended GROUP BY grp, pos
     """)
-
+    ctx.con.execute("DROP TABLE ordered")
