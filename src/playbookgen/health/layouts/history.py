@@ -27,7 +27,8 @@ def load(ctx: Context) -> Loaded:
     unknown = unknown_stages(ctx.con, ctx.stages, columns["stage"], [])
     opt = partial(optional, columns)
     steps = Steps(ctx.con)
-    steps.table("typed", f"""
+    # A view: entries is all the figures read, and the rows kept are counted there (one pass, not two).
+    steps.view("typed", f"""
         SELECT r._row, trim(r.deal_id) AS deal_id, l.pos, r.p_entered_at AS at_ms,
                {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
                ({bad}) OR l.pos IS NULL AS _skip
@@ -37,9 +38,10 @@ def load(ctx: Context) -> Loaded:
         SELECT deal_id AS grp, pos, at_ms, _row, 2 * _row AS seq, true AS timed, name, amount, currency
         FROM typed WHERE NOT _skip
     """)
+    ctx.con.execute("DROP VIEW typed")
     _deals_and_stays(ctx, steps)
     loaded = Loaded(latest_ms=scalar(ctx.con, "SELECT max(at_ms) FROM entries"))
-    return finish(ctx, loaded, [*found, unknown])
+    return finish(ctx, loaded, [*found, unknown], kept="entries")
 
 
 def load_field_history(ctx: Context) -> Loaded:
@@ -105,7 +107,8 @@ def _deals_and_stays(ctx: Context, steps: Steps) -> None:
     n = len(ctx.stages.open_ids)
     steps.table("ordered", """
         SELECT grp, pos, at_ms, timed, name, amount, currency,
-               row_number() OVER w AS k, lag(pos) OVER w AS prev_pos, lead(at_ms) OVER w AS next_ms
+               row_number() OVER w AS k, lag(pos) OVER w AS prev_pos, lead(at_ms) OVER w AS next_ms,
+               last_value(pos) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_pos
         FROM entries
         WINDOW w AS (PARTITION BY grp ORDER BY at_ms, seq)
     """)
@@ -126,12 +129,12 @@ def _deals_and_stays(ctx: Context, steps: Steps) -> None:
     """)
     # Days in stage: a stay ends at the deal's next entry; deals now in the stage are left out. Same-stage
     # rows in a row are one stay: measuring each row to the next row gives the same sum,
-    # (b - a2) + (a2 - a1) = b - a1, with one window instead of two.
+    # (b - a2) + (a2 - a1) = b - a1, with one window instead of two. The deal's current stage is its last
+    # entry's (last_pos), read off the same window rather than joined from deals.
     steps.table("stays", f"""
-        WITH ended AS (
-            SELECT r.grp, r.pos, r.next_ms - r.at_ms AS ms
-            FROM ordered r JOIN deals d ON d.grp = r.grp
-            WHERE r.pos <= {n} AND r.timed AND d.current_pos IS DISTINCT FROM r.pos AND r.next_ms >= r.at_ms)
-        SELECT pos, sum(ms) AS ms FROM ended GROUP BY grp, pos
+        SELECT pos, sum(next_ms - at_ms) AS ms
+        FROM ordered
+        WHERE pos <= {n} AND timed AND last_pos IS DISTINCT FROM pos AND next_ms >= at_ms
+        GROUP BY grp, pos
     """)
     ctx.con.execute("DROP TABLE ordered")
