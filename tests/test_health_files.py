@@ -139,6 +139,38 @@ def test_dates_that_do_not_tell_their_order_need_deals_date_format(project_with)
                "says)" in result.stderr
 
 
+def _past_the_first_megabyte(tail: list[list[str]]) -> str:
+    """A csv export whose first megabyte holds only dates that do not tell their order (5 March or 3 May?):
+    40,000 deals entered into Stage A on 05/03/2024, then ``tail``."""
+    filler = [[f"f{i}", "Stage A", "05/03/2024", "", "", ""] for i in range(40_000)]
+    text = csv_text(HEADER, [*filler, *tail])
+    assert len(text.split("\n", 1)[1].encode()) > 1 << 20  # the file's start alone does not tell
+    return text
+
+
+def test_a_date_past_the_first_megabyte_decides_the_order_in_the_same_pass(project_with) -> None:
+    # d1 enters Stage A on 02/03 and Stage B on 25/03: day first, so 2 March to 25 March, 23 days. The 40,000
+    # others are still in Stage A, censored at 20 days (5 to 25 March), before d1's stay ends: at 23 days only
+    # d1 is at risk, the curve falls to 0 there, and the median is 23 days.
+    tail = [["d1", "Stage A", "02/03/2024", "", "", ""], ["d1", "Stage B", "25/03/2024", "", "", ""]]
+    data, stderr, code = health(project_with(_past_the_first_megabyte(tail)), "csv")
+    assert code == 0, stderr
+    assert data["source"]["date_format"] == "DD/MM/YYYY"
+    assert data["stages"][0]["median_days"] == 23.0
+    assert data["stages"][0]["open_stays"] == 40_000
+
+
+def test_dates_past_the_first_megabyte_that_contradict_or_do_not_tell_are_errors(project_with) -> None:
+    both = [["d1", "Stage A", "25/03/2024", "", "", ""], ["d2", "Stage A", "03/26/2024", "", "", ""]]
+    _, stderr, code = health(project_with(_past_the_first_megabyte(both)), "csv")
+    assert code == 1 and "Traceback" not in stderr
+    assert ("the file's dates put the day first in some places ('25/03/2024') and the month first in others "
+            "('03/26/2024')") in stderr
+    _, stderr, code = health(project_with(_past_the_first_megabyte([])), "csv")
+    assert code == 1 and "does not tell whether the month or the day comes first" in stderr
+    assert stderr.count("error:") == 1
+
+
 def test_a_date_that_reads_before_1990_or_far_after_the_report_is_an_error_at_its_cell(project_with) -> None:
     rows = [["d1", "Stage A", "2024-01-01", "", "", ""], ["d2", "Stage A", "0024-02-23", "", "", ""],
             ["d3", "Stage A", "2099-01-01", "", "", ""]]

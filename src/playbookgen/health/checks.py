@@ -53,12 +53,24 @@ def unparsed(parsed_value: str, text_value: str) -> str:
     return f"CASE WHEN {parsed_value} IS NULL AND {text_value} IS NOT NULL THEN trim({text_value}) <> '' ELSE false END"
 
 
-def raw_picks(cells: list[Cell], bounds: Bounds) -> tuple[str, str, str]:
+# A report-style date's day and month, as the first megabyte's sample reads them (health.dates): only a cell
+# whose second or third character is a separator (or that starts with a space) can be one, so the regular
+# expression runs on those alone.
+_DAY_MONTH = "CASE WHEN {0}[2] IN ('/', '-') OR {0}[3] IN ('/', '-') OR {0}[1] IN (' ', chr(9)) THEN " \
+             "regexp_extract({0}, '^\\s*(\\d{{1,2}})[/-](\\d{{1,2}})[/-]\\d{{2}}', ['a', 'b']) END"
+# Its evidence of the file's date order: 1 the first number is over 12 (day first), 2 the second is, 3 neither.
+_ORDER_CLASS = "(CASE WHEN m_{0} IS NULL OR m_{0}.a = '' THEN NULL WHEN m_{0}.a::INTEGER > 12 THEN 1 " \
+               "WHEN m_{0}.b::INTEGER > 12 THEN 2 ELSE 3 END)::TINYINT AS o_{0}"
+
+
+def raw_picks(cells: list[Cell], bounds: Bounds, order_evidence: bool = False) -> tuple[str, str, str]:
     """The inner, middle and outer SELECT lists of the one pass over the file.
 
     Text cells are kept as they are. A time or amount cell is parsed once (q_<alias>), a time held to
     ``bounds`` (p_<alias>), and its text kept only where it does not parse (bad_<alias>, else NULL): the
     diagnostics need that text, and nothing else does, so a million well-formed cells are never stored twice.
+    ``order_evidence``: each time cell also gets o_<alias>, what it tells of the file's date order (1, 2, 3 or
+    NULL, as _ORDER_CLASS), so the same pass decides day or month first where the file's start did not.
     """
     inner, middle, outer = [], [], []
     for c in cells:
@@ -68,6 +80,10 @@ def raw_picks(cells: list[Cell], bounds: Bounds) -> tuple[str, str, str]:
             middle += [f"t_{c.alias}", f"{value} AS p_{c.alias}"]
             bad = f"CASE WHEN {unparsed(f'p_{c.alias}', f't_{c.alias}')} THEN t_{c.alias} END"
             outer += [f"p_{c.alias}", f"{bad} AS bad_{c.alias}"]
+            if order_evidence and c.kind == "time":
+                inner.append(f"{_DAY_MONTH.format(ident(c.header))} AS m_{c.alias}")
+                middle.append(f"m_{c.alias}")
+                outer.append(_ORDER_CLASS.format(c.alias))
         else:
             inner.append(f"{ident(c.header)} AS {c.alias}")
             middle.append(c.alias)
@@ -76,11 +92,12 @@ def raw_picks(cells: list[Cell], bounds: Bounds) -> tuple[str, str, str]:
 
 
 def load_raw(con: duckdb.DuckDBPyConnection, source: str, cells: list[Cell], request: DealsRequest,
-             bounds: Bounds) -> None:
-    """Table raw_cells, one pass over the file; view raw adds each record's row as a spreadsheet shows it."""
+             bounds: Bounds, order_evidence: bool = False) -> None:
+    """Table raw_cells, one pass over the file; view raw adds each record's row as a spreadsheet shows it.
+    ``order_evidence``: with each time cell's evidence of the date order (raw_picks)."""
     import duckdb
 
-    inner, middle, outer = raw_picks(cells, bounds)
+    inner, middle, outer = raw_picks(cells, bounds, order_evidence)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE raw_cells AS SELECT {outer} FROM "
                     f"(SELECT {middle} FROM (SELECT {inner} FROM {source}))")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ...crm import Column, Reader, deals_crm, header_key
 from ...errors import Diagnostic, ValidationFailed, error
-from ..checks import Bounds, Cell, Found
+from ..checks import Bounds, Cell, Found, load_raw
 from ..csvfile import CsvFile, check_file, headers, named, open_csv
 from ..dates import DATE_FORMATS, EARLIEST, Evidence, Order, evidence, latest_allowed, time_formats
 from ..formats import StageMap
@@ -29,7 +29,7 @@ from ..sql import SAMPLE_WORD, ident, scalar, set_time_formats
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["Loaded", "Context", "load_deals", "finish", "all_named_sample"]
+__all__ = ["Loaded", "Context", "DateOrder", "load_deals", "read_cells", "finish", "all_named_sample"]
 
 _SAMPLE_BYTES = 1 << 20  # the dates of the first megabyte usually tell their order; else all of them are read
 
@@ -49,6 +49,16 @@ class Loaded:
     date_order: str | None = None  # "MM/DD/YYYY" or "DD/MM/YYYY" when the file has such dates
 
 
+@dataclass
+class DateOrder:
+    """The file's date order as far as it is known: ``pending`` while the first megabyte did not tell it and
+    the reading pass is to count the evidence of every time cell (``sample``: what the megabyte showed)."""
+
+    order: Order | None
+    pending: bool = False
+    sample: Evidence = field(default_factory=Evidence)
+
+
 @dataclass(frozen=True)
 class Context:
     """What every layout reads with: the connection, the request, the stages, the file and its columns."""
@@ -61,6 +71,7 @@ class Context:
     headers: list[str]
     columns: dict[str, Cell]
     bounds: Bounds
+    dates: DateOrder = field(default_factory=lambda: DateOrder(None))
 
 
 def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: StageMap, work: Path) -> Loaded:
@@ -72,17 +83,34 @@ def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: St
     reader = deals_crm(request.format).reader([header_key(h) for h in found])
     columns = _columns(request, reader, found)
     source = named(file.source, found)
-    order = _date_order(con, request, file, source, columns)
-    set_time_formats(con, time_formats(order or "mdy"))
+    dates = _date_order(request, file, columns)
+    set_time_formats(con, time_formats(dates.order or "mdy"))
     latest = latest_allowed(request.as_of)
     bounds = Bounds(int(EARLIEST.timestamp() * 1000), int(latest.timestamp() * 1000))
-    ctx = Context(con, request, stages, file, source, found, columns, bounds)
+    ctx = Context(con, request, stages, file, source, found, columns, bounds, dates)
     layouts = {"history": history.load, "field_history": history.load_field_history, "wide": wide.load,
                "snapshot": snapshot.load}
     loaded = layouts[reader.layout](ctx)
     loaded.encoding = file.encoding
-    loaded.date_order = next((k for k, v in DATE_FORMATS.items() if v == order), None)
+    loaded.date_order = next((k for k, v in DATE_FORMATS.items() if v == ctx.dates.order), None)
     return loaded
+
+
+def read_cells(ctx: Context, cells: list[Cell]) -> None:
+    """Table raw_cells and view raw (checks.load_raw), in one pass over the file that also settles the date
+    order where the file's first megabyte did not: a day-first file is then read once more, as one."""
+    times = [c for c in cells if c.kind == "time"]
+    pending = ctx.dates.pending and bool(times)
+    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds, order_evidence=pending)
+    if not pending:
+        return
+    found = _evidence_in_table(ctx.con, times, ctx.dates.sample)
+    if found.contradicts:  # the error shows an example of each order: read them off the file
+        found = _evidence_in_sql(ctx.con, ctx.source, times, Evidence())
+    ctx.dates.order, ctx.dates.pending = _judged(ctx.request, found), False
+    if ctx.dates.order == "dmy":
+        set_time_formats(ctx.con, time_formats("dmy"))
+        load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds)
 
 
 def _find(found: list[str], wanted: tuple[str, ...]) -> int | None:
@@ -119,18 +147,24 @@ def _columns(request: DealsRequest, reader: Reader, found: list[str]) -> dict[st
     return cells
 
 
-def _date_order(con: duckdb.DuckDBPyConnection, request: DealsRequest, file: CsvFile, source: str,
-                columns: dict[str, Cell]) -> Order | None:
-    """Month or day first, for the file's report-style dates: deals.date_format, else what the dates show
-    (the first megabyte's, then every time cell's when those did not tell); None when it has no such dates."""
+def _date_order(request: DealsRequest, file: CsvFile, columns: dict[str, Cell]) -> DateOrder:
+    """Month or day first, for the file's report-style dates: deals.date_format, else what the dates of the
+    first megabyte show; when those do not tell and the file goes on (with time columns), the reading pass
+    counts every time cell's evidence (read_cells). None when it has no such dates."""
     if request.date_order is not None:
-        return "dmy" if request.date_order == "dmy" else "mdy"
+        return DateOrder("dmy" if request.date_order == "dmy" else "mdy")
     with open(file.path, encoding="utf-8", errors="replace") as handle:
         handle.readline()  # the header: a stage named '1/2/3' is not a date
         sample = handle.read(_SAMPLE_BYTES)
     found = evidence(sample.splitlines())
-    if found.order is None and not found.contradicts and len(sample) >= _SAMPLE_BYTES:
-        found = _evidence_in_sql(con, source, [c for c in columns.values() if c.kind == "time"], found)
+    has_times = any(c.kind == "time" for c in columns.values())
+    if found.order is None and not found.contradicts and len(sample) >= _SAMPLE_BYTES and has_times:
+        return DateOrder(None, pending=True, sample=found)
+    return DateOrder(_judged(request, found))
+
+
+def _judged(request: DealsRequest, found: Evidence) -> Order | None:
+    """The order ``found`` shows; an error when it contradicts itself, or has dates that do not tell."""
     if found.contradicts:
         raise ValidationFailed([error(
             request.display, 1, 1, "deals-date-order",
@@ -144,6 +178,18 @@ def _date_order(con: duckdb.DuckDBPyConnection, request: DealsRequest, file: Csv
             "whether the month or the day comes first: set deals.date_format in playbook.yml "
             f"({' or '.join(DATE_FORMATS)})")])
     return found.order
+
+
+def _evidence_in_table(con: duckdb.DuckDBPyConnection, cells: list[Cell], found: Evidence) -> Evidence:
+    """``found`` plus the order evidence the reading pass counted in raw_cells (o_<alias>, checks.raw_picks)."""
+    classes = " UNION ALL ".join(f"SELECT o_{c.alias} AS o FROM raw_cells" for c in cells)
+    row = con.execute("SELECT count(*) FILTER (WHERE o = 1), count(*) FILTER (WHERE o = 2), "
+                      f"count(*) FILTER (WHERE o = 3) FROM ({classes})").fetchone()
+    if row:
+        found.first_over_12 += int(row[0])
+        found.second_over_12 += int(row[1])
+        found.ambiguous += int(row[2])
+    return found
 
 
 def _evidence_in_sql(con: duckdb.DuckDBPyConnection, source: str, cells: list[Cell], found: Evidence) -> Evidence:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..checks import Found, check_cells, listed, load_raw, optional, stage_lookup, unknown_stages
+from ..checks import Found, check_cells, listed, optional, stage_lookup, unknown_stages
 from ..sql import Steps, scalar
-from . import Context, Loaded, finish
+from . import Context, Loaded, finish, read_cells
 
 __all__ = ["load", "load_field_history"]
 
@@ -21,7 +21,7 @@ def load(ctx: Context) -> Loaded:
     """csv and Salesforce OpportunityHistory: one row per entry into a stage (or per change, for Salesforce)."""
     columns = ctx.columns
     cells = list(columns.values())
-    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds)
+    read_cells(ctx, cells)
     found, bad = check_cells(ctx.con, cells, {"deal_id", "stage", "entered_at"}, ctx.bounds)
     stage_lookup(ctx.con, ctx.stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
     unknown = unknown_stages(ctx.con, ctx.stages, columns["stage"], [])
@@ -50,7 +50,7 @@ def load_field_history(ctx: Context) -> Loaded:
     created (its 'created' row) or, without one, at a time the file does not hold (no days counted there)."""
     columns = ctx.columns
     cells = list(columns.values())
-    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds)
+    read_cells(ctx, cells)
     found, bad = check_cells(ctx.con, cells, {"deal_id", "field", "entered_at"}, ctx.bounds)
     is_stage = "lower(trim(r.field)) = 'stagename'"
     new = columns["new_value"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..checks import Found, check_cells, listed, load_raw, optional, stage_lookup, unknown_stages
+from ..checks import Found, check_cells, listed, optional, stage_lookup, unknown_stages
 from ..sql import Steps, scalar
-from . import Context, Loaded, finish
+from . import Context, Loaded, finish, read_cells
 
 __all__ = ["load"]
 
@@ -18,7 +18,7 @@ STATUSES = ("open", "won", "lost")
 def load(ctx: Context) -> Loaded:
     columns = ctx.columns
     cells = list(columns.values())
-    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds)
+    read_cells(ctx, cells)
     found, bad = check_cells(ctx.con, cells, {"deal_id", "stage", "status", "created"}, ctx.bounds)
     status = columns["status"]
     count, rows = listed(ctx.con, "NOT pb_blank(status) AND lower(trim(status)) NOT IN ('open', 'won', 'lost')",
