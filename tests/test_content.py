@@ -38,7 +38,7 @@ SECTIONS: dict[str, list[tuple[str, str]]] = {
     "Definicja i cel": [("playbook/playbook.yml", "żadna szansa nie umknęła")],
     "Jak różni się od lejka sprzedażowego": [("playbook/playbook.yml", "od świadomości do zakupu")],
     "Korzyści z używania pipeline sprzedażowego": [(G + "10-korzysci.md", "Lepsza widoczność")],
-    "Etapy pipeline sprzedażowego: przegląd": [(G + "20-etapy.md", "# Etapy pipeline: przegląd")],
+    "Etapy pipeline sprzedażowego: przegląd": [(G + "20-etapy.md", "# Etapy pipeline'u: przegląd")],
     "Znaczenie definiowania etapów": [(G + "20-etapy.md", "usystematyzowany")],
     "Typowa liczba etapów w pipeline": [(G + "20-etapy.md", "od 5 do 7 etapów")],
     "Dostosowywanie etapów do swojego biznesu": [(G + "20-etapy.md", "dodać lub usunąć etapy")],
