@@ -210,7 +210,7 @@ def test_yaml_text_is_escaped_everywhere(tmp_path: Path) -> None:
     [
         ("en", ["Exit criteria", "Evidence", "Questions to ask", "Red flags", "Deal", "Rep",
                 "Last changed: 18 November 2026", "Stage 1 of 1"]),
-        ("pl", ["Kryteria wyjścia", "Dowód", "Pytania do klienta", "Sygnały ostrzegawcze", "Transakcja",
+        ("pl", ["Kryteria wyjścia", "Dowód", "Pytania do klienta", "Sygnały ostrzegawcze", "Lead/transakcja",
                 "Handlowiec", "Ostatnia zmiana: 18 listopada 2026", "Etap 1 z 1"]),
     ],
 )

@@ -67,7 +67,7 @@ SECTIONS: dict[str, list[tuple[str, str]]] = {
     "Techniki zamykania": [(STAGE_FILE["zamkniecie-transakcji"], "- pilne-zamkniecie")],
     "Zarządzanie swoim pipeline sprzedażowym": [(G + "30-zarzadzanie.md", "# Zarządzanie pipeline'em sprzedażowym")],
     "Metryki pipeline sprzedażowego do śledzenia": [
-        (G + "30-zarzadzanie.md", "## Metryki do śledzenia"),
+        (G + "30-zarzadzanie.md", "## Wskaźniki do śledzenia"),
         ("playbook/metrics.yml", "id: predkosc-sprzedazy"),
     ],
     "Narzędzia do zarządzania pipeline": [(G + "30-zarzadzanie.md", "Pipedrive")],
