@@ -259,11 +259,41 @@ def test_none_of_the_flagged_polish_errors_remains() -> None:
     assert not found, found
 
 
-def test_buyers_are_addressed_as_wy_in_every_question() -> None:
+def _said_to_buyers() -> list[tuple[str, str]]:
+    """Every text a rep says or sends to a buyer as written: the stages' questions, the e-mails, the quoted
+    lines of the objection answers and technique examples, and the rep's turns in the example dialogues."""
+    said = [(STAGE_FILE[s], q) for s in PL_STAGES for q in _yaml(STAGE_FILE[s])["questions"]]
+    said += [(f"emails.yml {e['id']}", f"{e['subject']}\n{e['body']}") for e in _yaml("playbook/emails.yml")["emails"]]
+    scripts = [(f"objections.yml {o['id']}", o["response"]) for o in _yaml("playbook/objections.yml")["objections"]]
+    scripts += [(f"techniques.yml {t['id']}", t["example"]) for t in _yaml("playbook/techniques.yml")["techniques"]]
+    for where, text in scripts:
+        said += [(where, quote) for quote in re.findall(r"„([^”]*)”", text)]
+        said += [(where, turn) for turn in re.findall(r"\*\*Handlowiec:\*\*([^\n]*(?:\n(?!\n)[^\n]*)*)", text)]
+    return said
+
+
+def test_buyers_are_addressed_as_panstwo_everywhere() -> None:
+    """One register for the buyer (review 2026-12-06, R1): "Państwo", never "Ty" nor the informal "Wy", and no
+    "Pani/Pan" slash for the rep to send verbatim. A script to one named person may say "Pan" or "Pani"."""
     singular = re.compile(r"\b(?:Ty|Cię|Ci|Tobie|Twoj\w*|Twój|Twoi)\b")
-    for stage in PL_STAGES:
-        for question in _yaml(STAGE_FILE[stage])["questions"]:
-            assert not singular.search(question), f"{stage}: {question}"
+    # The pronouns, the past and conditional forms (-liście, -łyście, -byście), and the present forms the review
+    # found or a rep reaches for first ("-cie" alone would also match locatives: "w ofercie", "w szczycie").
+    plural_wy = re.compile(r"\b(?:Wy|Wam|Was|Wami|[Ww]asz\w*|\w+(?:liście|łyście|byście)|macie|chcecie|myślicie|"
+                           r"planujecie|robicie|będziecie|mierzycie|zyskujecie|dacie|możecie|wiecie|potrzebujecie|"
+                           r"szukacie|jesteście|mogliście|zechcecie)\b")
+    found = [(where, m.group(0)) for where, text in _said_to_buyers()
+             for m in [*singular.finditer(text), *plural_wy.finditer(text)]]
+    found += [(where, m.group(0)) for where, text in _said_to_buyers()
+              for m in re.finditer(r"\b(?:Pan\w*|Pani\w*)/\w+", text)]
+    assert not found, found
+
+
+def test_the_register_check_reads_every_kind_of_buyer_text() -> None:
+    said = _said_to_buyers()
+    assert any("Państwa" in text for where, text in said if where.startswith("emails.yml"))
+    assert any("Co najbardziej Państwa niepokoi" in text for where, text in said if where.startswith("techniques.yml"))
+    assert any("Państwo" in text for where, text in said if where.startswith("objections.yml"))
+    assert sum(where.startswith("stages/") for where, _ in said) >= 2 * len(PL_STAGES)
 
 
 def test_qualification_asks_for_a_budget_range_not_the_offers_price() -> None:
