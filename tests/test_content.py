@@ -315,6 +315,11 @@ def test_reps_pages_show_no_author_internals(repo_site: Path) -> None:
             assert internal not in re.sub(r'href="[^"]*"', "", article), f"{page.name} shows {internal!r} to reps"
 
 
+def test_the_404_page_speaks_polish(repo_site: Path) -> None:
+    page = (repo_site / "404.html").read_text(encoding="utf-8")
+    assert "<h1>404 – Nie znaleziono strony</h1>" in page and "Not found" not in page
+
+
 def test_every_stage_names_objections_and_emails_and_every_technique_has_an_example() -> None:
     objections = {o["id"]: o for o in _yaml("playbook/objections.yml")["objections"]}
     emails = {e["id"] for e in _yaml("playbook/emails.yml")["emails"]}

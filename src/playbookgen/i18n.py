@@ -205,6 +205,7 @@ _EN: dict[str, str] = {
     "what_changed_intro": "The latest changes to the playbook, newest first, with the pages each one changed.",
     "history_unavailable": "The history of changes is not available: this playbook was built outside a git repository, or from a shallow clone that holds only the last commits.",
     "history_empty": "No commit has changed the playbook's files yet.",
+    "not_found": "404 – Page not found",
 }
 
 _PL: dict[str, str] = {
@@ -397,6 +398,7 @@ _PL: dict[str, str] = {
     "what_changed_intro": "Ostatnie zmiany w playbooku, od najnowszej, ze stronami, które każda z nich zmieniła.",
     "history_unavailable": "Historia zmian nie jest dostępna: ten playbook zbudowano poza repozytorium git albo z płytkiego klonu (shallow clone), który ma tylko ostatnie commity.",
     "history_empty": "Żaden commit nie zmienił jeszcze plików playbooka.",
+    "not_found": "404 – Nie znaleziono strony",
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
