@@ -286,7 +286,8 @@ def _stage_findings(s: StageHealth, w: _Words, enough: int) -> list[str]:
         elif s.p90_days is None and s.p90_low_days is not None and s.p90_low_days > s.max_days:
             # No p90 yet, but its interval's lower end is already over the limit: the limit is too low.
             said.append(L["health_finding_open_stays"].format(
-                open=w.number(s.open_stays), ended=w.number(ended), low=w.days(s.p90_low_days), limit=w.days(s.max_days)))
+                open=w.number(s.open_stays), ended=w.number(ended), low=w.days(s.p90_low_days),
+                limit=w.days(s.max_days)))
     return [_capitalised(text) for text in said]
 
 
