@@ -230,7 +230,7 @@ _PL: dict[str, str] = {
     "summary": "W skrócie",
     "description": "O etapie",
     "exit_criteria": "Kryteria wyjścia",
-    "exit_criteria_intro": "Zaznacz kryterium, gdy transakcja, nad którą pracujesz, je spełnia.",
+    "exit_criteria_intro": "Zaznacz kryterium, gdy jest już spełnione.",
     "evidence": "Dowód",
     "techniques_used": "Techniki",
     "challenges": "Wyzwania",
