@@ -13,6 +13,8 @@
   "use strict"
 
   var MIN_STEM = 3
+  // Endings that are as often the end of a noun (dział, działy, program): cut only off a longer word.
+  var LONGER_STEM = { "ał": 4, "ały": 4, "am": 4 }
   // Endings, longest first (ties in the order written). Nouns and adjectives, then verbs.
   var ENDINGS = [
     "owaniami", "owaniach", "owaniem", "owaniom", "owania", "owanie", "owaniu", "owań",
@@ -25,6 +27,8 @@
     "ować", "ował", "owała", "owało", "owali", "owały", "owana", "owane", "owany",
     "ujesz", "ujemy", "ujecie", "ując", "ujcie", "ujmy", "uje", "uję", "ują", "uj",
     "ając", "ają", "ała", "ało", "ali", "ać", "aj", "eją", "eć", "iła", "iło", "ili", "iły", "ić", "ił",
+    "amy", "emy", "imy", "ymy", "asz", "esz", "isz", "ysz", "ały", "am", "ał",
+    "owałem", "owałam", "owaliśmy", "ałem", "ałam", "aliśmy", "iłem", "iłam", "iliśmy", "yłem", "yłam", "yliśmy",
     "yła", "yło", "yli", "yły", "yć", "ył", "ąć",
     "a", "e", "i", "o", "u", "y", "ą", "ę"
   ]
@@ -58,7 +62,7 @@
     if (word.length <= MIN_STEM || /[0-9]/.test(word)) return word
     for (var i = 0; i < ENDINGS.length; i++) {
       var ending = ENDINGS[i]
-      if (word.length - ending.length >= MIN_STEM && word.slice(-ending.length) === ending) {
+      if (word.length - ending.length >= (LONGER_STEM[ending] || MIN_STEM) && word.slice(-ending.length) === ending) {
         word = word.slice(0, -ending.length)
         break
       }
