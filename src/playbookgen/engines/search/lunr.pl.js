@@ -14,7 +14,7 @@
 
   var MIN_STEM = 3
   // Endings that are as often the end of a noun (dział, działy, program): cut only off a longer word.
-  var LONGER_STEM = { "ał": 4, "ały": 4, "am": 4 }
+  var LONGER_STEM = { "ał": 4, "ały": 4, "am": 4, "ałem": 4, "ałam": 4 }
   // Endings, longest first (ties in the order written). Nouns and adjectives, then verbs.
   var ENDINGS = [
     "owaniami", "owaniach", "owaniem", "owaniom", "owania", "owanie", "owaniu", "owań",
