@@ -63,7 +63,8 @@ def _index_text(site: Path) -> tuple[str, dict[str, Any]]:
         script = (site / INDEX_JS).read_text(encoding="utf-8")
         data = json.loads(text)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise drift("search-stemmer", f"the site's search index ({INDEX_JSON}, {INDEX_JS}) cannot be read: {exc}") from exc
+        problem = f"the site's search index ({INDEX_JSON}, {INDEX_JS}) cannot be read: {exc}"
+        raise drift("search-stemmer", problem) from exc
     config = data.get("config") if isinstance(data, dict) else None
     if (not isinstance(config, dict) or not isinstance(config.get("lang"), list)
             or not isinstance(config.get("pipeline"), list) or not isinstance(data.get("docs"), list)):
