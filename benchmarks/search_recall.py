@@ -5,7 +5,8 @@ step that gives the search our stemmer (engines/search_language.py) left out, wh
 site had before. Each query of tests/search_queries.yml is typed into the search box of each site,
 served on loopback (or opened from file:// with --file), and the pages the results list are compared
 with the pages on which one of the query's hand-written forms stands. Prints, per query and in all,
-the pages found of those expected (recall) and the pages found beyond them, and each site's size.
+the pages found of those expected (recall) and the pages found beyond them, and each site's size;
+the held-out queries (written after the stemmer, never tuned on) apart from the rest.
 
     python benchmarks/search_recall.py [--file] [--verbose]
 """
@@ -92,7 +93,8 @@ def main() -> None:
     parser.add_argument("--file", action="store_true", help="open the sites from file:// instead of loopback")
     parser.add_argument("--verbose", action="store_true", help="print every query's figures")
     options = parser.parse_args()
-    queries = load_queries()
+    parts = {"queries": load_queries(), "held_out": load_queries("held_out")}
+    queries = parts["queries"] + parts["held_out"]
     with tempfile.TemporaryDirectory(prefix="search-recall-") as folder:
         sites = {"before": build(Path(folder) / "before", stemmer=False),
                  "after": build(Path(folder) / "after", stemmer=True)}
@@ -112,14 +114,19 @@ def main() -> None:
         print(f"{'query':<20} {'expected':>8} {'before':>7} {'after':>7} {'extra before':>13} {'extra after':>12}")
         for query, before, after in zip(queries, results["before"], results["after"], strict=True):
             print(f"{query.text:<20} {before[0]:>8} {before[1]:>7} {after[1]:>7} {before[2]:>13} {after[2]:>12}")
-    print(f"{len(queries)} Polish queries in inflected forms, {sum(r[0] for r in results['after'])} (query, page) "
-          f"pairs expected; {'file://' if options.file else 'served on loopback'}, headless Chromium")
-    for name in ("before", "after"):
-        macro, micro, complete, extra = _summary(results[name])
-        print(f"{name:>6}: recall {micro:.1%} of pairs, {macro:.1%} mean per query; {complete}/{len(queries)} "
-              f"queries find every page; {extra} pages found beyond the expected; site {sizes[name]:,} bytes")
-    growth = sizes["after"] / sizes["before"] - 1
-    print(f"site size: {growth:+.2%}")
+    print(f"{'file://' if options.file else 'served on loopback'}, headless Chromium")
+    start = 0
+    for part, label in (("queries", "the query set"), ("held_out", "held out (not tuned on)")):
+        count = len(parts[part])
+        pairs = sum(r[0] for r in results["after"][start:start + count])
+        print(f"{label}: {count} Polish queries in inflected forms, {pairs} (query, page) pairs expected")
+        for name in ("before", "after"):
+            macro, micro, complete, extra = _summary(results[name][start:start + count])
+            print(f"  {name:>6}: recall {micro:.1%} of pairs, {macro:.1%} mean per query; {complete}/{count} "
+                  f"queries find every page; {extra} pages found beyond the expected")
+        start += count
+    print(f"site: {sizes['before']:,} bytes before, {sizes['after']:,} after "
+          f"({sizes['after'] / sizes['before'] - 1:+.2%})")
 
 
 if __name__ == "__main__":

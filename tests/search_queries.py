@@ -30,10 +30,11 @@ class Query:
     forms: frozenset[str]
 
 
-def load_queries(path: Path = QUERIES_FILE) -> list[Query]:
-    """The queries of the set, in order."""
+def load_queries(part: str = "queries", path: Path = QUERIES_FILE) -> list[Query]:
+    """The queries of one part of the set ("queries", or "held_out": those the stemmer was not written
+    against), in order."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [Query(entry["query"], frozenset(entry["forms"].lower().split())) for entry in data["queries"]]
+    return [Query(entry["query"], frozenset(entry["forms"].lower().split())) for entry in data[part]]
 
 
 def page_words(site: Path) -> dict[str, set[str]]:
