@@ -39,14 +39,14 @@
   // The stem's last letters, folded so that forms of one word meet: [ending, replacement], first match.
   var FOLDS = [
     ["iec", "t"], ["ek", "k"], ["śc", "st"], ["ść", "st"], ["ć", "t"], ["c", "t"], ["dz", "d"],
-    ["rz", "r"], ["ł", "l"], ["ń", "n"], ["ś", "s"], ["ź", "z"]
+    ["rz", "r"], ["ń", "n"], ["ś", "s"], ["ź", "z"]
   ]
 
-  function fold(word) {
-    return word.replace(/ó/g, "o")
+  function fold(word) {  // ó and ł alternate with o and l inside a word's forms (zespół, zespole)
+    return word.replace(/ó/g, "o").replace(/ł/g, "l")
   }
 
-  // What the index holds for a word: the word itself (ó folded) and its stem. A query word is
+  // What the index holds for a word: the word itself (ó and ł folded) and its stem. A query word is
   // stemmed and matched as a prefix (the theme's wildcard), so it finds a word whose stem, or
   // whose own letters, start with the query's stem: a stem cut a little short still finds.
   function indexForms(word) {
