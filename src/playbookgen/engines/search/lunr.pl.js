@@ -5,8 +5,8 @@
  */
 /* A light stemmer: one longest inflectional ending is cut off (cases, plurals, verb forms, the
    -anie/-enie nouns), then the stem's last letters are folded so that alternating forms meet
-   (kliencie -> klient, zastrzeżeń -> zastrzeżen, zespół -> zespol). The index and the query go
-   through the same function: the index's words here, the query's words in the clause patch below
+   (kliencie -> klient, zastrzeżeń -> zastrzeżen, zespół -> zespol). The index holds each word and
+   its stem, and the query goes through the same function: in the clause patch below
    (the theme adds a trailing wildcard to each query word, and lunr runs no pipeline on a wildcard
    term, so without the patch a query word would never be stemmed). */
 (function (root) {
@@ -95,14 +95,14 @@
       this.searchPipeline.add(lunr.pl.queryStemmer)
     }
   }
-  lunr.pl.wordCharacters = "0-9A-Za-zÀ-ÖØ-öø-žĄąĆćĘęŁłŃńÓóŚśŹźŻż"
   lunr.pl.trimmer = function (token) {
     return token.update(function (text) {
       return text.replace(/^[^0-9A-Za-zÀ-ÖØ-öø-ž]+|[^0-9A-Za-zÀ-ÖØ-öø-ž]+$/g, "")
     })
   }
   lunr.Pipeline.registerFunction(lunr.pl.trimmer, "trimmer-pl")
-  lunr.pl.stemmer = function (token) {  // the index's
+  lunr.pl.stemmer = function (token) {  // the index's; a token the trimmer emptied is dropped
+    if (!token.toString()) return null
     return indexForms(token.toString()).map(function (form) {
       return token.clone(function () { return form })
     })
