@@ -112,3 +112,14 @@ def test_a_zensical_build_of_a_polish_playbook_prints_the_note(make_project) -> 
     result = run_cli("build", str(root), "--no-pdf", "--engine", "zensical")
     assert result.exit_code == 0, result.stderr
     assert "Zensical's search has no Polish stemmer yet" in result.stdout + result.stderr
+
+
+def test_a_theme_folder_with_its_own_polish_search_fails_the_build(make_project) -> None:
+    root = make_project({"playbook/playbook.yml": "title: Podręcznik\nlanguage: pl\nstages: [first, second]\n",
+                         "mkdocs.yml": "theme:\n  custom_dir: theme\n",
+                         "theme/assets/javascripts/lunr/min/lunr.pl.min.js": "/* a Polish of their own */"})
+    result = run_cli("build", str(root), "--no-pdf")
+    assert result.exit_code == 1, result.stderr
+    assert "error: theme check 'search-stemmer' failed: the theme now ships" in result.stderr
+    assert "engines/search_language.py, engines/search/lunr.pl.js relies on this" in result.stderr
+    assert "Traceback" not in result.stderr and not (root / "site").exists()
