@@ -49,9 +49,9 @@ def missing_stemmer_note(engine: str, language: str) -> str | None:
     """What a build with ``engine`` should say about its search in ``language``; None when all is well."""
     if engine == "zensical" and language in STEMMERS:
         name = _LANGUAGE_NAMES[language]
-        return (f"search: Zensical's search has no {name} stemmer yet, so it finds a word only in the form "
-                f"typed (a plural or another case finds other pages); build with --engine mkdocs for search "
-                f"that finds every inflected form")
+        return (f"search: Zensical's search has no {name} stemmer yet, so a word typed in one case or number "
+                f"may not find the pages that use another; build with --engine mkdocs for search that finds "
+                f"every inflected form")
     return None
 
 
