@@ -51,7 +51,7 @@ def missing_stemmer_note(engine: str, language: str) -> str | None:
         name = _LANGUAGE_NAMES[language]
         return (f"search: Zensical's search has no {name} stemmer yet, so a word typed in one case or number "
                 f"may not find the pages that use another; build with --engine mkdocs for search that finds "
-                f"every inflected form")
+                f"inflected forms")
     return None
 
 
