@@ -102,7 +102,9 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: 
     staging = make_staging(out)
     try:
         write_work_folder(staging, site.files, static, fresh=True, theme={**site.theme_files, **site.assets})  # write
-        result = run_engine(staging, staging / "site", engine=engine, strict=strict, epoch=project.last_changed)
+        result = run_engine(staging, staging / "site", engine=engine, strict=strict, epoch=project.last_changed,
+                            language=project.playbook.language)
+        notes += result.notes
         add_site_root(staging / "site", site_root)
         diagnostics += _link_diagnostics(project, check_site_links(staging / "site", skip=OTHERS_PAGES), strict)
         diagnostics += [warning(f"<{engine}>", 1, 1, "engine-warning", w) for w in result.warnings]

@@ -4,20 +4,23 @@
 (site_config.py: Material's settings merged with the team's mkdocs.yml), our theme overrides and
 scripts, the team's theme folder chained beneath ours. ``run_engine`` builds that folder (layout.py)
 with MkDocs (mkdocs.py) or Zensical (zensical.py), then makes the one change to the theme's built
-files (theme_assets.py) and checks that each of our theme fixes took hold (material_internals.py
-lists them, with the versions they were written against). Our theme overrides (overrides/) and
+files (theme_assets.py), gives the search a stemmer for the playbook's language (search_language.py)
+and checks that each of our theme fixes took hold (material_internals.py lists them, with the
+versions they were written against). Our theme overrides (overrides/) and
 the vendored worker shim (vendor/) live here too.
 """
 
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import UserError
 from . import mkdocs, zensical
 from .base import EngineRun
 from .material_internals import check_built_site
+from .search_language import add_search_stemmer, missing_stemmer_note
 from .theme_assets import quiet_palette_switching
 
 __all__ = ["ENGINES", "EngineRun", "run_engine", "start_worker", "stop_worker"]
@@ -45,14 +48,19 @@ def _check_installed(engine: str) -> None:
         raise UserError(f"the site engine '{engine}' is not installed{extra}")
 
 
-def run_engine(work: Path, target: Path, *, engine: str = "mkdocs", strict: bool = False, epoch: int = 0) -> EngineRun:
+def run_engine(work: Path, target: Path, *, engine: str = "mkdocs", strict: bool = False, epoch: int = 0,
+               language: str = "en") -> EngineRun:
     """Build the site described by WORK/mkdocs.yml into ``target``, then finish the theme's files.
 
     An EngineError when the engine fails, or when the theme no longer fits our fixes. For Zensical,
-    ``target`` must be WORK/site (its config's site_dir): it takes no --site-dir.
+    ``target`` must be WORK/site (its config's site_dir): it takes no --site-dir. ``language`` is the
+    playbook's: the search is given a stemmer for it where we have one (search_language.py).
     """
     _check_installed(engine)
     run = (mkdocs.run if engine == "mkdocs" else zensical.run)(work, target, strict, epoch)
     quiet_palette_switching(target)  # start-up speed (theme_assets.py)
+    if engine == "mkdocs":
+        add_search_stemmer(target, language)
     check_built_site(target)
-    return run
+    note = missing_stemmer_note(engine, language)
+    return replace(run, notes=[*run.notes, note]) if note else run

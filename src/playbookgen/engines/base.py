@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["EngineRun", "TIMEOUT_SECONDS"]
 
@@ -11,7 +11,8 @@ TIMEOUT_SECONDS = 600
 
 @dataclass(frozen=True)
 class EngineRun:
-    """What the engine printed, and the warnings in it."""
+    """What the engine printed, the warnings in it, and notes for the user about the built site."""
 
     output: str
     warnings: list[str]
+    notes: list[str] = field(default_factory=list)

@@ -74,6 +74,16 @@ INTERNALS: dict[str, Internal] = {entry.step: entry for entry in (
     Internal("worker-preload", "engines/mkdocs.py, _THEME_PLUGINS",
              "Material's plugins are registered as material/search and material/offline",
              "speed only (the worker imports them early); tests/test_engines.py checks the names"),
+    Internal("search-stemmer", "engines/search_language.py, engines/search/lunr.pl.js",
+             "Material's search worker builds its lunr index in the browser from search/search_index.json "
+             "(search_index.js from file://, the same JSON after 'var __index = '); for a config.lang other than "
+             "en it imports lunr/min/lunr.stemmer.support.min.js and lunr/min/lunr.LANG.min.js, uses lunr[LANG] "
+             "and drops the pipeline functions config.pipeline does not name; it ends each query word with a "
+             "wildcard, for which lunr runs no pipeline, and each query clause goes through "
+             "lunr.Query.prototype.clause, which our plugin wraps to stem the word",
+             "after the build: the index files are compact JSON holding config.lang and config.pipeline, the worker "
+             "bundle names those files and Query.prototype.clause, and the theme has no lunr.pl of its own; in the "
+             "browser our plugin throws if lunr.Query.prototype.clause is missing (tests/test_search_browser.py)"),
     Internal("site-name-escaping", "engines/site_config.py, builtin_config",
              "Material prints site_name and site_description without escaping, so we escape them",
              "not checked at build time: if the theme escaped them too, a name with '&' would show '&amp;'"),
