@@ -45,6 +45,8 @@ class Tagged:
 class _KeepTagsLoader(yaml.SafeLoader):
     """SafeLoader that turns unknown tags into Tagged values instead of failing or executing them."""
 
+SEARCH_SEPARATOR = r"[\s\-/]+"
+
 
 def _construct_tagged(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Tagged:
     value: Any
@@ -285,7 +287,9 @@ def builtin_config(project: Project, labels: Mapping[str, str], nav: list[Any], 
             "features": ["content.code.copy", "content.tooltips", "navigation.footer", "navigation.sections",
                          "navigation.top", "search.highlight"],
         },
-        "plugins": ["search", "offline"],
+        # Words joined by a slash are two words to search ("Oferta/wycena", "Lead/transakcja"), as words
+        # joined by a hyphen already are (the theme's default separator is spaces and hyphens).
+        "plugins": [{"search": {"separator": SEARCH_SEPARATOR}}, "offline"],
         "markdown_extensions": _localized_extensions(labels, glossary_forms(project.glossary)),
         "extra_css": extra_css,
         # Listing the worker shim here stops the offline plugin adding its CDN copy.
