@@ -8,6 +8,7 @@ step succeeded, so a failed build leaves the last good site byte for byte as it 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from jinja2 import BytecodeCache
 
 from . import checklist_printing
-from .engines import ENGINES, run_engine, start_worker, stop_worker
+from .engines import ENGINES, EngineRun, start_engine, start_worker, stop_worker
 from .engines.layout import CONFIG_FILE, DOCS_DIR
 from .engines.site_config import missing_theme_folder, team_files
 from .engines.work_folder import SiteFiles, with_team_files, with_team_theme, work_files
@@ -92,25 +93,47 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: 
     health, health_problems = analyse_deals(project, deals, strict)  # the deals export, when there is one
     diagnostics += health_problems
     cache = template_cache()  # compiled templates between builds: ours to own, the renderers only use it
-    static, notes = static_files(project, pdfs=pdfs, cache=cache)  # printable checklists
-    notes += health.notes if health else []
-    site = render_project(project, static, cache, health)  # render (pure)
+    planned = planned_checklists(project, pdfs)  # their names: the pages link them before they are printed
+    site = render_project(project, planned, cache, health)  # render (pure)
     site_root = read_site_root(project.root)  # CNAME, robots.txt, downloads: copied as they are
     diagnostics += site.diagnostics
     if strict and site.diagnostics:  # mkdocs.yml settings we set aside
         raise ValidationFailed(diagnostics)
     staging = make_staging(out)
     try:
-        write_work_folder(staging, site.files, static, fresh=True, theme={**site.theme_files, **site.assets})  # write
-        result = run_engine(staging, staging / "site", engine=engine, strict=strict, epoch=project.last_changed)
-        add_site_root(staging / "site", site_root)
-        diagnostics += _link_diagnostics(project, check_site_links(staging / "site", skip=OTHERS_PAGES), strict)
+        # The engine builds on the worker's core while the checklists are printed on this one: it only
+        # copies them, so it is given empty stand-ins, and the printed files replace its copies.
+        finish = _start_engine(staging, site, planned, engine, strict, project.last_changed)  # write, engine
+        static, notes = static_files(project, pdfs=pdfs, cache=cache)  # printable checklists, meanwhile
+        result, built = finish(), staging / "site"
+        if static.keys() != planned.keys():  # a sheet WeasyPrint could not print: no page may link its PDF
+            site, built = render_project(project, static, cache, health), staging / "again" / "site"
+            result = _start_engine(built.parent, site, static, engine, strict, project.last_changed)()
+        for name, data in sorted(static.items()):
+            write_new_file(built / name, data)
+        notes += health.notes if health else []
+        add_site_root(built, site_root)
+        diagnostics += _link_diagnostics(project, check_site_links(built, skip=OTHERS_PAGES), strict)
         diagnostics += [warning(f"<{engine}>", 1, 1, "engine-warning", w) for w in result.warnings]
-        write_marker(staging / "site", SITE_MARKER, MARKER_NOTE)
-        swap_folder(staging / "site", out)  # swap
+        write_marker(built, SITE_MARKER, MARKER_NOTE)
+        swap_folder(built, out)  # swap
     finally:
+        stop_worker()  # a build that failed while the engine ran: the engine stops before its folder goes
         remove_tree(staging)
     return BuildResult(out, diagnostics, notes, result.output)
+
+
+def planned_checklists(project: Project, pdfs: bool) -> dict[str, bytes]:
+    """The checklist files a build makes when every sheet prints, each as an empty stand-in."""
+    with_pdfs = pdfs and checklist_printing.pdf_available()
+    return dict.fromkeys(checklist_printing.checklist_paths(project, pdfs=with_pdfs), b"")
+
+
+def _start_engine(work: Path, site: SiteFiles, static: dict[str, bytes], engine: str, strict: bool,
+                  epoch: int) -> Callable[[], EngineRun]:
+    """Write the work folder and start the engine on it (engines.start_engine); call the result to wait."""
+    write_work_folder(work, site.files, static, fresh=True, theme={**site.theme_files, **site.assets})
+    return start_engine(work, work / "site", engine=engine, strict=strict, epoch=epoch)
 
 
 def _check_target(root: Path, out: Path, engine: str) -> None:

@@ -17,7 +17,8 @@ from .model import Project
 from .printing import Printed, font_configuration, pdf_available, print_bound, print_html
 from .render.checklists import LAYOUTS, PREFIX, Book, Sheet, render_pages, render_sheet, sheets_of
 
-__all__ = ["MARKER_NOTE", "OUTPUT_MARKER", "PDF_HINT", "make_checklists", "written_files"]
+__all__ = ["MARKER_NOTE", "OUTPUT_MARKER", "PDF_HINT", "checklist_paths", "make_checklists", "pdf_available",
+           "written_files"]
 
 PDF_HINT = "PDF checklists skipped: install playbookgen[pdf] (WeasyPrint) to get them"
 OUTPUT_MARKER = ".playbookgen-checklists"
@@ -50,9 +51,11 @@ def make_checklists(
     return files, _print_notes(project, prints)
 
 
-def checklist_paths(project: Project) -> list[str]:
-    """Every path ``make_checklists`` may write, without rendering or printing anything."""
-    return [path for job in _pdf_jobs(project) for path in job[:2]] + [f"{PREFIX}index.html"]
+def checklist_paths(project: Project, *, pdfs: bool = True) -> list[str]:
+    """Every path ``make_checklists`` writes when every print succeeds, without rendering or printing
+    anything; ``pdfs=False``: the HTML pages only."""
+    paths = [path for html, pdf, _ in _pdf_jobs(project) for path in ((html, pdf) if pdfs else (html,))]
+    return [*paths, f"{PREFIX}index.html"]
 
 
 def _encoded(pages: dict[str, str]) -> dict[str, bytes]:

@@ -12,6 +12,7 @@ the vendored worker shim (vendor/) live here too.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UserError
@@ -20,7 +21,7 @@ from .base import EngineRun
 from .material_internals import check_built_site
 from .theme_assets import quiet_palette_switching
 
-__all__ = ["ENGINES", "EngineRun", "run_engine", "start_worker", "stop_worker"]
+__all__ = ["ENGINES", "EngineRun", "run_engine", "start_engine", "start_worker", "stop_worker"]
 
 ENGINES = ("mkdocs", "zensical")
 
@@ -51,8 +52,25 @@ def run_engine(work: Path, target: Path, *, engine: str = "mkdocs", strict: bool
     An EngineError when the engine fails, or when the theme no longer fits our fixes. For Zensical,
     ``target`` must be WORK/site (its config's site_dir): it takes no --site-dir.
     """
+    return start_engine(work, target, engine=engine, strict=strict, epoch=epoch)()
+
+
+def start_engine(work: Path, target: Path, *, engine: str = "mkdocs", strict: bool = False,
+                 epoch: int = 0) -> Callable[[], EngineRun]:
+    """``run_engine`` in two halves: MkDocs' worker (start_worker) starts the build now, on its own core,
+    and the function returned waits for it and finishes the theme's files. Without a worker the
+    whole build runs when that function is called. Either way the site is the same."""
     _check_installed(engine)
-    run = (mkdocs.run if engine == "mkdocs" else zensical.run)(work, target, strict, epoch)
-    quiet_palette_switching(target)  # start-up speed (theme_assets.py)
-    check_built_site(target)
-    return run
+    if engine == "mkdocs":
+        building = mkdocs.start(work, target, strict, epoch)
+    else:
+        def building() -> EngineRun:
+            return zensical.run(work, target, strict, epoch)
+
+    def finish() -> EngineRun:
+        run = building()
+        quiet_palette_switching(target)  # start-up speed (theme_assets.py)
+        check_built_site(target)
+        return run
+
+    return finish
