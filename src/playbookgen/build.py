@@ -25,7 +25,7 @@ from .linkcheck import BrokenLink, check_site_links
 from .load import SITE_ROOT_DIR, read_folder, read_site_root, read_team_files
 from .model import Project
 from .project import load_project
-from .render.site import render_site
+from .render.site import outline_site, render_site
 from .team_templates import outdated_templates
 from .template_cache import template_cache
 from .write import (
@@ -177,11 +177,12 @@ def check_site(project: Project) -> list[Diagnostic]:
     mkdocs.yml (its YAML, the files and theme folder it names, the settings set aside) and templates.
 
     ``validate`` runs it, so a change that would fail the build fails the check on the pull request too.
-    It renders the pages (pure, a tenth of a second) and throws them away; the checklists are only named.
+    Only the pages made from the team's own templates are rendered (render.site.outline_site); the
+    others, and the checklists, are only named.
     """
     try:
         static = dict.fromkeys(checklist_printing.checklist_paths(project), b"")
-        site = render_project(project, static, template_cache())
+        site = render_project(project, static, template_cache(), outline=True)
     except ValidationFailed as exc:
         return exc.diagnostics
     return site.diagnostics
@@ -217,13 +218,17 @@ def _as_warnings(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCache | None = None,
-                   health: HealthReport | None = None) -> SiteFiles:
+                   health: HealthReport | None = None, *, outline: bool = False) -> SiteFiles:
     """The work folder's text files: the rendered pages, and what the engine adapter joins to them (the
     merged mkdocs.yml, our theme, the team's files and theme folder); its diagnostics say which of the
-    team's settings were set aside and which of its templates were copied from ours before ours changed."""
+    team's settings were set aside and which of its templates were copied from ours before ours changed.
+    ``outline``: only what checking them needs (render.site.outline_site), for `validate`."""
     team = project.root / CONFIG_FILE
     team_text = team.read_text(encoding="utf-8") if team.is_file() else None
-    rendered = render_site(project, static=static.keys(), cache=cache, health=health)  # pure, engine-neutral
+    if outline:
+        rendered = outline_site(project, static=static.keys(), cache=cache)
+    else:
+        rendered = render_site(project, static=static.keys(), cache=cache, health=health)  # pure, engine-neutral
     site = work_files(project, rendered.pages, rendered.nav, rendered.stylesheet, team_text)  # the adapter's
     site = replace(site, diagnostics=[*site.diagnostics, *outdated_templates(project.root)])
     if team_text is not None:  # the logo, favicon, stylesheets and scripts it names

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UserError
-from . import mkdocs, zensical
 from .base import EngineRun
-from .material_internals import check_built_site
-from .theme_assets import quiet_palette_switching
+
+# The engines' modules are imported when used: `validate` reads layout.py's names from this package
+# and needs no engine (they bring Jinja with them).
 
 __all__ = ["ENGINES", "EngineRun", "run_engine", "start_engine", "start_worker", "stop_worker"]
 
@@ -29,11 +29,15 @@ ENGINES = ("mkdocs", "zensical")
 def start_worker(engine: str) -> None:
     """Let the engine get ready on another core while the build validates and renders (MkDocs only)."""
     if engine == "mkdocs":
+        from . import mkdocs
+
         mkdocs.start_worker()
 
 
 def stop_worker() -> None:
     """End a worker that was never given a build (the build failed before the engine ran)."""
+    from . import mkdocs
+
     mkdocs.stop_worker()
 
 
@@ -60,6 +64,10 @@ def start_engine(work: Path, target: Path, *, engine: str = "mkdocs", strict: bo
     """``run_engine`` in two halves: MkDocs' worker (start_worker) starts the build now, on its own core,
     and the function returned waits for it and finishes the theme's files. Without a worker the
     whole build runs when that function is called. Either way the site is the same."""
+    from . import mkdocs, zensical
+    from .material_internals import check_built_site
+    from .theme_assets import quiet_palette_switching
+
     _check_installed(engine)
     if engine == "mkdocs":
         building = mkdocs.start(work, target, strict, epoch)

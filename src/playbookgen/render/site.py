@@ -23,6 +23,7 @@ from ..model import Commit, EmailTemplate, Guide, Project, Stage
 from ..review.items import review_items
 from .health import health_page, stage_panel
 from .templating import (
+    TEMPLATE_DIR,
     escape_markdown,
     make_environment,
     markdown_with_glossary,
@@ -34,7 +35,7 @@ from .templating import (
 if TYPE_CHECKING:  # the health package imports DuckDB: only builds given deals pay for it
     from ..health.report import HealthReport
 
-__all__ = ["SitePages", "render_site", "page_path", "checklist_path",
+__all__ = ["SitePages", "render_site", "outline_site", "page_path", "checklist_path",
            "sanitize_guide", "slugify"]
 
 CHANGES_PAGE = "changes"
@@ -310,6 +311,10 @@ class _Renderer:
                     for g in self.project.guides]
         self.render(page, "start-here.md.j2", reading=reading, onboarding=self.project.playbook.onboarding)
 
+    def stages(self) -> None:
+        for index, stage in enumerate(self.project.stages):
+            self.stage(index, stage)
+
     def stage(self, index: int, stage: Stage) -> None:
         page = page_path("stages", stage.id)
         stages = _stage_links(self.project, page)
@@ -502,8 +507,7 @@ def render_site(project: Project, static: Collection[str] = (), cache: jinja2.By
     r = _Renderer(project, static, cache, health)
     r.home()
     r.start_here()
-    for index, stage in enumerate(project.stages):
-        r.stage(index, stage)
+    r.stages()
     for _, name, _ in r.reference_pages():
         getattr(r, name)()
     if health is not None:
@@ -511,3 +515,44 @@ def render_site(project: Project, static: Collection[str] = (), cache: jinja2.By
     r.guides()
     r.changes()
     return SitePages(dict(sorted(r.pages.items())), r.nav(), r.stylesheet())
+
+
+# The step of _Renderer that renders each page template; the reference pages' steps are their names.
+_PAGE_STEPS = {"site/index.md.j2": "home", "site/start-here.md.j2": "start_here", "site/stage.md.j2": "stages",
+               "site/changes.md.j2": "changes",
+               **{f"site/{page}.md.j2": name for page, name, _ in REFERENCE_PAGES}}
+# Team copies that no page of a site without a deals export renders, and the stylesheet (rendered alone).
+_NOT_PAGES = ("site/health.md.j2", "site/health-chart.html.j2", "site/health-table.html.j2",
+              "site/stage-health.md.j2", "site/playbookgen.css.j2")
+
+
+def outline_site(project: Project, static: Collection[str] = (), cache: jinja2.BytecodeCache | None = None
+                 ) -> SitePages:
+    """The site as `validate` needs it, without rendering it all: every page, named (left empty), and the
+    navigation; rendered are only the pages made from the team's own templates (PROJECT/templates/site/),
+    so that what fails in them fails here as in the build. A team template that is not one page's
+    own (its own partial, or _review.md.j2 that every page uses) renders the whole site."""
+    team = _team_templates(project)
+    if not team <= {*_PAGE_STEPS, *_NOT_PAGES}:
+        return render_site(project, static, cache)
+    r = _Renderer(project, static, cache)
+    for template in sorted(team & _PAGE_STEPS.keys()):
+        getattr(r, _PAGE_STEPS[template])()
+    pages = dict.fromkeys(_pages_of(r.nav()), "") | r.pages
+    stylesheet = r.stylesheet() if "site/playbookgen.css.j2" in team else ""
+    return SitePages(dict(sorted(pages.items())), r.nav(), stylesheet)
+
+
+def _team_templates(project: Project) -> set[str]:
+    """The templates the team has of its own under PROJECT/templates/site/, by loader name."""
+    folder = project.root / TEMPLATE_DIR
+    return {path.relative_to(folder).as_posix() for path in (folder / "site").rglob("*") if path.is_file()}
+
+
+def _pages_of(nav: list[Any]) -> list[str]:
+    """Every page the navigation names: the site has no page outside it (tests/test_validate.py)."""
+    pages: list[str] = []
+    for entry in nav:
+        for value in entry.values() if isinstance(entry, dict) else [entry]:
+            pages.extend(_pages_of(value) if isinstance(value, list) else [value])
+    return pages
