@@ -74,6 +74,11 @@ INTERNALS: dict[str, Internal] = {entry.step: entry for entry in (
     Internal("worker-preload", "engines/mkdocs.py, _THEME_PLUGINS",
              "Material's plugins are registered as material/search and material/offline",
              "speed only (the worker imports them early); tests/test_engines.py checks the names"),
+    Internal("serve-rebuild", "engines/mkdocs_serve.py, watch_for_us",
+             "MkDocs' LiveReloadServer rebuilds when _want_rebuild is set under _rebuild_cond (its own "
+             "file watcher's callback does so), and waits build_delay seconds for more changes first; it puts "
+             "its live-reload script into pages only while it watches some path",
+             "as serve starts: the server has both attributes, else serve stops with this error"),
     Internal("site-name-escaping", "engines/site_config.py, builtin_config",
              "Material prints site_name and site_description without escaping, so we escape them",
              "not checked at build time: if the theme escaped them too, a name with '&' would show '&amp;'"),
