@@ -249,10 +249,13 @@ def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes
     ``theme``: the team's theme files, by work-folder path (SiteFiles.theme_files).
 
     ``fresh``: ``work`` is a staging folder we just made, written plainly. Otherwise (serve's
-    long-lived folder) each file is replaced atomically and only when its content changed.
-    Returns the files written (serve rebuilds only when there are some).
+    long-lived folder, thrown away when serve stops: no fsync) each file is replaced atomically and
+    only when its content changed. Returns the files written (serve rebuilds only when there are some).
     """
-    write = write_new_file if fresh else write_bytes_atomic
+    def replace_file(path: Path, data: bytes) -> bool:
+        return write_bytes_atomic(path, data, durable=False)
+
+    write = write_new_file if fresh else replace_file
     changed = [work / name for name, text in sorted(files.items()) if write(work / name, text.encode("utf-8"))]
     changed += [work / DOCS_DIR / name for name, data in sorted(static.items()) if write(work / DOCS_DIR / name, data)]
     changed += [work / name for name, data in sorted((theme or {}).items()) if write(work / name, data)]

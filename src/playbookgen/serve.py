@@ -32,9 +32,9 @@ __all__ = ["WATCHED", "Preview", "Watcher", "render_into", "render_preview", "se
 # What a team edits: the playbook's YAML and guides, its stages, its templates, its mkdocs.yml (and
 # the theme folder that names, if any).
 WATCHED = ("playbook", "stages", "templates", CONFIG_FILE)
-# A look at some fifty files' times and sizes (about a millisecond): a save shows in the preview
-# this much sooner, at 1% of a core.
-POLL_SECONDS = 0.1
+# A look at some fifty files' times and sizes (under a millisecond): a save shows in the preview
+# this much sooner, for about 1% of a core.
+POLL_SECONDS = 0.05
 # What the command line gives serve: how to tell the user something, and how diagnostics are written
 # (cli.py's one formatting function: the terminal and the page show the same lines).
 Say = Callable[[str], None]
