@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -254,6 +255,7 @@ class _Renderer:
         self.env = make_environment(project.root, kind="markdown", cache=cache)
         self.env.filters["markdown"] = markdown_with_glossary(glossary_forms(project.glossary))
         self.pages: dict[str, str] = {}
+        self._stage_links: dict[str, list[dict[str, Any]]] = {}
         self.health_report = health
         # The health page's charts are HTML inside the Markdown page: escaped as HTML, not as Markdown.
         self.html_env = make_environment(project.root, kind="html", cache=cache) if health else None
@@ -296,7 +298,7 @@ class _Renderer:
 
     def home(self) -> None:
         page = page_path("index")
-        self.render(page, "index.md.j2", playbook=self.project.playbook, stages=_stage_links(self.project, page),
+        self.render(page, "index.md.j2", playbook=self.project.playbook, stages=self.stage_links(page),
                     start_href=_href(page, page_path("start-here")), review=self.review(self.kind_file("playbook")),
                     description=description_sections(self.project.playbook.description))
 
@@ -304,7 +306,7 @@ class _Renderer:
         page = page_path("start-here")
         reading: list[dict[str, Any]] = [
             {"title": self.L["home"], "href": _href(page, page_path("index")), "why": self.L["read_overview"]}]
-        reading += [{"title": s["name"], "href": s["href"], "why": None} for s in _stage_links(self.project, page)]
+        reading += [{"title": s["name"], "href": s["href"], "why": None} for s in self.stage_links(page)]
         for kind, name, why in self.reference_pages():
             reading.append({"title": self.L[name], "href": _href(page, page_path(kind)), "why": self.L[why]})
         reading += [{"title": g.title, "href": _href(page, page_path("guides", g.slug)), "why": None}
@@ -315,14 +317,28 @@ class _Renderer:
         for index, stage in enumerate(self.project.stages):
             self.stage(index, stage)
 
+    def stage_links(self, from_page: str) -> list[dict[str, Any]]:
+        """_stage_links, made once for each folder the pages linking them are in (the links are relative)."""
+        folder = from_page.rpartition("/")[0]
+        if folder not in self._stage_links:
+            self._stage_links[folder] = _stage_links(self.project, from_page)
+        return self._stage_links[folder]
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Any]]:
+        """The project's techniques, frameworks, objections and e-mails by id, for the stage pages."""
+        return {"techniques": {t.id: t for t in self.project.techniques},
+                "frameworks": {f.id: f for f in self.project.frameworks},
+                "objections": {o.id: o for o in self.project.objections},
+                "emails": {e.id: e for e in self.project.emails}}
+
     def stage(self, index: int, stage: Stage) -> None:
         page = page_path("stages", stage.id)
-        stages = _stage_links(self.project, page)
-        known_techniques = {t.id for t in self.project.techniques}
+        stages = self.stage_links(page)
         techniques = [{"technique": self.project.technique(t),
                        "href": _href(page, page_path("techniques"), _technique_anchor(t))}
-                      for t in stage.techniques if t in known_techniques]
-        frameworks = {f.id: f for f in self.project.frameworks}
+                      for t in stage.techniques if t in self._by_id["techniques"]]
+        frameworks = self._by_id["frameworks"]
         settles = []
         for framework_id, element_ids in stage.settles.items():
             framework = frameworks.get(framework_id)
@@ -336,8 +352,7 @@ class _Renderer:
                               "href": _href(page, page_path("frameworks"), _element_anchor(framework.id, e))}
                              for e in element_ids if e in elements],
             })
-        objections = {o.id: o for o in self.project.objections}
-        emails = {e.id: e for e in self.project.emails}
+        objections, emails = self._by_id["objections"], self._by_id["emails"]
         checklist = checklist_path(stage.id)
         pdf = checklist_path(stage.id, "pdf")
         self.render(
