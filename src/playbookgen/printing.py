@@ -7,6 +7,7 @@ data: URLs a page carries (its embedded font). Same HTML in, same PDF bytes out.
 from __future__ import annotations
 
 import hashlib
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,15 +44,18 @@ def _weasyprint() -> Any:
 class RefuseAllFetcher:
     """A WeasyPrint url_fetcher that reads only what the page carries (data: URLs, our embedded font).
 
-    No files, no network; it remembers what it refused.
+    No files, no network; it remembers what it refused. ``named``: data: URLs of the page by the short
+    names they were given there (_named_data_urls).
     """
 
     _fail_on_errors = False  # read by WeasyPrint >= 68 when a fetch fails: a refusal is only a warning
 
-    def __init__(self) -> None:
+    def __init__(self, named: dict[str, str] | None = None) -> None:
         self.refused: list[str] = []
+        self.named = named or {}
 
     def __call__(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        url = self.named.get(url, url)
         if url.startswith("data:"):
             return _read_data_url(url)
         self.refused.append(url)
@@ -111,9 +115,33 @@ def _document(
     return page.render(stylesheets=stylesheets, font_config=fonts)
 
 
+# A CSS url() holding a long base64 data: URL (our pages' embedded font faces, some 60 KB each).
+_LONG_DATA_URL = re.compile(r"url\((data:[A-Za-z0-9/+.;=,-]{1000,})\)")
+
+
+def _named_data_urls(html: str) -> tuple[str, dict[str, str]]:
+    """``html`` with each long data: URL in its CSS named by a short URL, and those names' URLs.
+
+    WeasyPrint's CSS parser reads a stylesheet character by character, and serializes a font face's
+    src again, on every print: the embedded font was a third of a sheet's print. The fetcher gives
+    back the same bytes under the short name, so the PDF is the same. The name is the URL's digest:
+    WeasyPrint keeps a font configuration's faces by their descriptors, src included, so two fonts
+    must never share a name.
+    """
+    named: dict[str, str] = {}
+
+    def name(match: re.Match[str]) -> str:
+        short = f"playbookgen-data:{hashlib.sha256(match[1].encode('ascii')).hexdigest()[:32]}"
+        named[short] = match[1]
+        return f"url({short})"
+
+    return _LONG_DATA_URL.sub(name, html), named
+
+
 def count_pages(html: str, page_size: str | None = None, print_css: str = "") -> int:
     """How many pages WeasyPrint lays ``html`` out on."""
-    return len(_document(html, RefuseAllFetcher(), print_css, page_size).pages)
+    page, named = _named_data_urls(html)
+    return len(_document(page, RefuseAllFetcher(named), print_css, page_size).pages)
 
 
 def print_html(html: str, print_css: str, fonts: Any = None) -> Printed:
@@ -121,9 +149,10 @@ def print_html(html: str, print_css: str, fonts: Any = None) -> Printed:
 
     ``fonts``: a ``font_configuration()`` shared by the prints of one run, so each font is decoded once.
     """
-    fetcher = RefuseAllFetcher()
+    page, named = _named_data_urls(html)
+    fetcher = RefuseAllFetcher(named)
     try:
-        document = _document(html, fetcher, print_css, fonts=fonts)
+        document = _document(page, fetcher, print_css, fonts=fonts)
         data = document.write_pdf(pdf_identifier=_identifier(html, print_css))
     except Exception as exc:  # noqa: BLE001 - the PDF engine must not take the HTML build down
         return Printed(html, None, refused=tuple(fetcher.refused), error=f"{type(exc).__name__}: {exc}")
@@ -150,7 +179,7 @@ def print_bound(html: str, parts: Sequence[Printed], print_css: str, fonts: Any 
         return print_html(html, print_css, fonts)
     fetcher = RefuseAllFetcher()
     try:
-        head = _weasyprint().HTML(string=html, base_url=None, url_fetcher=fetcher)
+        head = _weasyprint().HTML(string=_named_data_urls(html)[0], base_url=None, url_fetcher=fetcher)
         pages = [page for part in parts for page in part.document.pages]
         document = parts[0].document.copy(pages)  # WeasyPrint's documented way to join documents
         document.metadata = DocumentMetadata(**get_html_metadata(head))
