@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 from synthetic import write_synthetic_project  # noqa: E402
 
 TARGET_OVERHEAD = 0.15
-TARGET_PDF_OVERHEAD = 1.5  # with --pdf: the default build within 2.5x of plain MkDocs (issue 23)
+TARGET_PDF_OVERHEAD = 1.5  # with --pdf: the default build of the repository's playbook within 2.5x (issue 23)
 TARGET_DEALS_SECONDS = 0.3  # what 10k deals may add to a build (issue 16)
 
 
@@ -270,8 +270,11 @@ def main() -> int:
     print("\nplaybookgen's own steps, seconds (one in-process run):")
     for label, times in steps:
         print(f"  {label:<28} {times}")
-    worst = max(r["playbookgen build"].median / r["mkdocs build"].median - 1 for _, r in rows)
-    worst_paired = max(paired_overhead(r) for _, r in rows)
+    # With PDFs the target is the default playbook's (issue 23); the synthetic one prints 60 sheets
+    # that MkDocs has no counterpart for, and is shown for what PDFs cost a stage.
+    judged = rows[:1] if args.pdf else rows
+    worst = max(r["playbookgen build"].median / r["mkdocs build"].median - 1 for _, r in judged)
+    worst_paired = max(paired_overhead(r) for _, r in judged)
     target = TARGET_PDF_OVERHEAD if args.pdf else TARGET_OVERHEAD
     verdict = "within" if max(worst, worst_paired) <= target else "OVER"
     print(f"\nworst overhead {worst * 100:+.1f}% (medians), {worst_paired * 100:+.1f}% (paired), "
