@@ -14,7 +14,9 @@ median of the two commands' ratio within each round), and each command's peak me
 interleaved, and the median over rounds of the difference. Target: 10k deals add under 0.3 s.
 
 PDF checklists are left out by default (--no-pdf): MkDocs makes no PDFs, so timing them would not
-compare like with like; --pdf adds them to playbookgen's side to show what they cost.
+compare like with like; --pdf adds them to playbookgen's side to show what they cost (target: the
+default build, PDFs and all, within 2.5x of plain MkDocs). `--stages 400 --techniques 300` times
+a large playbook (target 1.15x); more techniques than that pass the 1 MB limit of one YAML file.
 playbookgen keeps compiled templates between builds (docs/site.md); --cold-cache times first
 builds, each with an empty cache. playbookgen's bytecode is written first, as an install writes it.
 """
@@ -38,6 +40,7 @@ sys.path.insert(0, str(HERE))
 from synthetic import write_synthetic_project  # noqa: E402
 
 TARGET_OVERHEAD = 0.15
+TARGET_PDF_OVERHEAD = 1.5  # with --pdf: the default build of the repository's playbook within 2.5x (issue 23)
 TARGET_DEALS_SECONDS = 0.3  # what 10k deals may add to a build (issue 16)
 
 
@@ -267,12 +270,16 @@ def main() -> int:
     print("\nplaybookgen's own steps, seconds (one in-process run):")
     for label, times in steps:
         print(f"  {label:<28} {times}")
-    worst = max(r["playbookgen build"].median / r["mkdocs build"].median - 1 for _, r in rows)
-    worst_paired = max(paired_overhead(r) for _, r in rows)
-    verdict = "within" if max(worst, worst_paired) <= TARGET_OVERHEAD else "OVER"
-    print(f"\nworst overhead {worst * 100:+.1f}% (medians), {worst_paired * 100:+.1f}% (paired): "
-          f"{verdict} the {TARGET_OVERHEAD:.0%} target")
-    return 0 if max(worst, worst_paired) <= TARGET_OVERHEAD else 1
+    # With PDFs the target is the default playbook's (issue 23); the synthetic one prints 60 sheets
+    # that MkDocs has no counterpart for, and is shown for what PDFs cost a stage.
+    judged = rows[:1] if args.pdf else rows
+    worst = max(r["playbookgen build"].median / r["mkdocs build"].median - 1 for _, r in judged)
+    worst_paired = max(paired_overhead(r) for _, r in judged)
+    target = TARGET_PDF_OVERHEAD if args.pdf else TARGET_OVERHEAD
+    verdict = "within" if max(worst, worst_paired) <= target else "OVER"
+    print(f"\nworst overhead {worst * 100:+.1f}% (medians), {worst_paired * 100:+.1f}% (paired), "
+          f"{1 + worst_paired:.2f}x: {verdict} the {target:.0%} target")
+    return 0 if max(worst, worst_paired) <= target else 1
 
 
 if __name__ == "__main__":

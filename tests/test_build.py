@@ -296,3 +296,45 @@ def test_the_palette_stylesheet_loses_only_its_switching_rule(built: Path) -> No
     end = len(text) - next(i for i, (a, b) in enumerate(zip(reversed(text), reversed(theirs), strict=False)) if a != b)
     assert text[start:end].startswith("/* playbookgen:") and text[start:end].endswith("*/")
     assert theirs[start:end].startswith("[data-md-color-switching] *")
+
+
+def test_the_site_gets_the_printed_checklists_and_its_pages_link_the_pdfs(make_project) -> None:
+    """The engine builds while the checklists print, from empty stand-ins: the site must hold the printed files."""
+    pytest.importorskip("weasyprint")
+    from playbookgen.checklist_printing import make_checklists
+    from playbookgen.project import load_project
+
+    root = make_project()
+    result = run_cli("build", root)
+    assert result.exit_code == 0, result.stderr
+    project, _ = load_project(root, history=True)
+    files, _ = make_checklists(project, pdfs=True, paper=project.playbook.paper, in_site=True)
+    assert {name for name in files if name.endswith(".pdf")} == {"checklists/first.pdf", "checklists/second.pdf",
+                                                                 "checklists/all.pdf"}
+    site = root / "site"
+    assert [name for name, data in files.items() if (site / name).read_bytes() != data] == []
+    assert 'href="../checklists/first.pdf"' in (site / "stages/first.html").read_text()
+
+
+def test_a_sheet_weasyprint_cannot_print_leaves_its_pdf_and_the_link_to_it_out(make_project, monkeypatch) -> None:
+    """Pages are rendered before the sheets print, as if every PDF will be there: one missing, they are redone."""
+    pytest.importorskip("weasyprint")
+    from playbookgen import checklist_printing, printing
+
+    real_print = checklist_printing.print_html
+
+    def failing_print(html: str, print_css: str, fonts: object = None) -> printing.Printed:
+        if "<title>Second" in html:
+            return printing.Printed(html, None, error="RuntimeError: no paper left")
+        return real_print(html, print_css, fonts)
+
+    monkeypatch.setattr(checklist_printing, "print_html", failing_print)
+    root = make_project()
+    result = run_cli("build", root)
+    assert result.exit_code == 0, result.stderr
+    assert "checklists/second.pdf skipped: WeasyPrint failed on checklists/second.html" in result.stderr
+    site = root / "site"
+    assert not (site / "checklists/second.pdf").exists() and (site / "checklists/first.pdf").stat().st_size > 0
+    assert "second.pdf" not in (site / "stages/second.html").read_text()
+    assert 'href="../checklists/first.pdf"' in (site / "stages/first.html").read_text()
+    assert (site / "checklists/second.html").stat().st_size > 0

@@ -358,18 +358,57 @@ def test_each_sheet_is_printed_once_and_its_page_has_the_layout_of_its_pdf(
     printed: dict[str, bytes | None] = {}
     real_print = checklist_printing.print_html
 
-    def counting_print(html: str, print_css: str) -> printing.Printed:
-        result = real_print(html, print_css)
+    def counting_print(html: str, print_css: str, fonts: Any = None) -> printing.Printed:
+        result = real_print(html, print_css, fonts)
         assert html not in printed, "the same page was printed twice"
         printed[html] = result.pdf
         return result
 
     monkeypatch.setattr(checklist_printing, "print_html", counting_print)
+    monkeypatch.setattr(printing, "print_html", counting_print)  # print_bound's fallback
     project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
     files, notes = make_checklists(project, pdfs=True)
-    assert notes == [] and len(printed) == len(project.stages) + 1  # one print per stage, and all.pdf
-    for name in ("stage-1", "long", "all"):
+    assert notes == [] and len(printed) == len(project.stages)  # one print per stage; all.pdf is bound from them
+    for name in ("stage-1", "long"):
         assert printed[files[f"checklists/{name}.html"].decode()] == files[f"checklists/{name}.pdf"]
+
+
+@pdf
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_all_pdf_bound_from_the_sheets_has_the_bytes_of_a_print_of_all_html(tmp_path: Path, paper: str) -> None:
+    """all.pdf reuses the sheets' laid-out pages: it must be what printing all.html itself gives, byte for byte,
+    with sheets of different densities (the long one is tightened) and with and without evidence."""
+    needs_weasyprint()
+    plain = rich_stage(2, exit_criteria=[{"text": "Budget confirmed"}])
+    project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"}), plain],
+                         language="pl")
+    files, notes = make_checklists(project, pdfs=True, paper=paper)
+    assert notes == []
+    alone = printing.print_html(files["checklists/all.html"].decode(), Book.of(project, paper).print_css)
+    assert alone.pdf is not None and alone.pages == 3
+    assert files["checklists/all.pdf"] == alone.pdf
+
+
+@pdf
+def test_the_embedded_font_is_decoded_once_for_all_the_prints_of_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint decodes a WOFF2 face into the font configuration it is given: one is shared by every print."""
+    needs_weasyprint()
+    from weasyprint.text import fonts as weasy_fonts
+
+    decoded: list[int] = []
+    real_decompress = weasy_fonts.woff2.decompress
+
+    def counting_decompress(*args: Any, **kwargs: Any) -> Any:
+        decoded.append(1)
+        return real_decompress(*args, **kwargs)
+
+    monkeypatch.setattr(weasy_fonts.woff2, "decompress", counting_decompress)
+    project = project_of(tmp_path, [rich_stage(n) for n in range(1, 5)])
+    files, notes = make_checklists(project, pdfs=True)
+    assert notes == [] and len([path for path in files if path.endswith(".pdf")]) == 5
+    assert len(decoded) == 2  # Arimo regular and bold, once each
 
 
 def test_without_pdfs_weasyprint_is_never_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

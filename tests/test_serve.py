@@ -170,3 +170,39 @@ def test_the_preview_reports_problems_in_the_deals_export(make_project, tmp_path
     assert [(d.line, d.column, d.code) for d in bad] == [(3, 2, "deals-unknown-stage")], \
         [d.format() for d in preview.warnings]
     assert "'Secnd'" in bad[0].message and "if it is stage 'Second'" in bad[0].message
+
+
+def _save(path: Path, text: str) -> None:
+    """Save as editors do: the whole new file under a temporary name, then renamed over the old one."""
+    temporary = path.with_name(f".{path.name}.swp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def test_each_save_is_one_rebuild(make_project) -> None:
+    """One watcher (ours) renders and then asks the dev server for the rebuild: MkDocs does not watch the
+    rendered files too, so a save never rebuilds twice (once for some files, again for the rest)."""
+    root = make_project()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "playbookgen", "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=dict(os.environ, PLAYBOOKGEN_CACHE_DIR=str(root.parent / "serve-cache")),
+    )
+    output = Output(server)
+    stage = root / "stages/01-first.yml"
+    try:
+        deadline = time.monotonic() + SERVE_TIMEOUT
+        url = f"http://127.0.0.1:{port}/stages/first.html"
+        wait_for(url, "The first stage.", deadline)
+        original = stage.read_text(encoding="utf-8")
+        for number in range(1, 4):
+            _save(stage, original.replace("The first stage.", f"Edit number {number}."))
+            wait_for(url, f"Edit number {number}.", deadline)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    output.thread.join(timeout=10)
+    lines = output.text().splitlines()
+    assert sum("Documentation built in" in line for line in lines) == 1 + 3, output.text()
+    assert sum("Detected file changes" in line for line in lines) == 3

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_PLAYBOOK, run_cli
+from conftest import MINIMAL_PLAYBOOK, REPO, run_cli
 from playbookgen.project import validate_project
 
 STAGE = "stages/01-first.yml"
@@ -401,3 +401,33 @@ def test_cli_runs_as_a_program(make_project):
     result = subprocess.run([sys.executable, "-m", "playbookgen", "validate", str(root)], capture_output=True, text=True)
     assert result.returncode == 1
     assert "stages/01-first.yml:4:14: error:" in result.stdout
+
+
+# --- validate checks the team's templates without rendering the whole site ----------------------
+
+
+@pytest.mark.parametrize("template", ["site/stage.md.j2", "site/start-here.md.j2", "site/_review.md.j2",
+                                      "site/techniques.md.j2", "site/playbookgen.css.j2", "site/_mine.md.j2"])
+def test_validate_finds_an_error_in_any_team_template_a_build_renders(make_project, template: str) -> None:
+    """Only the pages of the team's own templates are rendered by validate: each of them still fails it."""
+    changes = {f"templates/{template}": "{{ no_such_value.field }}\n"}
+    if template == "site/_mine.md.j2":  # the team's own partial, pulled in by its copy of a page template
+        changes["templates/site/index.md.j2"] = '{% include "site/_mine.md.j2" %}\n'
+    if template == "site/_review.md.j2":  # rendered under the title of a page with an owner
+        changes["stages/01-first.yml"] = MINIMAL_PLAYBOOK["stages/01-first.yml"] + "    owner: Ala\n"
+    root = make_project(changes)
+    result = run_cli("validate", root)
+    assert result.exit_code == 1, result.stdout
+    assert f"templates/{template}:1:1: error:" in result.stdout and "[template-error]" in result.stdout
+    assert result.exit_code == run_cli("build", root, "--no-pdf").exit_code
+
+
+def test_the_outline_validate_checks_names_every_page_the_build_renders(make_project) -> None:
+    """validate's outline of the site (pages named, not rendered) must have the build's pages and navigation."""
+    from playbookgen.project import load_project
+    from playbookgen.render.site import outline_site, render_site
+
+    for root in (REPO, make_project({"playbook/guides/10-a.md": "# A\n\nText.\n"})):
+        project, _ = load_project(root, history=True)
+        outline, full = outline_site(project), render_site(project)
+        assert outline.pages.keys() == full.pages.keys() and outline.nav == full.nav

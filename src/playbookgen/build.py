@@ -8,6 +8,7 @@ step succeeded, so a failed build leaves the last good site byte for byte as it 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from jinja2 import BytecodeCache
 
 from . import checklist_printing
-from .engines import ENGINES, run_engine, start_worker, stop_worker
+from .engines import ENGINES, EngineRun, start_engine, start_worker, stop_worker
 from .engines.layout import CONFIG_FILE, DOCS_DIR
 from .engines.site_config import missing_theme_folder, team_files
 from .engines.work_folder import SiteFiles, with_team_files, with_team_theme, work_files
@@ -24,7 +25,7 @@ from .linkcheck import BrokenLink, check_site_links
 from .load import SITE_ROOT_DIR, read_folder, read_site_root, read_team_files
 from .model import Project
 from .project import load_project
-from .render.site import render_site
+from .render.site import outline_site, render_site
 from .team_templates import outdated_templates
 from .template_cache import template_cache
 from .write import (
@@ -92,27 +93,51 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: 
     health, health_problems = analyse_deals(project, deals, strict)  # the deals export, when there is one
     diagnostics += health_problems
     cache = template_cache()  # compiled templates between builds: ours to own, the renderers only use it
-    static, notes = static_files(project, pdfs=pdfs, cache=cache)  # printable checklists
-    notes += health.notes if health else []
-    site = render_project(project, static, cache, health)  # render (pure)
+    printing = pdfs and checklist_printing.pdf_available()  # PDFs are printed while the engine builds
+    static, notes = ({}, []) if printing else static_files(project, pdfs=pdfs, cache=cache)  # checklists
+    planned = _planned_checklists(project) if printing else static  # the pages link them before they print
+    site = render_project(project, planned, cache, health)  # render (pure)
     site_root = read_site_root(project.root)  # CNAME, robots.txt, downloads: copied as they are
     diagnostics += site.diagnostics
     if strict and site.diagnostics:  # mkdocs.yml settings we set aside
         raise ValidationFailed(diagnostics)
     staging = make_staging(out)
     try:
-        write_work_folder(staging, site.files, static, fresh=True, theme={**site.theme_files, **site.assets})  # write
-        result = run_engine(staging, staging / "site", engine=engine, strict=strict, epoch=project.last_changed,
-                            language=project.playbook.language)
-        notes += result.notes
-        add_site_root(staging / "site", site_root)
-        diagnostics += _link_diagnostics(project, check_site_links(staging / "site", skip=OTHERS_PAGES), strict)
+        # With PDFs, the engine builds on the worker's core while the checklists are printed on this
+        # one: it only copies them, so it is given empty stand-ins, and the printed files replace its copies.
+        finish = _start_engine(staging, site, planned, engine, strict, project)  # write, engine
+        if printing:
+            static, notes = static_files(project, pdfs=True, cache=cache)  # printable checklists, meanwhile
+        result, built = finish(), staging / "site"
+        if static.keys() != planned.keys():  # a sheet WeasyPrint could not print: no page may link its PDF
+            site, built = render_project(project, static, cache, health), staging / "again" / "site"
+            start_worker(engine)  # a new one: MkDocs stays out of this process, as in every other build
+            result = _start_engine(built.parent, site, static, engine, strict, project)()
+        for name, data in sorted(static.items()) if printing else ():
+            write_new_file(built / name, data)
+        notes += (health.notes if health else []) + result.notes
+        add_site_root(built, site_root)
+        diagnostics += _link_diagnostics(project, check_site_links(built, skip=OTHERS_PAGES), strict)
         diagnostics += [warning(f"<{engine}>", 1, 1, "engine-warning", w) for w in result.warnings]
-        write_marker(staging / "site", SITE_MARKER, MARKER_NOTE)
-        swap_folder(staging / "site", out)  # swap
+        write_marker(built, SITE_MARKER, MARKER_NOTE)
+        swap_folder(built, out)  # swap
     finally:
+        stop_worker()  # a build that failed while the engine ran: the engine stops before its folder goes
         remove_tree(staging)
     return BuildResult(out, diagnostics, notes, result.output)
+
+
+def _planned_checklists(project: Project) -> dict[str, bytes]:
+    """The checklist files (PDFs too) a build makes when every sheet prints, each as an empty stand-in."""
+    return dict.fromkeys(checklist_printing.checklist_paths(project), b"")
+
+
+def _start_engine(work: Path, site: SiteFiles, static: dict[str, bytes], engine: str, strict: bool,
+                  project: Project) -> Callable[[], EngineRun]:
+    """Write the work folder and start the engine on it (engines.start_engine); call the result to wait."""
+    write_work_folder(work, site.files, static, fresh=True, theme={**site.theme_files, **site.assets})
+    return start_engine(work, work / "site", engine=engine, strict=strict, epoch=project.last_changed,
+                        language=project.playbook.language)
 
 
 def _check_target(root: Path, out: Path, engine: str) -> None:
@@ -156,11 +181,12 @@ def check_site(project: Project) -> list[Diagnostic]:
     mkdocs.yml (its YAML, the files and theme folder it names, the settings set aside) and templates.
 
     ``validate`` runs it, so a change that would fail the build fails the check on the pull request too.
-    It renders the pages (pure, a tenth of a second) and throws them away; the checklists are only named.
+    Only the pages made from the team's own templates are rendered (render.site.outline_site); the
+    others, and the checklists, are only named.
     """
     try:
         static = dict.fromkeys(checklist_printing.checklist_paths(project), b"")
-        site = render_project(project, static, template_cache())
+        site = render_project(project, static, template_cache(), outline=True)
     except ValidationFailed as exc:
         return exc.diagnostics
     return site.diagnostics
@@ -196,13 +222,17 @@ def _as_warnings(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def render_project(project: Project, static: dict[str, bytes], cache: BytecodeCache | None = None,
-                   health: HealthReport | None = None) -> SiteFiles:
+                   health: HealthReport | None = None, *, outline: bool = False) -> SiteFiles:
     """The work folder's text files: the rendered pages, and what the engine adapter joins to them (the
     merged mkdocs.yml, our theme, the team's files and theme folder); its diagnostics say which of the
-    team's settings were set aside and which of its templates were copied from ours before ours changed."""
+    team's settings were set aside and which of its templates were copied from ours before ours changed.
+    ``outline``: only what checking them needs (render.site.outline_site), for `validate`."""
     team = project.root / CONFIG_FILE
     team_text = team.read_text(encoding="utf-8") if team.is_file() else None
-    rendered = render_site(project, static=static.keys(), cache=cache, health=health)  # pure, engine-neutral
+    if outline:
+        rendered = outline_site(project, static=static.keys(), cache=cache)
+    else:
+        rendered = render_site(project, static=static.keys(), cache=cache, health=health)  # pure, engine-neutral
     site = work_files(project, rendered.pages, rendered.nav, rendered.stylesheet, team_text)  # the adapter's
     site = replace(site, diagnostics=[*site.diagnostics, *outdated_templates(project.root)])
     if team_text is not None:  # the logo, favicon, stylesheets and scripts it names
@@ -223,10 +253,13 @@ def write_work_folder(work: Path, files: dict[str, str], static: dict[str, bytes
     ``theme``: the team's theme files, by work-folder path (SiteFiles.theme_files).
 
     ``fresh``: ``work`` is a staging folder we just made, written plainly. Otherwise (serve's
-    long-lived folder) each file is replaced atomically and only when its content changed.
-    Returns the files written (serve rebuilds only when there are some).
+    long-lived folder, thrown away when serve stops: no fsync) each file is replaced atomically and
+    only when its content changed. Returns the files written (serve rebuilds only when there are some).
     """
-    write = write_new_file if fresh else write_bytes_atomic
+    def replace_file(path: Path, data: bytes) -> bool:
+        return write_bytes_atomic(path, data, durable=False)
+
+    write = write_new_file if fresh else replace_file
     changed = [work / name for name, text in sorted(files.items()) if write(work / name, text.encode("utf-8"))]
     changed += [work / DOCS_DIR / name for name, data in sorted(static.items()) if write(work / DOCS_DIR / name, data)]
     changed += [work / name for name, data in sorted((theme or {}).items()) if write(work / name, data)]

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 import jinja2
 
 from .model import Project
-from .printing import Printed, pdf_available, print_html
+from .printing import Printed, font_configuration, pdf_available, print_bound, print_html
 from .render.checklists import LAYOUTS, PREFIX, Book, Sheet, render_pages, render_sheet, sheets_of
 
-__all__ = ["MARKER_NOTE", "OUTPUT_MARKER", "PDF_HINT", "make_checklists", "written_files"]
+__all__ = ["MARKER_NOTE", "OUTPUT_MARKER", "PDF_HINT", "checklist_paths", "make_checklists", "pdf_available",
+           "written_files"]
 
 PDF_HINT = "PDF checklists skipped: install playbookgen[pdf] (WeasyPrint) to get them"
 OUTPUT_MARKER = ".playbookgen-checklists"
@@ -31,35 +33,40 @@ def make_checklists(
     ``in_site``: the pages are the site's, and link back to it.
 
     Each sheet is printed once, at the loosest layout the estimate allows, and again more tightly only
-    if it did not fit; the HTML carries the layout of the PDF that is kept.
+    if it did not fit; the HTML carries the layout of the PDF that is kept. all.pdf reuses the sheets'
+    pages as laid out, and all prints share one font configuration (the font is decoded once).
     """
     book = Book.of(project, paper, cache, in_site)
     if not pdfs or not pdf_available():
         pages = render_pages(book, sheets_of(project), pdf_links=False)
         return _encoded(pages), [PDF_HINT] if pdfs else []
-    fitted = [_print_sheet(book, sheet) for sheet in sheets_of(project)]
+    fonts = font_configuration()  # one for every print, so the embedded font is decoded once
+    fitted = [_print_sheet(book, sheet, fonts) for sheet in sheets_of(project)]
     pages = render_pages(book, [sheet for sheet, _ in fitted], pdf_links=True)
     prints = {f"{PREFIX}{sheet.stage.id}.pdf": printed for sheet, printed in fitted}
-    prints[f"{PREFIX}all.pdf"] = print_html(pages[f"{PREFIX}all.html"], book.print_css)
+    # all.html is the sheets one after another: its PDF is bound from theirs, not laid out again
+    prints[f"{PREFIX}all.pdf"] = print_bound(pages[f"{PREFIX}all.html"], [p for _, p in fitted], book.print_css, fonts)
     files = _encoded(pages)
     files.update({path: printed.pdf for path, printed in prints.items() if printed.pdf is not None})
     return files, _print_notes(project, prints)
 
 
-def checklist_paths(project: Project) -> list[str]:
-    """Every path ``make_checklists`` may write, without rendering or printing anything."""
-    return [path for job in _pdf_jobs(project) for path in job[:2]] + [f"{PREFIX}index.html"]
+def checklist_paths(project: Project, *, pdfs: bool = True) -> list[str]:
+    """Every path ``make_checklists`` writes when every print succeeds, without rendering or printing
+    anything; ``pdfs=False``: the HTML pages only."""
+    paths = [path for html, pdf, _ in _pdf_jobs(project) for path in ((html, pdf) if pdfs else (html,))]
+    return [*paths, f"{PREFIX}index.html"]
 
 
 def _encoded(pages: dict[str, str]) -> dict[str, bytes]:
     return {path: text.encode("utf-8") for path, text in pages.items()}
 
 
-def _print_sheet(book: Book, sheet: Sheet) -> tuple[Sheet, Printed]:
+def _print_sheet(book: Book, sheet: Sheet, fonts: Any) -> tuple[Sheet, Printed]:
     """Print the sheet at its layout, and tighter only while it does not fit; the last print is the one kept."""
     for layout in LAYOUTS[LAYOUTS.index(sheet.layout):]:
         sheet = replace(sheet, layout=layout)
-        printed = print_html(render_sheet(book, sheet), book.print_css)
+        printed = print_html(render_sheet(book, sheet), book.print_css, fonts)
         if printed.fits or printed.pdf is None:  # a sheet WeasyPrint cannot print is reported, not retried
             break
     return sheet, printed

@@ -65,19 +65,31 @@ def _ids(text: str) -> set[str]:
     return found
 
 
-def _parse(path: Path) -> _Page:
+def _parse(path: Path, seen: dict[str, tuple[tuple[bool, str], ...]] | None = None) -> _Page:
+    """The page's ids and links; ``seen``: the links already read on other pages (every page of a site
+    repeats the navigation's), by the text inside their <a ...>."""
     text = path.read_text(encoding="utf-8", errors="replace")
     if "<script" in text:
         text = _SKIP_BLOCKS.sub("", text)
     page = _Page(_ids(text), [])
+    seen = {} if seen is None else seen
     for link in _LINKS.finditer(text):
-        for attr in _HREF_OR_NAME.finditer(link.group(1)):
-            value = html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or "")
-            if attr.group(1).lower() == "href":
+        inside = link.group(1)
+        attributes = seen.get(inside)
+        if attributes is None:
+            attributes = seen[inside] = _attributes(inside)
+        for is_href, value in attributes:
+            if is_href:
                 page.hrefs.append(value)
             else:
                 page.ids.add(value)
     return page
+
+
+def _attributes(inside: str) -> tuple[tuple[bool, str], ...]:
+    """(is it the href, its value) for each href and name attribute of a link, in order."""
+    return tuple((attr.group(1).lower() == "href", html.unescape(attr.group(2) or attr.group(3) or attr.group(4) or ""))
+                 for attr in _HREF_OR_NAME.finditer(inside))
 
 
 def check_site_links(site: Path, skip: tuple[str, ...] = ()) -> list[BrokenLink]:
@@ -87,15 +99,16 @@ def check_site_links(site: Path, skip: tuple[str, ...] = ()) -> list[BrokenLink]
     folder carries the same navigation, so a link is judged once per folder, not once per page.
     """
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
-    pages = {name: _parse(site / name) for name in sorted(files) if name.endswith(".html")}
+    pages = _Pages(site)
     judged: dict[tuple[str, str], tuple[str, bool] | None] = {}
     broken: list[BrokenLink] = []
-    for page, parsed in pages.items():
+    for page in sorted(name for name in files if name.endswith(".html")):
         if page.startswith(skip):
             continue
-        for href in parsed.hrefs:
+        folder = posixpath.dirname(page)
+        for href in pages[page].hrefs:
             # A link without a path points into its own page; a site-absolute one is judged per page.
-            key = (page if not href or href.startswith(("#", "?", "/")) else posixpath.dirname(page), href)
+            key = (page if not href or href.startswith(("#", "?", "/")) else folder, href)
             if key not in judged:
                 judged[key] = _judge(page, href, files, pages)
             verdict = judged[key]
@@ -103,6 +116,20 @@ def check_site_links(site: Path, skip: tuple[str, ...] = ()) -> list[BrokenLink]
                 reason, unsafe = verdict
                 broken.append(BrokenLink(page, href, reason, unsafe))
     return broken
+
+
+class _Pages(dict[str, _Page]):
+    """The site's pages, each parsed when first asked for: a skipped page (the checklists, 129 KB each
+    with their font) is read only if a link points into it with an anchor."""
+
+    def __init__(self, site: Path) -> None:
+        super().__init__()
+        self.site = site
+        self.links: dict[str, tuple[tuple[bool, str], ...]] = {}
+
+    def __missing__(self, name: str) -> _Page:
+        page = self[name] = _parse(self.site / name, self.links)
+        return page
 
 
 def _judge(page: str, href: str, files: set[str], pages: dict[str, _Page]) -> tuple[str, bool] | None:
@@ -122,6 +149,6 @@ def _judge(page: str, href: str, files: set[str], pages: dict[str, _Page]) -> tu
         target = posixpath.join(target, "index.html")
     if target not in files:
         return ("no such file", False)
-    if parts.fragment and target in pages and unquote(parts.fragment) not in pages[target].ids:
+    if parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in pages[target].ids:
         return (f"no anchor '{parts.fragment}' in {target}", False)
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -435,16 +436,37 @@ class Project:
     def stage_file(self, stage_id: str) -> str:
         return self.stage_files.get(stage_id, "playbook/playbook.yml")
 
+    # The lookups below are dicts built once, on first use: a Project is not changed once made (a
+    # renderer asks them once per stage and per technique, and lists scanned each time were O(n^2)).
+
     def technique(self, technique_id: str) -> Technique:
-        return next(t for t in self.techniques if t.id == technique_id)
+        return self._techniques_by_id[technique_id]
 
     def stages_using(self, technique_id: str) -> list[Stage]:
-        return [s for s in self.stages if technique_id in s.techniques]
+        """The stages that name this technique, in pipeline order."""
+        return list(self._stages_naming["techniques"].get(technique_id, ()))
 
     def stages_meeting(self, objection_id: str) -> list[Stage]:
         """The stages that name this objection, in pipeline order."""
-        return [s for s in self.stages if objection_id in s.objections]
+        return list(self._stages_naming["objections"].get(objection_id, ()))
 
     def stages_sending(self, email_id: str) -> list[Stage]:
         """The stages that name this e-mail template, in pipeline order."""
-        return [s for s in self.stages if email_id in s.emails]
+        return list(self._stages_naming["emails"].get(email_id, ()))
+
+    @cached_property
+    def _techniques_by_id(self) -> dict[str, Technique]:
+        found: dict[str, Technique] = {}
+        for technique in self.techniques:
+            found.setdefault(technique.id, technique)  # the first of an id, as a scan would find
+        return found
+
+    @cached_property
+    def _stages_naming(self) -> dict[str, dict[str, list[Stage]]]:
+        """For techniques, objections and e-mails: item id -> the stages naming it, each once, in order."""
+        index: dict[str, dict[str, list[Stage]]] = {"techniques": {}, "objections": {}, "emails": {}}
+        for stage in self.stages:
+            for kind, by_id in index.items():
+                for item_id in dict.fromkeys(getattr(stage, kind)):
+                    by_id.setdefault(item_id, []).append(stage)
+        return index

@@ -7,11 +7,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> bool:
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> bool:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     Returns False (and leaves the file and its mtime alone) when the content is already there,
-    so a file watcher does not see a change that did not happen.
+    so a file watcher does not see a change that did not happen. ``durable=False``: no fsync, for a
+    folder thrown away when the process ends (serve's), where a reader must only never see half a file.
     """
     try:
         if path.is_file() and path.read_bytes() == data:
@@ -24,7 +25,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

@@ -84,6 +84,11 @@ INTERNALS: dict[str, Internal] = {entry.step: entry for entry in (
              "after the build: the index files are compact JSON holding config.lang and config.pipeline, the worker "
              "bundle names those files and Query.prototype.clause, and the theme has no lunr.pl of its own; in the "
              "browser our plugin throws if lunr.Query.prototype.clause is missing (tests/test_search_browser.py)"),
+    Internal("serve-rebuild", "engines/mkdocs_serve.py, watch_for_us",
+             "MkDocs' LiveReloadServer rebuilds when _want_rebuild is set under _rebuild_cond (its own "
+             "file watcher's callback does so), and waits build_delay seconds for more changes first; it puts "
+             "its live-reload script into pages only while it watches some path",
+             "as serve starts: the server has both attributes, else serve stops with this error"),
     Internal("site-name-escaping", "engines/site_config.py, builtin_config",
              "Material prints site_name and site_description without escaping, so we escape them",
              "not checked at build time: if the theme escaped them too, a name with '&' would show '&amp;'"),

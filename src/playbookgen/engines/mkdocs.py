@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import jinja2
     from mkdocs.theme import Theme
 
-__all__ = ["cache_theme_templates", "run", "start_worker", "stop_worker"]
+__all__ = ["cache_theme_templates", "run", "start", "start_worker", "stop_worker"]
 
 class _Capture(logging.Handler):
     """Keeps MkDocs' log lines (and its warnings apart) instead of printing them."""
@@ -126,6 +126,7 @@ class _Worker:
 
 
 _worker: _Worker | None = None
+_busy: _Worker | None = None  # a worker sent its build, whose answer nobody has read yet
 
 
 def start_worker() -> None:
@@ -175,11 +176,13 @@ def _fork(work: Callable[[], None], close: tuple[int, ...] = ()) -> int:
 
 
 def stop_worker() -> None:
-    """End and reap a worker that is still waiting (the build failed before the engine ran)."""
-    global _worker
-    worker, _worker = _worker, None
-    if worker is not None:
-        _end_worker(worker)
+    """End and reap a worker that is still waiting (the build failed before the engine ran), or still
+    building (the build failed while it did)."""
+    global _worker, _busy
+    for worker in (_worker, _busy):
+        if worker is not None:
+            _end_worker(worker)
+    _worker = _busy = None
 
 
 def _end_worker(worker: _Worker) -> None:
@@ -256,10 +259,11 @@ def _prepare_mkdocs() -> None:
     markdown.Markdown(extensions=markdown_extension_names())  # imports their modules; MkDocs makes its own instances
 
 
-def _run_in_worker(config: Path, target: Path, strict: bool, epoch: int) -> EngineRun | None:
-    """The build, run by the worker; None when there is none, or it ended without an answer (the
-    caller then builds in this process)."""
-    global _worker
+def _send_to_worker(config: Path, target: Path, strict: bool, epoch: int) -> Callable[[], EngineRun | None] | None:
+    """Hand the build to the worker, which starts on it at once; None when there is no worker. The
+    function returned waits for its answer: None when it ended without one (the caller then builds
+    in this process)."""
+    global _worker, _busy
     worker, _worker = _worker, None
     if worker is None:
         return None
@@ -268,8 +272,20 @@ def _run_in_worker(config: Path, target: Path, strict: bool, epoch: int) -> Engi
             _write_all(worker.jobs, json.dumps([str(config), str(target), strict, epoch]).encode("utf-8"))
         os.close(worker.jobs)  # the end of the job
         worker = replace(worker, jobs=-1)
+    except BaseException:
+        _end_worker(worker)
+        raise
+    _busy = worker
+    return lambda: _answer_of(worker)
+
+
+def _answer_of(worker: _Worker) -> EngineRun | None:
+    """Wait for the worker's answer to the build it was sent, and reap it."""
+    global _busy
+    try:
         reply = _read_until_end(worker.results, TIMEOUT_SECONDS)
     finally:
+        _busy = None
         _end_worker(worker)
     if reply is None:
         raise EngineError(f"mkdocs did not finish within {TIMEOUT_SECONDS} s")
@@ -369,5 +385,12 @@ def _run_mkdocs(config: Path, target: Path, strict: bool, epoch: int) -> EngineR
 
 def run(work: Path, target: Path, strict: bool, epoch: int) -> EngineRun:
     """Build WORK/mkdocs.yml into ``target``: in the worker if one is waiting, else in this process."""
+    return start(work, target, strict, epoch)()
+
+
+def start(work: Path, target: Path, strict: bool, epoch: int) -> Callable[[], EngineRun]:
+    """Start building WORK/mkdocs.yml into ``target`` in the worker, if one is waiting; the function
+    returned waits for that build (or, with no worker, runs it in this process then)."""
     config = work / CONFIG_FILE
-    return _run_in_worker(config, target, strict, epoch) or _run_mkdocs(config, target, strict, epoch)
+    answer = _send_to_worker(config, target, strict, epoch)
+    return lambda: (answer() if answer else None) or _run_mkdocs(config, target, strict, epoch)

@@ -2,19 +2,24 @@
 
 serve.py renders the preview into a work folder and watches the project; everything here is how
 MkDocs serves that folder, so it lives in the engine adapter with the rest of what knows MkDocs.
+The server does not watch the work folder itself: serve.py's watcher, which wrote the files, asks
+for the rebuild (request_rebuild) once it has written all of them, so one save is one rebuild and
+no second polling loop runs after ours.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 from ..errors import UserError
 from ..write import write_text_atomic
 from .layout import CONFIG_FILE
 
-__all__ = ["SERVE_HOOK", "serve_folder"]
+__all__ = ["SERVE_HOOK", "request_rebuild", "serve_folder", "watch_for_us"]
 
 # MkDocs' dev server builds its own theme environments on every rebuild; this hook, written into the
 # private work folder and named on the command line, hands them our template cache so a rebuild
@@ -30,6 +35,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 from playbookgen.engines.mkdocs import cache_theme_templates
+from playbookgen.engines.mkdocs_serve import watch_for_us
 from playbookgen.template_cache import template_cache
 
 _work = Path(__file__).resolve().parent
@@ -43,9 +49,7 @@ def on_config(config):
 
 
 def on_serve(server, config, builder):
-    server.watch(str(_problems.parent))
-    server.watch(str(_work / config.theme.custom_dir))
-    return server
+    return watch_for_us(server, config, __file__)
 
 
 def on_post_page(output, page, config):
@@ -56,6 +60,49 @@ def on_post_page(output, page, config):
     at = output.find(">", body) + 1
     return output[:at] + box + output[at:]
 '''
+
+
+class _Server:
+    """The dev server once it serves (None before), and a rebuild asked for before then."""
+
+    lock = threading.Lock()
+    server: Any = None
+    pending = False
+
+
+def watch_for_us(server: Any, config: Any, still: str) -> Any:
+    """The hook's on_serve: the server stops watching the work folder, and rebuilds when asked.
+    ``still``: a file nothing changes (the hook's own), for the server to watch instead.
+
+    It relies on the server's _want_rebuild and _rebuild_cond (material_internals.py, "serve-rebuild"),
+    checked here so that serve stops at once, with the versions, if they are gone.
+    """
+    from .material_internals import drift
+
+    if not hasattr(server, "_rebuild_cond") or not hasattr(server, "_want_rebuild"):
+        raise drift("serve-rebuild", "mkdocs.livereload.LiveReloadServer has no _rebuild_cond/_want_rebuild")
+    # The server puts its live-reload script into pages only while it watches a path: it watches this
+    # hook's own file, which nothing writes, in place of what MkDocs' serve watched before this hook.
+    server.watch(still)
+    for path in (config.docs_dir, config.config_file_path):
+        server.unwatch(path)
+    server.build_delay = 0  # the watcher asks only when every file is written: nothing more to wait for
+    with _Server.lock:
+        _Server.server, pending = server, _Server.pending
+    if pending:
+        request_rebuild()
+    return server
+
+
+def request_rebuild() -> None:
+    """Have the dev server rebuild the work folder now (or once it serves, if it does not yet)."""
+    with _Server.lock:
+        server = _Server.server
+        _Server.pending = server is None
+    if server is not None:
+        with server._rebuild_cond:
+            server._want_rebuild = True
+            server._rebuild_cond.notify_all()
 
 
 def _hooks(work: Path, problems_file: str, theirs: list[str]) -> list[str]:
@@ -89,3 +136,6 @@ def serve_folder(work: Path, dev_addr: str, problems_file: str, team_hooks: list
                      hooks=_hooks(work, problems_file, team_hooks))
     except (Abort, ConfigurationError) as exc:
         raise UserError(f"cannot serve: {exc}") from exc
+    finally:
+        with _Server.lock:
+            _Server.server, _Server.pending = None, False

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -23,6 +24,7 @@ from ..model import Commit, EmailTemplate, Guide, Project, Stage
 from ..review.items import review_items
 from .health import health_page, stage_panel
 from .templating import (
+    TEMPLATE_DIR,
     escape_markdown,
     make_environment,
     markdown_with_glossary,
@@ -34,7 +36,7 @@ from .templating import (
 if TYPE_CHECKING:  # the health package imports DuckDB: only builds given deals pay for it
     from ..health.report import HealthReport
 
-__all__ = ["SitePages", "render_site", "page_path", "checklist_path",
+__all__ = ["SitePages", "render_site", "outline_site", "page_path", "checklist_path",
            "sanitize_guide", "slugify"]
 
 CHANGES_PAGE = "changes"
@@ -253,6 +255,7 @@ class _Renderer:
         self.env = make_environment(project.root, kind="markdown", cache=cache)
         self.env.filters["markdown"] = markdown_with_glossary(glossary_forms(project.glossary))
         self.pages: dict[str, str] = {}
+        self._stage_links: dict[str, list[dict[str, Any]]] = {}
         self.health_report = health
         # The health page's charts are HTML inside the Markdown page: escaped as HTML, not as Markdown.
         self.html_env = make_environment(project.root, kind="html", cache=cache) if health else None
@@ -295,7 +298,7 @@ class _Renderer:
 
     def home(self) -> None:
         page = page_path("index")
-        self.render(page, "index.md.j2", playbook=self.project.playbook, stages=_stage_links(self.project, page),
+        self.render(page, "index.md.j2", playbook=self.project.playbook, stages=self.stage_links(page),
                     start_href=_href(page, page_path("start-here")), review=self.review(self.kind_file("playbook")),
                     description=description_sections(self.project.playbook.description))
 
@@ -303,21 +306,39 @@ class _Renderer:
         page = page_path("start-here")
         reading: list[dict[str, Any]] = [
             {"title": self.L["home"], "href": _href(page, page_path("index")), "why": self.L["read_overview"]}]
-        reading += [{"title": s["name"], "href": s["href"], "why": None} for s in _stage_links(self.project, page)]
+        reading += [{"title": s["name"], "href": s["href"], "why": None} for s in self.stage_links(page)]
         for kind, name, why in self.reference_pages():
             reading.append({"title": self.L[name], "href": _href(page, page_path(kind)), "why": self.L[why]})
         reading += [{"title": g.title, "href": _href(page, page_path("guides", g.slug)), "why": None}
                     for g in self.project.guides]
         self.render(page, "start-here.md.j2", reading=reading, onboarding=self.project.playbook.onboarding)
 
+    def stages(self) -> None:
+        for index, stage in enumerate(self.project.stages):
+            self.stage(index, stage)
+
+    def stage_links(self, from_page: str) -> list[dict[str, Any]]:
+        """_stage_links, made once for each folder the pages linking them are in (the links are relative)."""
+        folder = from_page.rpartition("/")[0]
+        if folder not in self._stage_links:
+            self._stage_links[folder] = _stage_links(self.project, from_page)
+        return self._stage_links[folder]
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Any]]:
+        """The project's techniques, frameworks, objections and e-mails by id, for the stage pages."""
+        return {"techniques": {t.id: t for t in self.project.techniques},
+                "frameworks": {f.id: f for f in self.project.frameworks},
+                "objections": {o.id: o for o in self.project.objections},
+                "emails": {e.id: e for e in self.project.emails}}
+
     def stage(self, index: int, stage: Stage) -> None:
         page = page_path("stages", stage.id)
-        stages = _stage_links(self.project, page)
-        known_techniques = {t.id for t in self.project.techniques}
+        stages = self.stage_links(page)
         techniques = [{"technique": self.project.technique(t),
                        "href": _href(page, page_path("techniques"), _technique_anchor(t))}
-                      for t in stage.techniques if t in known_techniques]
-        frameworks = {f.id: f for f in self.project.frameworks}
+                      for t in stage.techniques if t in self._by_id["techniques"]]
+        frameworks = self._by_id["frameworks"]
         settles = []
         for framework_id, element_ids in stage.settles.items():
             framework = frameworks.get(framework_id)
@@ -331,8 +352,7 @@ class _Renderer:
                               "href": _href(page, page_path("frameworks"), _element_anchor(framework.id, e))}
                              for e in element_ids if e in elements],
             })
-        objections = {o.id: o for o in self.project.objections}
-        emails = {e.id: e for e in self.project.emails}
+        objections, emails = self._by_id["objections"], self._by_id["emails"]
         checklist = checklist_path(stage.id)
         pdf = checklist_path(stage.id, "pdf")
         self.render(
@@ -502,8 +522,7 @@ def render_site(project: Project, static: Collection[str] = (), cache: jinja2.By
     r = _Renderer(project, static, cache, health)
     r.home()
     r.start_here()
-    for index, stage in enumerate(project.stages):
-        r.stage(index, stage)
+    r.stages()
     for _, name, _ in r.reference_pages():
         getattr(r, name)()
     if health is not None:
@@ -511,3 +530,44 @@ def render_site(project: Project, static: Collection[str] = (), cache: jinja2.By
     r.guides()
     r.changes()
     return SitePages(dict(sorted(r.pages.items())), r.nav(), r.stylesheet())
+
+
+# The step of _Renderer that renders each page template; the reference pages' steps are their names.
+_PAGE_STEPS = {"site/index.md.j2": "home", "site/start-here.md.j2": "start_here", "site/stage.md.j2": "stages",
+               "site/changes.md.j2": "changes",
+               **{f"site/{page}.md.j2": name for page, name, _ in REFERENCE_PAGES}}
+# Team copies that no page of a site without a deals export renders, and the stylesheet (rendered alone).
+_NOT_PAGES = ("site/health.md.j2", "site/health-chart.html.j2", "site/health-table.html.j2",
+              "site/stage-health.md.j2", "site/playbookgen.css.j2")
+
+
+def outline_site(project: Project, static: Collection[str] = (), cache: jinja2.BytecodeCache | None = None
+                 ) -> SitePages:
+    """The site as `validate` needs it, without rendering it all: every page, named (left empty), and the
+    navigation; rendered are only the pages made from the team's own templates (PROJECT/templates/site/),
+    so that what fails in them fails here as in the build. A team template that is not one page's
+    own (its own partial, or _review.md.j2 that every page uses) renders the whole site."""
+    team = _team_templates(project)
+    if not team <= {*_PAGE_STEPS, *_NOT_PAGES}:
+        return render_site(project, static, cache)
+    r = _Renderer(project, static, cache)
+    for template in sorted(team & _PAGE_STEPS.keys()):
+        getattr(r, _PAGE_STEPS[template])()
+    pages = dict.fromkeys(_pages_of(r.nav()), "") | r.pages
+    stylesheet = r.stylesheet() if "site/playbookgen.css.j2" in team else ""
+    return SitePages(dict(sorted(pages.items())), r.nav(), stylesheet)
+
+
+def _team_templates(project: Project) -> set[str]:
+    """The templates the team has of its own under PROJECT/templates/site/, by loader name."""
+    folder = project.root / TEMPLATE_DIR
+    return {path.relative_to(folder).as_posix() for path in (folder / "site").rglob("*") if path.is_file()}
+
+
+def _pages_of(nav: list[Any]) -> list[str]:
+    """Every page the navigation names: the site has no page outside it (tests/test_validate.py)."""
+    pages: list[str] = []
+    for entry in nav:
+        for value in entry.values() if isinstance(entry, dict) else [entry]:
+            pages.extend(_pages_of(value) if isinstance(value, list) else [value])
+    return pages
