@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 __all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "format_day",
-           "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING", "format_number", "half_up", "plural", "PREVIEW_LABELS", "preview_labels"]
+           "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING", "EXAMPLE_VALUES_COMMENT", "format_number", "half_up",
+           "plural", "PREVIEW_LABELS", "preview_labels"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -99,6 +100,9 @@ _EN: dict[str, str] = {
     "read_emails": "emails ready to copy, one for each step",
     "settled_in": "Settled in",
     "team_settings": "The win probability and the stall limit are our team's settings, tuned on our own deals; they are not research findings.",
+    "example_value": "example value",
+    "example_values": "The win probability and the stall limit are example values until the team sets its own from its deals; they are not research findings.",
+    "pipeline_examples": "The percentages and day limits beside the stages are example values until the team sets its own.",
     "permalink": "Permanent link",
     "ticks_clear": "Clear ticks",
     "ticks_saved": "Your ticks are kept in this browser only.",
@@ -287,7 +291,10 @@ _PL: dict[str, str] = {
     "read_objections": "co mówią klienci, gdy się wahają, i jak im odpowiadać",
     "read_emails": "gotowe wiadomości do skopiowania, na każdy krok",
     "settled_in": "Ustalane na etapie",
-    "team_settings": "Prawdopodobieństwo wygranej i limit czasu to ustawienia naszego zespołu, dostrajane na podstawie naszych transakcji, a nie wyniki badań.",
+    "team_settings": "Prawdopodobieństwo wygranej i limit czasu to ustawienia naszego zespołu, ustalone na podstawie naszych transakcji, a nie wyniki badań.",
+    "example_value": "wartość przykładowa",
+    "example_values": "Prawdopodobieństwo wygranej i limit czasu to wartości przykładowe, dopóki zespół nie ustawi własnych na podstawie swoich transakcji; nie są to wyniki badań.",
+    "pipeline_examples": "Procenty i limity dni przy etapach to wartości przykładowe, dopóki zespół nie ustawi własnych.",
     "permalink": "Link do tej sekcji",
     "ticks_clear": "Wyczyść zaznaczenia",
     "ticks_saved": "Zaznaczenia są zapisywane tylko w tej przeglądarce.",
@@ -421,6 +428,10 @@ CHECKLIST_LABELS: dict[str, dict[str, str]] = {
         "questions": "Pytania do zadania",
         "signals": "Sygnały gotowości",
         "red_flags": "Czerwone flagi: zdyskwalifikuj, gdy",
+        "probability": "Prawdopodobieństwo wygranej",
+        "max_days": "Limit czasu na etapie",
+        "days": "dni",
+        "example_values": "wartości przykładowe",
         "notes": "Notatki",
         "last_changed": "Ostatnia zmiana",
         "owner": "Właściciel",
@@ -443,6 +454,10 @@ CHECKLIST_LABELS: dict[str, dict[str, str]] = {
         "questions": "Questions to ask",
         "signals": "Signals: ready to move on",
         "red_flags": "Red flags: disqualify when",
+        "probability": "Win probability",
+        "max_days": "Stall limit",
+        "days": "days",
+        "example_values": "example values",
         "notes": "Notes",
         "last_changed": "Last changed",
         "owner": "Owner",
@@ -461,6 +476,15 @@ _MONTHS = {
 
 # The heading of the exit criteria in a CRM's stage guidance (written by a CRM's stage export).
 CRM_GUIDANCE_HEADING: dict[str, str] = {"pl": "Kryteria wyjścia", "en": "Exit criteria"}
+
+# Said in a CRM export's file, where its format has comments, while playbook.yml has values_are_examples: true.
+EXAMPLE_VALUES_COMMENT: dict[str, str] = {
+    "pl": "Prawdopodobieństwa i limity czasu etapów to wartości przykładowe (values_are_examples: true "
+          "w playbook/playbook.yml): zanim prognozy CRM zaczną na nich polegać, ustawcie własne na podstawie "
+          "transakcji zespołu.",
+    "en": "The stages' probabilities and stall limits are example values (values_are_examples: true in "
+          "playbook/playbook.yml): set the team's own from its deals before the CRM's forecasts rely on them.",
+}
 
 # The closed stages the CRM export appends when a playbook marks none (export/_stages.py).
 CLOSED_STAGE_NAMES: dict[str, dict[str, str]] = {
