@@ -58,7 +58,7 @@ def test_the_library_labels_every_figure_on_the_site_and_the_checklists(
     assert re.search(rf"10%[^\n]*30[^\n]*{re.escape(mark)}\n", home) and re.search(rf"50%[^\n]*{re.escape(mark)}\n", home)
     assert re.search(r"\*(Procenty|The percentages)[^\n]*\*\n", home)
     assert stage.count(mark) == 2 and note in stage
-    assert "tuned on our own" not in stage and "ustalone na podstawie naszych" not in stage
+    assert "limit are our team" not in stage and "ustawienia naszego" not in stage
     # The second stage has a probability but no limit: only the probability is marked.
     assert pages["stages/second.md"].count(mark) == 1
     files, _ = make_checklists(project, pdfs=False)
