@@ -375,7 +375,7 @@ def test_cold_outreach_carries_the_consent_and_rodo_note_for_the_teams_lawyer() 
     assert "zgod" in techniques["cold-calling"]["description"] and "prawnik" in techniques["cold-calling"]["description"]
     assert any("zgod" in step for step in techniques["kampanie-e-mailowe"]["steps"])
     first = next(e for e in _yaml("playbook/emails.yml")["emails"] if e["id"] == "pierwszy-kontakt")
-    assert "zgodzi się" in first["body"] and "RODO" in first["body"] and "prawnik" in first["when"]
+    assert "zgodzą się" in first["body"] and "RODO" in first["body"] and "prawnik" in first["when"]
     assert "{nazwa_klienta_referencyjnego}" not in first["body"]  # a named client needs that client's consent
 
 
