@@ -56,7 +56,7 @@ def test_the_library_labels_every_figure_on_the_site_and_the_checklists(
     home, stage = pages["index.md"], pages["stages/first.md"]
     # One mark per stage line that shows figures (the words around the days may be ordered either way).
     assert re.search(rf"10%[^\n]*30[^\n]*{re.escape(mark)}\n", home) and re.search(rf"50%[^\n]*{re.escape(mark)}\n", home)
-    assert re.search(r"\*(Procenty|The percentages)[^\n]*\*\n", home)
+    assert re.search(r"\*(Procenty|The percentages)[^\n]*\*\n\n<div class=\"pb-pipeline\"", home)
     assert stage.count(mark) == 2 and note in stage
     assert "limit are our team" not in stage and "ustawienia naszego" not in stage
     # The second stage has a probability but no limit: only the probability is marked.
@@ -73,6 +73,7 @@ def test_without_the_setting_the_figures_are_the_teams_own(tmp_path: Path, examp
     project = _load(build_file_tree(tmp_path, _project_files(examples)))
     pages = render_site(project).pages
     assert "example value" not in pages["index.md"] + pages["stages/first.md"]
+    assert re.search(r"moves on\\\.\n\n<div class=\"pb-pipeline\"", pages["index.md"])  # the intro stays a paragraph
     assert "the stall limit are our team" in pages["stages/first.md"]
     files, _ = make_checklists(project, pdfs=False)
     sheet = _text(files["checklists/first.html"].decode())
@@ -120,3 +121,10 @@ def test_the_shipped_playbooks_say_their_values_are_examples(tmp_path: Path) -> 
     for language in ("pl", "en"):
         init_project(tmp_path / language, "minimal-4", language)
         assert _load(tmp_path / language).playbook.values_are_examples, language
+
+
+def test_the_repository_sites_health_page_and_stage_panels_say_so(repo_site: Path) -> None:
+    health = _text((repo_site / "health.html").read_text(encoding="utf-8"))
+    assert "Prawdopodobieństwa i limity czasu w playbooku to wciąż wartości przykładowe" in health
+    stage = _text((repo_site / "stages/poszukiwanie.html").read_text(encoding="utf-8"))
+    assert "10% (wartość przykładowa)" in stage and "30 dni (wartość przykładowa)" in stage
