@@ -161,6 +161,15 @@ def test_a_team_theme_folder_joins_ours_and_keeps_titles_escaped(make_project) -
     assert (root / "site/assets/images/team-logo.png").read_bytes().startswith(b"\x89PNG")
 
 
+def test_a_team_404_page_replaces_ours(make_project) -> None:
+    root = make_project({"mkdocs.yml": "theme:\n  custom_dir: theme\n",
+                         "theme/404.html": '{% extends "main.html" %}\n{% block content %}Team 404{% endblock %}\n'})
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 0, result.stderr
+    page = (root / "site/404.html").read_text(encoding="utf-8")
+    assert "Team 404" in page and "Page not found" not in page
+
+
 def test_our_main_html_no_longer_chaining_a_team_main_html_fails_loudly(make_project, monkeypatch) -> None:
     """with_team_theme edits our main.html's extends line; if our override changes, that is our bug, said plainly."""
     from playbookgen.engines import work_folder

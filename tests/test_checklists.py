@@ -210,7 +210,7 @@ def test_yaml_text_is_escaped_everywhere(tmp_path: Path) -> None:
     [
         ("en", ["Exit criteria", "Evidence", "Questions to ask", "Red flags", "Deal", "Rep",
                 "Last changed: 18 November 2026", "Stage 1 of 1"]),
-        ("pl", ["Kryteria wyjścia", "Dowód", "Pytania do zadania", "Czerwone flagi", "Transakcja",
+        ("pl", ["Kryteria wyjścia", "Dowód", "Pytania do klienta", "Sygnały ostrzegawcze", "Lead/transakcja",
                 "Handlowiec", "Ostatnia zmiana: 18 listopada 2026", "Etap 1 z 1"]),
     ],
 )
@@ -220,6 +220,23 @@ def test_labels_and_date_follow_the_playbook_language(tmp_path: Path, language: 
     assert f'<html lang="{language}">' in text
     for label in expected:
         assert label in text
+
+
+def test_a_sheet_shows_its_stages_own_last_change_when_git_knows_it(tmp_path: Path) -> None:
+    """The stage's page says when its file last changed (git); its checklist must say the same day, not the
+    playbook's newest change (review 2026-12-06, C17). Without history the playbook's date stays."""
+    import dataclasses
+
+    from playbookgen.model import History
+    from playbookgen.render.checklists import render_pages, sheets_of
+
+    project = project_of(tmp_path, [rich_stage(1), rich_stage(2)], language="pl")
+    first, second = (s.id for s in project.stages)
+    project = dataclasses.replace(project, stage_files={first: "stages/01.yml", second: "stages/02.yml"},
+                                  history=History((), {"stages/01.yml": LAST_CHANGED - 3 * 86_400}))
+    pages = render_pages(Book.of(project, "a4"), sheets_of(project), pdf_links=False)
+    assert "Ostatnia zmiana: 15 listopada 2026" in pages[f"checklists/{first}.html"]
+    assert "Ostatnia zmiana: 18 listopada 2026" in pages[f"checklists/{second}.html"]  # git does not know it
 
 
 def test_letter_paper_is_an_option(tmp_path: Path) -> None:

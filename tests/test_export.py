@@ -362,6 +362,13 @@ def test_csv_has_a_header_and_every_field(tmp_path: Path) -> None:
     assert [r["position"] for r in rows] == ["1", "2", "3"]
 
 
+def test_a_polish_csv_names_the_evidence_in_polish(tmp_path: Path) -> None:
+    stage = stage_yaml("demo", "Demo", exit_criteria=[{"text": "Budżet znany", "evidence": "e-mail"}])
+    data = export_project(load(build_playbook(tmp_path, [stage], language="pl")), "csv").files["stages.csv"]
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0]["exit_criteria"] == "Budżet znany (dowód: e-mail)"
+
+
 @pytest.mark.parametrize("payload", ["=HYPERLINK(\"http://x\")", "+1", "-1+2", "@SUM(A1)", "\tx"])
 def test_csv_defuses_spreadsheet_formulas(tmp_path: Path, payload: str) -> None:
     project = load(build_playbook(tmp_path, [stage_yaml("demo", payload, probability=10, summary=payload)]))

@@ -148,7 +148,7 @@ def test_build_with_deals_adds_the_health_page_and_stage_panels(project) -> None
     assert "First: Of the 35 closed deals that reached this stage, 29% were won (95% interval 16%–45%); the " \
            "playbook says 10%. Suggested probability: 29%." in said
     assert "Stall limit: too many stays are still open for a p90 yet (5 still open, 35 ended), but it is at " \
-           "least 20.0 days, and the stall limit is 10." in said
+           "least 20.0 days, and the stall limit is 10 days." in said
     assert "Second: Probability: not enough data yet (20 of 30 closed deals). Stall limit: not enough data yet " \
            "(20 of 30 ended stays)." in said
     assert "SAMPLE" not in page  # real data is not labelled as a sample
@@ -385,6 +385,23 @@ def test_what_the_data_says(changes: dict[str, object], expected: list[str]) -> 
     said, why_not = findings(report([s], 0, 0), labels("en"), "en")
     assert [f["text"] for f in said] == ([" ".join(expected)] if expected else [])
     assert why_not == (None if expected else labels("en")["health_findings_none"])
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    # After a decimal fraction Polish takes the genitive singular ("20,5 dnia"), after 1 "dzień", else "dni".
+    ({"closed": 30, "max_days": 14, "ended_stays": 30, "p90_days": 20.5, "p90_low_days": 16.0, "p90_high_days": 25.0,
+      "suggested_max_days": 21},
+     "1 na 10 transakcji była na tym etapie dłużej niż 20,5 dnia (przedział 95%: 16,0–25,0); limit to 14 dni. "
+     "Zaproponuj limit 21 dni albo sprawdź, dlaczego transakcje tu utykają."),
+    ({"closed": 30, "max_days": 1, "ended_stays": 30, "p90_days": 2.0, "p90_low_days": 1.5, "p90_high_days": 3.0,
+      "suggested_max_days": 2},
+     "1 na 10 transakcji była na tym etapie dłużej niż 2,0 dnia (przedział 95%: 1,5–3,0); limit to 1 dzień. "
+     "Zaproponuj limit 2 dni albo sprawdź, dlaczego transakcje tu utykają."),
+])
+def test_polish_days_take_the_form_their_number_needs(changes: dict[str, object], expected: str) -> None:
+    s = replace(stage("a", probability=None), **changes)  # type: ignore[arg-type]
+    said, _ = findings(report([s], 0, 0), labels("pl"), "pl")
+    assert [f["text"] for f in said] == [expected]
 
 
 def test_without_history_the_page_says_suggestions_need_it() -> None:

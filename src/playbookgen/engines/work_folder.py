@@ -7,6 +7,7 @@ the stylesheet inlined, the scripts they load, and the team's own files and them
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -57,6 +58,7 @@ def work_files(project: Project, pages: Mapping[str, str], nav: list[Any], style
     config, notes, team_theme = site_config(project, words, nav, [], [WORKER_SHIM], team_config)
     files = {f"{DOCS_DIR}/{path}": text for path, text in sorted(docs.items())}
     files.update({f"{THEME_DIR}/{name}": text for name, text in theme_overrides().items()})
+    files[OUR_404] = not_found_page(words["not_found"])
     # Inlined in <head>: one render-blocking request fewer on every page (Lighthouse).
     files[INLINE_STYLE] = f"<style>\n{stylesheet}</style>\n"
     files[CONFIG_FILE] = config
@@ -68,6 +70,12 @@ def theme_overrides() -> dict[str, str]:
     the script loading) extends playbookgen-theme.html (markup fixes), which extends the theme."""
     folder = _PACKAGE.joinpath("overrides")
     return {name: folder.joinpath(name).read_text(encoding="utf-8") for name in OVERRIDES}
+
+
+def not_found_page(heading: str) -> str:
+    """The theme's 404 page with its heading in the playbook's language (the theme's own says
+    "404 - Not found" in every language). A team's 404.html, if its theme folder has one, replaces it."""
+    return f'{{% extends "main.html" %}}\n{{% block content %}}\n  <h1>{html.escape(heading)}</h1>\n{{% endblock %}}\n'
 
 
 def worker_shim() -> str:
@@ -102,6 +110,7 @@ def with_team_files(site: SiteFiles, found: list[tuple[TeamFile, bytes]], static
 # The team's main.html must extend the theme's base.html; it is made to extend our fixes instead.
 _EXTENDS_BASE = re.compile(r"""\{%-?\s*extends\s+(["'])base\.html\1\s*-?%\}""")
 OUR_MAIN, TEAM_MAIN = f"{THEME_DIR}/main.html", f"{THEME_DIR}/playbookgen-team.html"
+OUR_404 = f"{THEME_DIR}/404.html"
 _OUR_PARENT = '{% extends "playbookgen-theme.html" %}'
 
 
@@ -111,7 +120,8 @@ def with_team_theme(site: SiteFiles, team: dict[str, bytes], label: str) -> Site
     MkDocs takes one theme folder, so the team's files are copied into ours. Ours win by name (they
     are named playbookgen-*), except main.html: the team's joins the chain as
     our main.html (the <title> fix) → theirs → playbookgen-theme.html (markup fixes) → base.html,
-    so a team template can change any block without undoing the escaping.
+    so a team template can change any block without undoing the escaping. A team's 404.html replaces
+    ours, which only translates the theme's heading.
     """
     files, theme = dict(site.files), {}
     for name, data in sorted(team.items()):
@@ -119,6 +129,9 @@ def with_team_theme(site: SiteFiles, team: dict[str, bytes], label: str) -> Site
         if target == OUR_MAIN:
             files[TEAM_MAIN] = _chained_main(data, f"{label}/main.html")
             files[OUR_MAIN] = _extend_team_main(files[OUR_MAIN])
+        elif target == OUR_404:  # only says "not found" in the playbook's language: the team's page wins
+            del files[OUR_404]
+            theme[target] = data
         elif target not in files:
             theme[target] = data
     return replace(site, files=files, theme_files=theme)

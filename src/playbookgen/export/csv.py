@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..csv_output import csv_text
+from ..i18n import checklist_labels
 from ..model import Project, Stage
 from ._stages import CrmStage, crm_stages
 
@@ -24,16 +25,19 @@ COLUMNS = (
 def export(project: Project) -> tuple[dict[str, bytes], list[str]]:
     """The CSV is for any CRM, so it keeps the playbook's own names."""
     stages, notes = crm_stages(project, None)
-    return render(stages), notes
+    return render(stages, project.playbook.language), notes
 
 
-def render(stages: list[CrmStage]) -> dict[str, bytes]:
-    """UTF-8 with a byte order mark, so Excel reads Polish letters right; CRLF rows as RFC 4180 has them."""
-    rows = ([_row(stage, position)[column] for column in COLUMNS] for position, stage in enumerate(stages, start=1))
+def render(stages: list[CrmStage], language: str = "en") -> dict[str, bytes]:
+    """UTF-8 with a byte order mark, so Excel reads Polish letters right; CRLF rows as RFC 4180 has them.
+    The few words the file adds to the playbook's own ("evidence") are in ``language``."""
+    evidence = checklist_labels(language)["evidence"].lower()
+    rows = ([_row(stage, position, evidence)[column] for column in COLUMNS]
+            for position, stage in enumerate(stages, start=1))
     return {FILE: csv_text(COLUMNS, rows).encode("utf-8-sig")}
 
 
-def _row(stage: CrmStage, position: int) -> dict[str, str]:
+def _row(stage: CrmStage, position: int, evidence: str) -> dict[str, str]:
     row = dict.fromkeys(COLUMNS, "")
     row.update(
         position=str(position),
@@ -43,17 +47,17 @@ def _row(stage: CrmStage, position: int) -> dict[str, str]:
         closed=stage.closed or "",
     )
     if stage.source is not None:
-        row.update(_fields(stage.source))
+        row.update(_fields(stage.source, evidence))
     return row
 
 
-def _fields(stage: Stage) -> dict[str, str]:
+def _fields(stage: Stage, evidence: str) -> dict[str, str]:
     return {
         "id": stage.id,
         "summary": stage.summary,
         "description": stage.description or "",
         "exit_criteria": _lines(
-            f"{c.text} (evidence: {c.evidence})" if c.evidence else c.text for c in stage.exit_criteria
+            f"{c.text} ({evidence}: {c.evidence})" if c.evidence else c.text for c in stage.exit_criteria
         ),
         "disqualify_when": _lines(stage.disqualify_when),
         "signals": _lines(stage.signals),

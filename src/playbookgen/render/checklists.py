@@ -75,6 +75,7 @@ class Sheet:
     position: str
     layout: Layout
     owner: str | None = None  # the stage's owner, else the playbook's default (review.owner)
+    changed: str = ""  # the stage file's last change as its page says it (git); empty: the playbook's date
 
     @property
     def density(self) -> str:
@@ -146,9 +147,17 @@ def sheets_of(project: Project, layouts: dict[str, Layout] | None = None) -> lis
     default_owner = project.playbook.review.owner
     return [
         Sheet(stage, labels["stage_of"].format(number=n, total=total), chosen.get(stage.id) or estimate_layout(stage),
-              stage.owner or default_owner)
+              stage.owner or default_owner, _stage_changed(project, stage))
         for n, stage in enumerate(project.stages, start=1)
     ]
+
+
+def _stage_changed(project: Project, stage: Stage) -> str:
+    """The day the stage's file last changed, as the stage's page shows it, so the sheet and the page agree;
+    empty when git cannot tell (the sheet then shows the playbook's date)."""
+    file = project.stage_files.get(stage.id)
+    when = project.history.last_changed.get(file) if project.history is not None and file else None
+    return format_date(when, project.playbook.language) if when else ""
 
 
 def render_sheet(book: Book, sheet: Sheet) -> str:

@@ -85,6 +85,15 @@ class _Words:
             return self.L["health_none"]
         return format_number(value, 0 if isinstance(value, int) else digits, self.language)
 
+    def days(self, value: float | int | None) -> str:
+        """A number of days with its unit in the form the number takes: '1 dzień', '30 dni', and after a
+        decimal fraction the genitive singular, '62,4 dnia' ('1 day', '30 days', '62.4 days')."""
+        if value is None:
+            return self.L["health_none"]
+        if isinstance(value, int):
+            return plural(value, self.L["health_n_days"], self.language)
+        return self.L["health_days_fraction"].replace("{n}", self.number(value))
+
     def pct(self, value: float | None) -> str:
         return self.L["health_none"] if value is None else f"{format_number(value * 100, 0, self.language)}%"
 
@@ -270,14 +279,15 @@ def _stage_findings(s: StageHealth, w: _Words, enough: int) -> list[str]:
     if s.max_days is not None:
         if s.suggested_max_days is not None:
             said.append(L["health_finding_days"].format(
-                p90=w.number(s.p90_days), interval=w.interval(s.p90_low_days, s.p90_high_days, w.number),
-                limit=s.max_days, suggested=s.suggested_max_days))
+                p90=w.days(s.p90_days), interval=w.interval(s.p90_low_days, s.p90_high_days, w.number),
+                limit=w.days(s.max_days), suggested=w.days(s.suggested_max_days)))
         elif ended < enough:
             said.append(L["health_finding_few_stays"].format(ended=w.number(ended), enough=enough))
         elif s.p90_days is None and s.p90_low_days is not None and s.p90_low_days > s.max_days:
             # No p90 yet, but its interval's lower end is already over the limit: the limit is too low.
             said.append(L["health_finding_open_stays"].format(
-                open=w.number(s.open_stays), ended=w.number(ended), low=w.number(s.p90_low_days), limit=s.max_days))
+                open=w.number(s.open_stays), ended=w.number(ended), low=w.days(s.p90_low_days),
+                limit=w.days(s.max_days)))
     return [_capitalised(text) for text in said]
 
 
@@ -298,8 +308,8 @@ def _totals(report: HealthReport, w: _Words) -> list[tuple[str, str]]:
             deals=w.number(t.deals), open=w.number(t.open), won=w.number(t.won), lost=w.number(t.lost))),
         (L["health_win_rate"], w.pct(t.win_rate)),
         (L["health_avg_won"], amounts_missing if t.avg_won_amount is None else money(t.avg_won_amount)),
-        (L["health_cycle"], L["health_cycle_text"].format(mean=w.number(t.mean_cycle_days),
-                                                          median=w.number(t.median_cycle_days))),
+        (L["health_cycle"], L["health_cycle_text"].format(mean=w.days(t.mean_cycle_days),
+                                                          median=w.days(t.median_cycle_days))),
         (L["health_velocity"], amounts_missing if t.velocity_per_day is None
          else L["health_velocity_text"].format(value=money(t.velocity_per_day))),
     ]
