@@ -76,6 +76,6 @@ def test_checklist_labels_never_break_mid_word_on_a_phone(chromium, repo_site_ur
       });
     """)
     screenshot(driver, "checklist-phone")
-    assert [text for text, _, _ in lines] == ["Transakcja", "Handlowiec", "Data"]
+    assert [text for text, _, _ in lines] == ["Lead/transakcja", "Handlowiec", "Data"]
     for text, line_count, fits in lines:
         assert line_count == 1 and fits, f"the label {text!r} takes {line_count} lines on a phone"

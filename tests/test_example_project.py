@@ -50,7 +50,7 @@ def test_the_example_template_override_shows_in_the_site(example_site: Path) -> 
     override = (REPO / "templates/site/start-here.md.j2").read_text(encoding="utf-8")
     assert '!!! tip "Kogo pytać"' in override
     page = (example_site / "start-here.html").read_text(encoding="utf-8")
-    assert "Kogo pytać" in page and "sales ops" in page
+    assert "Kogo pytać" in page and "dział Sales Ops" in page
     listed = run_cli("templates", "list", REPO)
     expected = ["site/start-here.md.j2", "overridden", "by", "templates/site/start-here.md.j2"]
     assert expected in [line.split() for line in listed.stdout.splitlines()]
