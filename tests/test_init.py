@@ -286,3 +286,33 @@ def test_init_names_the_next_commands(tmp_path: Path) -> None:
     last = result.stdout.splitlines()[-1]
     for command in ("validate", "serve", "build"):
         assert f"playbookgen {command} {tmp_path / 'acme'}" in last, last
+
+
+# How the full playbook's texts refer to what a smaller starter drops (issue 22, C11/C12): the first-meeting
+# stage's follow-up e-mail, and the needs stage with its summary e-mail. A smaller starter must not point at them.
+DROPPED_REFERENCES = {
+    "pl": {3: ("podziękowania po spotkaniu", "po-pierwszym-spotkaniu", "pierwsze spotkanie", "pierwszym spotkaniu"),
+           4: ("ocena potrzeb", "oceny potrzeb", "ocenie potrzeb", "rozmowy o potrzebach", "podsumowanie-potrzeb",
+               "podsumowania potrzeb")},
+    "en": {3: ("meeting follow-up", "meeting-follow-up", "first meeting", "initial contact"),
+           4: ("needs assessment", "needs-assessment", "needs summary", "needs-summary", "needs call")},
+}
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize("starter", ["ecommerce-5", "minimal-4"])
+def test_smaller_starters_point_at_no_stage_template_or_need_they_dropped(
+        tmp_path: Path, starter: str, language: str) -> None:
+    from playbookgen.starters import available_starters
+
+    init_project(tmp_path, starter=starter, language=language)
+    kept = available_starters()[starter].stages
+    texts = {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8").casefold()
+             for p in [tmp_path / "playbook/playbook.yml", *sorted((tmp_path / "stages").glob("*.yml"))]}
+    found = [(name, phrase) for position, phrases in DROPPED_REFERENCES[language].items() if position not in kept
+             for phrase in phrases for name, text in texts.items() if phrase in text]
+    assert not found, found
+    project, _ = validate_project(tmp_path)
+    assert project is not None
+    settled = {e for s in project.stages for e in s.settles.get("bant", [])}
+    assert settled == {"budget", "authority", "need", "timeline"}, f"{starter}/{language} settles only {settled}"

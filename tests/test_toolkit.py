@@ -104,7 +104,7 @@ def test_the_stage_page_folds_its_objections_and_shows_its_emails(toolkit_site: 
     assert folded == [("too-expensive", "It&#39;s too expensive &lt;script&gt;alert(1)&lt;/script&gt;"),
                       ("send-an-offer", "Just send me an offer by email.")]
     assert "<strong>compare</strong>" in article and "&lt;b&gt;bold&lt;/b&gt;" in article
-    assert "<strong>Don't:</strong> Dropping the price &lt;i&gt;at once&lt;/i&gt;." in article
+    assert "<strong>Avoid:</strong> Dropping the price &lt;i&gt;at once&lt;/i&gt;." in article
     assert '<h2 id="emails">Emails for this stage' in article
     assert "<strong>Subject:</strong> Our call about {company} &lt;script&gt;" in article
 
@@ -123,7 +123,7 @@ def test_the_stage_marks_probability_and_limit_as_the_teams_settings(toolkit_sit
     facts = article[article.index('<div class="pb-facts">'):]
     facts = html.unescape(facts[:facts.index("</div>")])
     assert "Win probability:" in facts and "Stall limit:" in facts
-    assert "are our team's settings, tuned on our own deals; they are not research findings." in facts
+    assert "are our team's settings, set from our own deals; they are not research findings." in facts
 
 
 def test_reference_pages_group_objections_and_list_templates_and_examples(toolkit_site: Path) -> None:

@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 __all__ = ["LABELS", "labels", "CHECKLIST_LABELS", "checklist_labels", "format_date", "format_day",
-           "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING", "format_number", "half_up", "plural", "PREVIEW_LABELS", "preview_labels"]
+           "CLOSED_STAGE_NAMES", "CRM_GUIDANCE_HEADING", "EXAMPLE_VALUES_COMMENT", "format_number", "half_up",
+           "plural", "PREVIEW_LABELS", "preview_labels"]
 
 _EN: dict[str, str] = {
     "home": "Home",
@@ -85,8 +86,8 @@ _EN: dict[str, str] = {
     "objections": "Objections",
     "objections_heard": "Objections you will hear",
     "objections_intro": "Open an objection to see how to answer it.",
-    "objections_page_intro": "What buyers say when they hesitate, grouped by what it is about, with how we answer and the stages where you hear it.",
-    "avoid": "Don't",
+    "objections_page_intro": "What buyers say when they hesitate, grouped by topic, with our answers and the stages where you hear them.",
+    "avoid": "Avoid",
     "heard_in": "Heard in",
     "other_category": "Other",
     "emails": "Email templates",
@@ -99,7 +100,11 @@ _EN: dict[str, str] = {
     "read_objections": "what buyers say when they hesitate, and how to answer",
     "read_emails": "emails ready to copy, one for each step",
     "settled_in": "Settled in",
-    "team_settings": "The win probability and the stall limit are our team's settings, tuned on our own deals; they are not research findings.",
+    "team_settings": "The win probability and the stall limit are our team's settings, set from our own deals; they are not research findings.",
+    "example_value": "example value",
+    "example_values": "The win probability and the stall limit are example values until the team sets its own from its deals; they are not research findings.",
+    "pipeline_examples": "The percentages and day limits beside the stages are example values until the team sets its own.",
+    "health_examples": "The playbook's probabilities and stall limits are still example values: the suggestions below help the team set its own.",
     "permalink": "Permanent link",
     "ticks_clear": "Clear ticks",
     "ticks_saved": "Your ticks are kept in this browser only.",
@@ -292,7 +297,11 @@ _PL: dict[str, str] = {
     "read_objections": "co mówią klienci, gdy się wahają, i jak im odpowiadać",
     "read_emails": "gotowe wiadomości do skopiowania, na każdy krok",
     "settled_in": "Ustalane na etapie",
-    "team_settings": "Prawdopodobieństwo wygranej i limit czasu to ustawienia naszego zespołu, dostrajane na podstawie naszych transakcji, a nie wyniki badań.",
+    "team_settings": "Prawdopodobieństwo wygranej i limit czasu to ustawienia naszego zespołu, ustalone na podstawie naszych transakcji, a nie wyniki badań.",
+    "example_value": "wartość przykładowa",
+    "example_values": "Prawdopodobieństwo wygranej i limit czasu to wartości przykładowe, dopóki zespół nie ustawi własnych na podstawie swoich transakcji; nie są to wyniki badań.",
+    "pipeline_examples": "Procenty i limity dni przy etapach to wartości przykładowe, dopóki zespół nie ustawi własnych.",
+    "health_examples": "Prawdopodobieństwa i limity czasu w playbooku to wciąż wartości przykładowe: propozycje poniżej pomagają zespołowi ustawić własne.",
     "permalink": "Link do tej sekcji",
     "ticks_clear": "Wyczyść zaznaczenia",
     "ticks_saved": "Zaznaczenia są zapisywane tylko w tej przeglądarce.",
@@ -429,6 +438,10 @@ CHECKLIST_LABELS: dict[str, dict[str, str]] = {
         "questions": "Pytania do klienta",
         "signals": "Sygnały gotowości",
         "red_flags": "Sygnały ostrzegawcze: wyklucz, gdy",
+        "probability": "Prawdopodobieństwo wygranej",
+        "max_days": "Limit czasu na etapie",
+        "days": "dni",
+        "example_values": "wartości przykładowe",
         "notes": "Notatki",
         "last_changed": "Ostatnia zmiana",
         "owner": "Właściciel",
@@ -451,6 +464,10 @@ CHECKLIST_LABELS: dict[str, dict[str, str]] = {
         "questions": "Questions to ask",
         "signals": "Signals: ready to move on",
         "red_flags": "Red flags: disqualify when",
+        "probability": "Win probability",
+        "max_days": "Stall limit",
+        "days": "days",
+        "example_values": "example values",
         "notes": "Notes",
         "last_changed": "Last changed",
         "owner": "Owner",
@@ -469,6 +486,15 @@ _MONTHS = {
 
 # The heading of the exit criteria in a CRM's stage guidance (written by a CRM's stage export).
 CRM_GUIDANCE_HEADING: dict[str, str] = {"pl": "Kryteria wyjścia", "en": "Exit criteria"}
+
+# Said in a CRM export's file, where its format has comments, while playbook.yml has values_are_examples: true.
+EXAMPLE_VALUES_COMMENT: dict[str, str] = {
+    "pl": "Prawdopodobieństwa i limity czasu etapów to wartości przykładowe (values_are_examples: true "
+          "w playbook/playbook.yml): zanim prognozy CRM zaczną na nich polegać, ustawcie własne na podstawie "
+          "transakcji zespołu.",
+    "en": "The stages' probabilities and stall limits are example values (values_are_examples: true in "
+          "playbook/playbook.yml): set the team's own from its deals before the CRM's forecasts rely on them.",
+}
 
 # The closed stages the CRM export appends when a playbook marks none (export/_stages.py).
 CLOSED_STAGE_NAMES: dict[str, dict[str, str]] = {

@@ -170,6 +170,10 @@ class Playbook(Strict):
         default="a4", description="Paper size of the printable checklists (HTML and PDF) in the site and of "
         "`playbookgen checklists`: a4 or letter."
     )
+    values_are_examples: bool = Field(
+        default=False, description="True while the stages' probabilities and stall limits are example values the "
+        "team has not set from its own deals yet: the site, the checklists and the CRM exports then say so."
+    )
 
 
 class Technique(Reviewable):

@@ -17,9 +17,12 @@ from ..errors import UserError
 from ..model import Project
 from ..write import write_bytes_atomic
 
-__all__ = ["FORMATS", "Export", "export_project", "write_export"]
+__all__ = ["EXAMPLES_NOTE", "FORMATS", "Export", "export_project", "write_export"]
 
 FORMATS = EXPORT_NAMES
+# Printed with every export of a playbook whose values are still examples (JSON and CSV hold no comment).
+EXAMPLES_NOTE = ("the probabilities and stall limits are example values (values_are_examples: true in "
+                 "playbook/playbook.yml): set the team's own from its deals before the CRM's forecasts rely on them")
 
 
 class _Writer(Protocol):
@@ -46,6 +49,8 @@ def export_project(project: Project, fmt: str) -> Export:
         raise UserError(f"unknown export format '{fmt}': choose one of {', '.join(FORMATS)}")
     writer = cast(_Writer, import_module(f"{__name__}.{crm(fmt).writer}"))
     files, notes = writer.export(project)
+    if project.playbook.values_are_examples:
+        notes = [*notes, EXAMPLES_NOTE]
     return Export(fmt, files, notes)
 
 

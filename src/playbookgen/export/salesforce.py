@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..errors import Diagnostic
-from ..i18n import CRM_GUIDANCE_HEADING
+from ..i18n import CRM_GUIDANCE_HEADING, EXAMPLE_VALUES_COMMENT
 from ..model import Project
 from ._stages import CrmStage, crm_stages, duplicates, refuse, stage_error
 
@@ -70,8 +70,15 @@ def render(project: Project, stages: list[CrmStage]) -> dict[str, bytes]:
     return {
         PACKAGE: _document(_package()),
         PATH_ASSISTANT: _document(_path_assistant(project, stages)),
-        STANDARD_VALUE_SET: _document(_standard_value_set(stages)),
+        STANDARD_VALUE_SET: _document(_standard_value_set(stages, _examples_comment(project))),
     }
+
+
+def _examples_comment(project: Project) -> str | None:
+    """The comment that says the probabilities are example values, while the playbook says they are."""
+    if not project.playbook.values_are_examples:
+        return None
+    return EXAMPLE_VALUES_COMMENT[project.playbook.language]
 
 
 def forecast_category(stage: CrmStage) -> str:
@@ -94,8 +101,10 @@ def guidance(stage: CrmStage, language: str) -> str | None:
     )
 
 
-def _standard_value_set(stages: list[CrmStage]) -> ET.Element:
+def _standard_value_set(stages: list[CrmStage], comment: str | None = None) -> ET.Element:
     root = _root("StandardValueSet")
+    if comment is not None:
+        root.append(ET.Comment(f" {comment} "))
     _child(root, "sorted", "false")
     for stage in stages:
         value = _child(root, "standardValue")

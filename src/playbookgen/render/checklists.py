@@ -103,6 +103,7 @@ def _context(project: Project, paper: str, in_site: bool) -> dict[str, Any]:
         "title": project.playbook.title,
         "language": language,
         "labels": checklist_labels(language),
+        "examples": project.playbook.values_are_examples,
         "changed": format_date(changed, language) if changed > 0 else "",
         "changed_iso": _iso_date(changed) if changed > 0 else "",
         "page_size": PAPERS[paper],
@@ -194,6 +195,7 @@ def _lines(text: str, width: float) -> int:
 def estimate_lines(stage: Stage) -> float:
     """How many regular-density lines the stage's sheet needs, from the amount of text."""
     lines = 9.0 + _lines(stage.name, 0.55) * 1.6 + _lines(stage.summary, 1)
+    lines += 1 if stage.probability is not None or stage.max_days else 0  # the facts line under the summary
     for criterion in stage.exit_criteria:
         lines += 0.6 + max(_lines(criterion.text, 0.45), _lines(criterion.evidence or "", 0.5))
     lines += 2.4 + sum(_lines(q, 0.95) + 0.2 for q in stage.questions) if stage.questions else 0

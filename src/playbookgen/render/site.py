@@ -290,7 +290,8 @@ class _Renderer:
         return self.project.kind_files.get(kind)
 
     def render(self, page: str, template: str, **context: Any) -> None:
-        self.pages[page] = render_template(self.env, f"site/{template}", L=self.L, **context)
+        self.pages[page] = render_template(self.env, f"site/{template}", L=self.L,
+                                           examples=self.project.playbook.values_are_examples, **context)
 
     def reference_pages(self) -> list[tuple[str, str, str]]:
         """(page, name, why) of each reference page the project has entries for, in nav order."""
