@@ -33,9 +33,14 @@
   // The names the theme removes from the pipelines when its config.pipeline does not list them.
   english.trimmer = lunr.trimmer
   english.stopWordFilter = lunr.stopWordFilter
-  english.stemmer = function (token) {  // the index's: the word itself, and its stem when that differs
+  // The index's: the token as the theme has it, and the stem of its word when that differs. The theme's
+  // English splits text at spaces and hyphens only and drops lunr's trimmer, so a token can hold the
+  // punctuation beside it ("closing.", "{solution}:"): the token stays as it is (the theme's prefix
+  // search still finds what it found), its stem is of the word without it (lunr's trimmer, as a function).
+  english.stemmer = function (token) {
     var word = token.toString()
-    var stemmed = stem(word)
+    var trimmed = word.replace(/^\W+/, "").replace(/\W+$/, "")
+    var stemmed = trimmed ? stem(trimmed) : word
     return stemmed === word ? token : [token, token.clone(function () { return stemmed })]
   }
   lunr.Pipeline.registerFunction(english.stemmer, "stemmer-en-stem")
