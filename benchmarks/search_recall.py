@@ -98,8 +98,9 @@ def main() -> None:
     parser.add_argument("--english", action="store_true", help="the English queries, on the English starter site")
     options = parser.parse_args()
     if options.english:
-        parts = {"english": load_queries("english")}
-        labels = {"english": ("the English query set, on the English starter site", "English")}
+        parts = {"english": load_queries("english"), "english_held_out": load_queries("english_held_out")}
+        labels = {"english": ("the English query set, on the English starter site", "English"),
+                  "english_held_out": ("held out (not tuned on)", "English")}
     else:
         parts = {"queries": load_queries(), "held_out": load_queries("held_out")}
         labels = {"queries": ("the query set", "Polish"), "held_out": ("held out (not tuned on)", "Polish")}
