@@ -143,5 +143,5 @@ def test_a_theme_folder_with_its_own_polish_search_fails_the_build(make_project)
     result = run_cli("build", str(root), "--no-pdf")
     assert result.exit_code == 1, result.stderr
     assert "error: theme check 'search-stemmer' failed: the theme now ships" in result.stderr
-    assert "engines/search_language.py, engines/search/lunr.pl.js relies on this" in result.stderr
+    assert "engines/search/lunr.pl.js, lunr.en-stem.js relies on this" in result.stderr
     assert "Traceback" not in result.stderr and not (root / "site").exists()
