@@ -1,14 +1,16 @@
-"""Recall of the site's search on inflected Polish queries: the theme's own search beside ours, in Chromium.
+"""Recall of the site's search on inflected queries: the theme's own search beside ours, in Chromium.
 
-The repository's playbook is built twice in the same run: as playbookgen builds it, and with the one
-step that gives the search our stemmer (engines/search_language.py) left out, which is the search the
-site had before. Each query of tests/search_queries.yml is typed into the search box of each site,
-served on loopback (or opened from file:// with --file), and the pages the results list are compared
-with the pages on which one of the query's hand-written forms stands. Prints, per query and in all,
-the pages found of those expected (recall) and the pages found beyond them, and each site's size;
-the held-out queries (written after the stemmer, never tuned on) apart from the rest.
+The repository's playbook (Polish; with --english, the English starter project, made by
+playbookgen init --starter full --language en) is built twice in the same run: as playbookgen
+builds it, and with the one step that gives the search our stemmer (engines/search_language.py)
+left out, which is the search the site had before. Each query of tests/search_queries.yml is typed
+into the search box of each site, served on loopback (or opened from file:// with --file), and the
+pages the results list are compared with the pages on which one of the query's hand-written forms
+stands. Prints, per query and in all, the pages found of those expected (recall) and the pages found
+beyond them, and each site's size; the Polish held-out queries (written after the stemmer, never
+tuned on) apart from the rest.
 
-    python benchmarks/search_recall.py [--file] [--verbose]
+    python benchmarks/search_recall.py [--english] [--file] [--verbose]
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from conftest import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, machine_fonts_env, serving  # noqa: E402
 from search_queries import (  # noqa: E402
+    english_starter,
     expected_pages,
     initializer_text,
     load_queries,
@@ -44,9 +47,9 @@ main()
 """
 
 
-def build(out: Path, stemmer: bool) -> Path:
-    """The repository's playbook built into ``out``, with or without our search stemmer."""
-    args = [str(REPO), "--site-dir", str(out), "--no-pdf"]
+def build(project: Path, out: Path, stemmer: bool) -> Path:
+    """``project``'s playbook built into ``out``, with or without our search stemmer."""
+    args = [str(project), "--site-dir", str(out), "--no-pdf"]
     command = [sys.executable, "-m", "playbookgen", "build", *args] if stemmer else \
         [sys.executable, "-c", _WITHOUT_STEMMER, *args]
     subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
@@ -92,12 +95,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", action="store_true", help="open the sites from file:// instead of loopback")
     parser.add_argument("--verbose", action="store_true", help="print every query's figures")
+    parser.add_argument("--english", action="store_true", help="the English queries, on the English starter site")
     options = parser.parse_args()
-    parts = {"queries": load_queries(), "held_out": load_queries("held_out")}
-    queries = parts["queries"] + parts["held_out"]
+    if options.english:
+        parts = {"english": load_queries("english"), "english_held_out": load_queries("english_held_out")}
+        labels = {"english": ("the English query set, on the English starter site", "English"),
+                  "english_held_out": ("held out (not tuned on)", "English")}
+    else:
+        parts = {"queries": load_queries(), "held_out": load_queries("held_out")}
+        labels = {"queries": ("the query set", "Polish"), "held_out": ("held out (not tuned on)", "Polish")}
+    queries = [query for part in parts.values() for query in part]
     with tempfile.TemporaryDirectory(prefix="search-recall-") as folder:
-        sites = {"before": build(Path(folder) / "before", stemmer=False),
-                 "after": build(Path(folder) / "after", stemmer=True)}
+        project = english_starter(Path(folder)) if options.english else REPO
+        sites = {"before": build(project, Path(folder) / "before", stemmer=False),
+                 "after": build(project, Path(folder) / "after", stemmer=True)}
         results = {}
         driver = _driver()
         try:
@@ -116,10 +127,10 @@ def main() -> None:
             print(f"{query.text:<20} {before[0]:>8} {before[1]:>7} {after[1]:>7} {before[2]:>13} {after[2]:>12}")
     print(f"{'file://' if options.file else 'served on loopback'}, headless Chromium")
     start = 0
-    for part, label in (("queries", "the query set"), ("held_out", "held out (not tuned on)")):
+    for part, (label, language) in labels.items():
         count = len(parts[part])
         pairs = sum(r[0] for r in results["after"][start:start + count])
-        print(f"{label}: {count} Polish queries in inflected forms, {pairs} (query, page) pairs expected")
+        print(f"{label}: {count} {language} queries in inflected forms, {pairs} (query, page) pairs expected")
         for name in ("before", "after"):
             macro, micro, complete, extra = _summary(results[name][start:start + count])
             print(f"  {name:>6}: recall {micro:.1%} of pairs, {macro:.1%} mean per query; {complete}/{count} "

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,10 +33,19 @@ class Query:
 
 
 def load_queries(part: str = "queries", path: Path = QUERIES_FILE) -> list[Query]:
-    """The queries of one part of the set ("queries", or "held_out": those the stemmer was not written
-    against), in order."""
+    """The queries of one part of the set, in order: "queries" and "held_out" (Polish, for the repository's
+    playbook; held out: those the stemmer was not written against), or "english" (the English starter's)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [Query(entry["query"], frozenset(entry["forms"].lower().split())) for entry in data[part]]
+
+
+def english_starter(folder: Path) -> Path:
+    """The English starter project (playbookgen init --starter full --language en), made in ``folder``: the
+    playbook the English queries are written for."""
+    project = folder / "english-starter"
+    command = [sys.executable, "-m", "playbookgen", "init", "--starter", "full", "--language", "en", str(project)]
+    subprocess.run(command, check=True, capture_output=True, text=True, timeout=300)
+    return project
 
 
 def page_words(site: Path) -> dict[str, set[str]]:

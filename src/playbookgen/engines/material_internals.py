@@ -74,10 +74,11 @@ INTERNALS: dict[str, Internal] = {entry.step: entry for entry in (
     Internal("worker-preload", "engines/mkdocs.py, _THEME_PLUGINS",
              "Material's plugins are registered as material/search and material/offline",
              "speed only (the worker imports them early); tests/test_engines.py checks the names"),
-    Internal("search-stemmer", "engines/search_language.py, engines/search/lunr.pl.js",
+    Internal("search-stemmer", "engines/search_language.py, engines/search/lunr.pl.js, lunr.en-stem.js",
              "Material's search worker builds its lunr index in the browser from search/search_index.json "
              "(search_index.js from file://, the same JSON after 'var __index = '); for a config.lang other than "
              "en it imports lunr/min/lunr.stemmer.support.min.js and lunr/min/lunr.LANG.min.js, uses lunr[LANG] "
+             "(an English playbook's index gets LANG en-stem, our file, with lunr's own lunr.stemmer) "
              "and drops the pipeline functions config.pipeline does not name; it ends each query word with a "
              "wildcard, for which lunr runs no pipeline, and each query clause goes through "
              "lunr.Query.prototype.clause, which our plugin wraps to stem the word",
