@@ -74,7 +74,9 @@ def test_labels_follow_the_playbook_language(make_project) -> None:
     config = yaml.load(polish["mkdocs.yml"], Loader=yaml.SafeLoader)  # noqa: S506
     assert config["theme"]["language"] == "pl"
     assert config["theme"]["font"] is False
-    assert "offline" in config["plugins"] and "search" in config["plugins"]
+    names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in config["plugins"]]
+    assert "offline" in names and "search" in names
+    assert {"search": {"separator": r"[\s\-/]+"}} in config["plugins"]  # words joined by '/' are two words
 
 
 def test_yaml_text_is_escaped_in_markdown_and_in_the_config(make_project) -> None:
