@@ -77,19 +77,28 @@ def initializer_text(site: Path) -> str:
     return html.unescape(found[1])
 
 
+def search_box(driver):
+    """The open page's search box, opened and focused (on narrow screens through the header's magnifier)."""
+    from selenium.webdriver.common.by import By
+
+    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
+    magnifier = driver.find_element(By.CSS_SELECTOR, "label.md-header__button[for='__search']")
+    # The theme shows its search controls once its scripts run, which is after the first paint.
+    _wait(driver, lambda d: box.is_displayed() or magnifier.is_displayed(), "no search control appeared")
+    if not box.is_displayed():  # narrow screens: the magnifier in the header opens the search
+        magnifier.click()
+    _wait(driver, lambda d: box.is_displayed(), "the search box did not open")
+    box.click()
+    return box
+
+
 def open_search(driver, url: str, initializing: str):
     """Open ``url``, wait for the theme's search to be ready (its meta line no longer says
     ``initializing``), and return its search box."""
     from selenium.webdriver.common.by import By
 
     driver.get(url)
-    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
-    magnifier = driver.find_element(By.CSS_SELECTOR, "label.md-header__button[for='__search']")
-    _wait(driver, lambda d: box.is_displayed() or magnifier.is_displayed(), "no search control appeared")
-    if not box.is_displayed():  # narrow screens: the magnifier in the header opens the search
-        magnifier.click()
-    _wait(driver, lambda d: box.is_displayed(), "the search box did not open")
-    box.click()
+    box = search_box(driver)
     meta = driver.find_element(By.CSS_SELECTOR, ".md-search-result__meta")
     _wait(driver, lambda d: meta.text != initializing, f"the search stayed at {initializing!r}")
     return box

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from conftest import run_cli, serving
+from search_queries import search_box
 
 pytestmark = pytest.mark.browser
 
@@ -61,14 +62,7 @@ def _search(driver, query: str) -> list[str]:
     """Type into Material's search box and return the result links once results show."""
     from selenium.webdriver.common.by import By
 
-    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
-    magnifier = driver.find_element(By.CSS_SELECTOR, "label.md-header__button[for='__search']")
-    # The theme shows its search controls once its scripts run, which is after the first paint.
-    _wait(driver, lambda d: box.is_displayed() or magnifier.is_displayed(), "no search control appeared")
-    if not box.is_displayed():  # narrow screens: the magnifier in the header opens the search
-        magnifier.click()
-    _wait(driver, lambda d: box.is_displayed(), "the search box did not open")
-    box.click()
+    box = search_box(driver)
     box.send_keys(query)
     links = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item a"),
                   f"search for {query!r} showed no result")
