@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, error, warning
 from .csvfile import unreadable
-from .dates import DATE_FORMATS, EARLIEST
+from .dates import DATE_FORMATS, EARLIEST, SLASH_DATE_SQL
 from .formats import StageMap
 from .source import DealsRequest
 from .sql import ident
@@ -56,8 +56,11 @@ def unparsed(parsed_value: str, text_value: str) -> str:
 # A report-style date's day and month, as the first megabyte's sample reads them (health.dates): only a cell
 # whose second or third character is a separator (or that starts with a space) can be one, so the regular
 # expression runs on those alone.
-_DAY_MONTH = "CASE WHEN {0}[2] IN ('/', '-') OR {0}[3] IN ('/', '-') OR {0}[1] IN (' ', chr(9)) THEN " \
-             "regexp_extract({0}, '^\\s*(\\d{{1,2}})[/-](\\d{{1,2}})[/-]\\d{{2}}', ['a', 'b']) END"
+def _day_month(text: str) -> str:
+    return (f"CASE WHEN {text}[2] IN ('/', '-') OR {text}[3] IN ('/', '-') OR {text}[1] IN (' ', chr(9)) "
+            f"THEN {SLASH_DATE_SQL.format(text)} END")
+
+
 # Its evidence of the file's date order: 1 the first number is over 12 (day first), 2 the second is, 3 neither.
 _ORDER_CLASS = "(CASE WHEN m_{0} IS NULL OR m_{0}.a = '' THEN NULL WHEN m_{0}.a::INTEGER > 12 THEN 1 " \
                "WHEN m_{0}.b::INTEGER > 12 THEN 2 ELSE 3 END)::TINYINT AS o_{0}"
@@ -81,7 +84,7 @@ def raw_picks(cells: list[Cell], bounds: Bounds, order_evidence: bool = False) -
             bad = f"CASE WHEN {unparsed(f'p_{c.alias}', f't_{c.alias}')} THEN t_{c.alias} END"
             outer += [f"p_{c.alias}", f"{bad} AS bad_{c.alias}"]
             if order_evidence and c.kind == "time":
-                inner.append(f"{_DAY_MONTH.format(ident(c.header))} AS m_{c.alias}")
+                inner.append(f"{_day_month(ident(c.header))} AS m_{c.alias}")
                 middle.append(f"m_{c.alias}")
                 outer.append(_ORDER_CLASS.format(c.alias))
         else:

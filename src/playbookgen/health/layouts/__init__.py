@@ -21,7 +21,7 @@ from ...crm import Column, Reader, deals_crm, header_key
 from ...errors import Diagnostic, ValidationFailed, error
 from ..checks import Bounds, Cell, Found, load_raw
 from ..csvfile import CsvFile, check_file, headers, named, open_csv
-from ..dates import DATE_FORMATS, EARLIEST, Evidence, Order, evidence, latest_allowed, time_formats
+from ..dates import DATE_FORMATS, EARLIEST, SLASH_DATE_SQL, Evidence, Order, evidence, latest_allowed, time_formats
 from ..formats import StageMap
 from ..source import DealsRequest
 from ..sql import SAMPLE_WORD, ident, scalar, set_time_formats
@@ -198,7 +198,7 @@ def _evidence_in_sql(con: duckdb.DuckDBPyConnection, source: str, cells: list[Ce
         return found
     parts = []
     for c in cells:
-        pair = f"regexp_extract({ident(c.header)}, '^\\s*(\\d{{1,2}})[/-](\\d{{1,2}})[/-]\\d{{2}}', ['a', 'b'])"
+        pair = SLASH_DATE_SQL.format(ident(c.header))
         parts.append(f"SELECT {pair} AS m, {ident(c.header)} AS t FROM {source}")
     rows = con.execute(
         "SELECT count(*) FILTER (WHERE a > 12), count(*) FILTER (WHERE b > 12 AND a <= 12), "
