@@ -4,6 +4,8 @@ Arimo (OFL 1.1, no Reserved Font Name) is metric-compatible with Arial, the font
 layout was first measured with. We keep Latin, Latin Extended A and B and Additional (Polish and
 every Western and Central European language), punctuation, currency and arrows, as WOFF2 without
 hinting and without ligatures: each face is about 44 KB, small enough to embed in every HTML checklist.
+Beside each WOFF2 goes the TrueType it decodes to (about 98 KB), which the PDF printer is handed
+instead of decoding the WOFF2 on every run (src/playbookgen/fonts.py).
 
 Run it where Debian's fonts-croscore is installed (or pass the two .ttf files):
 
@@ -15,10 +17,11 @@ The output does not depend on the time or the machine: the same input fonts give
 from __future__ import annotations
 
 import sys
+from io import BytesIO
 from pathlib import Path
 
 from fontTools import subset
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont, woff2
 
 CROSCORE = Path("/usr/share/fonts/truetype/croscore")
 OUT = Path(__file__).resolve().parent.parent / "src" / "playbookgen" / "fonts"
@@ -44,6 +47,9 @@ def subset_face(source: Path, target: Path) -> int:
     subsetter.subset(font)
     font.flavor = "woff2"
     font.save(str(target), reorderTables=True)
+    decoded = BytesIO()  # what WeasyPrint would decode the WOFF2 to, byte for byte
+    woff2.decompress(BytesIO(target.read_bytes()), decoded)
+    target.with_suffix(".ttf").write_bytes(decoded.getvalue())
     return target.stat().st_size
 
 

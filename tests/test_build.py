@@ -323,10 +323,10 @@ def test_a_sheet_weasyprint_cannot_print_leaves_its_pdf_and_the_link_to_it_out(m
 
     real_print = checklist_printing.print_html
 
-    def failing_print(html: str, print_css: str, fonts: object = None) -> printing.Printed:
+    def failing_print(html: str, print_css: str, fonts: object = None, **options: bool) -> printing.Printed:
         if "<title>Second" in html:
             return printing.Printed(html, None, error="RuntimeError: no paper left")
-        return real_print(html, print_css, fonts)
+        return real_print(html, print_css, fonts, **options)
 
     monkeypatch.setattr(checklist_printing, "print_html", failing_print)
     root = make_project()

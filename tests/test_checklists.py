@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
+import playbookgen
 from conftest import REPO, build_file_tree, run_cli
-from playbookgen import checklist_printing, printing
+from playbookgen import checklist_printing, fonts, printing
 from playbookgen.checklist_printing import MARKER_NOTE, OUTPUT_MARKER, PDF_HINT, make_checklists
 from playbookgen.errors import OutputRefused
 from playbookgen.model import Playbook, Project, Stage
 from playbookgen.project import validate_project
-from playbookgen.render.checklists import Book, estimate_layout
+from playbookgen.render.checklists import LAYOUTS, Book, estimate_layout
 from playbookgen.write import replace_folder
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -358,8 +359,8 @@ def test_each_sheet_is_printed_once_and_its_page_has_the_layout_of_its_pdf(
     printed: dict[str, bytes | None] = {}
     real_print = checklist_printing.print_html
 
-    def counting_print(html: str, print_css: str, fonts: Any = None) -> printing.Printed:
-        result = real_print(html, print_css, fonts)
+    def counting_print(html: str, print_css: str, fonts: Any = None, **options: Any) -> printing.Printed:
+        result = real_print(html, print_css, fonts, **options)
         assert html not in printed, "the same page was printed twice"
         printed[html] = result.pdf
         return result
@@ -371,6 +372,36 @@ def test_each_sheet_is_printed_once_and_its_page_has_the_layout_of_its_pdf(
     assert notes == [] and len(printed) == len(project.stages)  # one print per stage; all.pdf is bound from them
     for name in ("stage-1", "long"):
         assert printed[files[f"checklists/{name}.html"].decode()] == files[f"checklists/{name}.pdf"]
+
+
+@pdf
+def test_a_layout_that_spills_is_laid_out_but_never_drawn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet estimated too loose is laid out again tighter; only the PDFs that are kept are written."""
+    needs_weasyprint()
+    from weasyprint.document import Document
+
+    written: list[int] = []
+    real_write = Document.write_pdf
+
+    def counting_write(self: Any, *args: Any, **kwargs: Any) -> Any:
+        written.append(len(self.pages))
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Document, "write_pdf", counting_write)
+    laid_out: list[int] = []
+    real_document = printing._document
+
+    def counting_document(*args: Any, **kwargs: Any) -> Any:
+        laid_out.append(1)
+        return real_document(*args, **kwargs)
+
+    monkeypatch.setattr(printing, "_document", counting_document)
+    unbroken = rich_stage(3, name="N" * 120, exit_criteria=[{"text": "A" * 300, "evidence": "B" * 300}])
+    project = project_of(tmp_path, [rich_stage(2), unbroken])
+    assert estimate_layout(project.stages[1]) == LAYOUTS[0]  # estimated loose: it must be tightened
+    files, notes = make_checklists(project, pdfs=True)
+    assert notes == [] and len(laid_out) > 2  # the unbroken sheet was laid out more than once
+    assert written == [1, 1, 2]  # the two sheets as kept, and all.pdf: no draft drawn
 
 
 @pdf
@@ -390,10 +421,11 @@ def test_all_pdf_bound_from_the_sheets_has_the_bytes_of_a_print_of_all_html(tmp_
 
 
 @pdf
-def test_the_embedded_font_is_decoded_once_for_all_the_prints_of_a_run(
+def test_the_embedded_font_is_never_decoded_at_print_time_and_the_pdfs_are_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """WeasyPrint decodes a WOFF2 face into the font configuration it is given: one is shared by every print."""
+    """The printer is handed each face's shipped TrueType rather than decoding its WOFF2 (once per font
+    configuration, 0.2 s a run); the PDFs are byte for byte those WeasyPrint makes decoding the WOFF2 itself."""
     needs_weasyprint()
     from weasyprint.text import fonts as weasy_fonts
 
@@ -405,10 +437,29 @@ def test_the_embedded_font_is_decoded_once_for_all_the_prints_of_a_run(
         return real_decompress(*args, **kwargs)
 
     monkeypatch.setattr(weasy_fonts.woff2, "decompress", counting_decompress)
-    project = project_of(tmp_path, [rich_stage(n) for n in range(1, 5)])
+    project = project_of(tmp_path, [rich_stage(n) for n in range(1, 4)])
     files, notes = make_checklists(project, pdfs=True)
-    assert notes == [] and len([path for path in files if path.endswith(".pdf")]) == 5
-    assert len(decoded) == 2  # Arimo regular and bold, once each
+    assert notes == [] and len([path for path in files if path.endswith(".pdf")]) == 4
+    assert decoded == []
+    monkeypatch.setattr(printing, "decoded_face", lambda data: None)  # WeasyPrint decodes the WOFF2 itself
+    again, _ = make_checklists(project, pdfs=True)
+    assert len(decoded) == 2  # Arimo regular and bold, once each: one font configuration serves every print
+    assert {p: d for p, d in again.items() if p.endswith(".pdf")} == {p: d for p, d in files.items()
+                                                                      if p.endswith(".pdf")}
+
+
+def test_each_shipped_truetype_is_what_its_woff2_decodes_to() -> None:
+    """scripts/subset_font.py writes both; a WOFF2 made again without its TrueType would fail here."""
+    woff2 = pytest.importorskip("fontTools.ttLib.woff2")  # it comes with WeasyPrint, the pdf extra
+    folder = Path(playbookgen.__file__).parent / "fonts"
+    faces = sorted(folder.glob("*.woff2"))
+    assert [f.name for f in faces] == ["Arimo-Bold.woff2", "Arimo-Regular.woff2"]
+    for face in faces:
+        out = io.BytesIO()
+        woff2.decompress(io.BytesIO(face.read_bytes()), out)
+        assert face.with_suffix(".ttf").read_bytes() == out.getvalue(), face.name
+        assert fonts.decoded_face(face.read_bytes()) == out.getvalue()
+    assert fonts.decoded_face(b"wOF2 any other font") is None
 
 
 def test_without_pdfs_weasyprint_is_never_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -63,11 +63,13 @@ def _encoded(pages: dict[str, str]) -> dict[str, bytes]:
 
 
 def _print_sheet(book: Book, sheet: Sheet, fonts: Any) -> tuple[Sheet, Printed]:
-    """Print the sheet at its layout, and tighter only while it does not fit; the last print is the one kept."""
-    for layout in LAYOUTS[LAYOUTS.index(sheet.layout):]:
+    """Print the sheet at its layout, and tighter only while it does not fit; the last print is the one kept.
+    A layout that spills is only laid out, never drawn: its PDF would be thrown away."""
+    tried = LAYOUTS[LAYOUTS.index(sheet.layout):]
+    for layout in tried:
         sheet = replace(sheet, layout=layout)
-        printed = print_html(render_sheet(book, sheet), book.print_css, fonts)
-        if printed.fits or printed.pdf is None:  # a sheet WeasyPrint cannot print is reported, not retried
+        printed = print_html(render_sheet(book, sheet), book.print_css, fonts, only_if_it_fits=layout != tried[-1])
+        if printed.pdf is not None or printed.error:  # a sheet WeasyPrint cannot print is reported, not retried
             break
     return sheet, printed
 

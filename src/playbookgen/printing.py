@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .fonts import decoded_face
+
 __all__ = ["FIT_BOX", "Printed", "RefuseAllFetcher", "count_pages", "font_configuration", "pdf_available",
            "print_bound", "print_html"]
 
@@ -71,7 +73,11 @@ def _read_data_url(url: str) -> Any:
     from weasyprint.urls import URLFetcherResponse
 
     with DataHandler().data_open(Request(url)) as response:
-        return URLFetcherResponse(url, response.read(), {"Content-Type": response.headers["Content-Type"]})
+        data, kind = response.read(), response.headers["Content-Type"]
+    decoded = decoded_face(data) if kind == "font/woff2" else None  # our own face: its TrueType is shipped
+    if decoded is not None:
+        return URLFetcherResponse(url, decoded, {"Content-Type": "font/ttf"})
+    return URLFetcherResponse(url, data, {"Content-Type": kind})
 
 
 @dataclass(frozen=True)
@@ -144,21 +150,25 @@ def count_pages(html: str, page_size: str | None = None, print_css: str = "") ->
     return len(_document(page, RefuseAllFetcher(named), print_css, page_size).pages)
 
 
-def print_html(html: str, print_css: str, fonts: Any = None) -> Printed:
+def print_html(html: str, print_css: str, fonts: Any = None, *, only_if_it_fits: bool = False) -> Printed:
     """Print ``html``; same HTML, same bytes (fixed identifier, dates from the HTML).
 
     ``fonts``: a ``font_configuration()`` shared by the prints of one run, so each font is decoded once.
+    ``only_if_it_fits``: lay it out, and write the PDF only if it fits (``Printed.fits``): a caller that
+    would print a tighter layout instead does not pay for drawing this one (pdf None, no error).
     """
     page, named = _named_data_urls(html)
     fetcher = RefuseAllFetcher(named)
     try:
         document = _document(page, fetcher, print_css, fonts=fonts)
+        pages = len(document.pages)
+        fits = pages == 1 and _fits_the_box(document)
+        if only_if_it_fits and not fits:
+            return Printed(html, None, pages, False, tuple(fetcher.refused), document=document)
         data = document.write_pdf(pdf_identifier=_identifier(html, print_css))
     except Exception as exc:  # noqa: BLE001 - the PDF engine must not take the HTML build down
         return Printed(html, None, refused=tuple(fetcher.refused), error=f"{type(exc).__name__}: {exc}")
-    pages = len(document.pages)
-    return Printed(html, data, pages, pages == 1 and _fits_the_box(document), tuple(fetcher.refused),
-                   document=document)
+    return Printed(html, data, pages, fits, tuple(fetcher.refused), document=document)
 
 
 def print_bound(html: str, parts: Sequence[Printed], print_css: str, fonts: Any = None) -> Printed:
