@@ -19,7 +19,7 @@ from .sql import text
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["CsvFile", "ENCODINGS", "MAX_BYTES", "check_file", "open_csv", "headers", "named", "unreadable"]
+__all__ = ["CsvFile", "ENCODINGS", "MAX_BYTES", "NotUtf8", "check_file", "open_csv", "headers", "named", "unreadable"]
 
 MAX_BYTES = 1 << 30  # 1 GiB: about five million deals; a bigger file is not a CRM export
 _SNIFF_BYTES = 64 * 1024
@@ -137,33 +137,28 @@ def _code_page(data: bytes, hints: Sequence[str] = ()) -> str:
     return "windows-1250" if polish > western else "windows-1252"
 
 
-def open_csv(request: DealsRequest, work: Path, head: bytes, hints: Sequence[str] = ()) -> CsvFile:
+class NotUtf8(ValidationFailed):
+    """DuckDB met a byte that is not UTF-8 in a file read as UTF-8 (its start was): ``load_deals`` reads it
+    again as its code page; should it get out, it says what to set."""
+
+
+def open_csv(request: DealsRequest, work: Path, head: bytes, hints: Sequence[str] = (),
+             not_utf8: bool = False) -> CsvFile:
     """The file ready for DuckDB, in UTF-8: its encoding (deals.encoding, else found; ``hints``, the stage
-    names the file may hold, tell the Windows code pages apart), converted where needed."""
+    names the file may hold, tell the Windows code pages apart), converted where needed.
+
+    A file whose start is UTF-8 is read as it is, without a pass of our own over the rest: DuckDB checks
+    every cell it reads and stops at the first byte that is not (NotUtf8). ``not_utf8``: it did, so the file
+    is a code page after all (a Windows export with its first accented letter on row 5,000), or, when
+    deals.encoding says UTF-8, refused with the byte and line."""
     encoding = request.encoding or _guess(head)
     path = request.path
-    if not encoding or (encoding == "utf-8" and not request.encoding and _undecodable_later(request.path)):
+    if not encoding or (not_utf8 and encoding == "utf-8" and not request.encoding):
         encoding = _code_page(_sample_of_high_bytes(request.path), hints)
-    if encoding != "utf-8" or (request.encoding == "utf-8" and _undecodable_later(request.path)):
+    if encoding != "utf-8" or (not_utf8 and request.encoding == "utf-8"):
         path = _convert(request, work, encoding)  # UTF-8 that is not: refused, with where
     delimiter = _delimiter(path)
     return CsvFile(path, encoding, delimiter, _source(path, work, delimiter))
-
-
-def _undecodable_later(path: Path) -> bool:
-    """True when the file, valid UTF-8 at its start, is not UTF-8 further on (a Windows export with its first
-    accented letter on row 5,000). One streamed pass: a file that is UTF-8 throughout costs a fast decode."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    with open(path, "rb") as handle:
-        try:
-            while chunk := handle.read(_CHUNK * 8):
-                if chunk.isascii():
-                    continue
-                decoder.decode(chunk, final=False)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return True
-    return False
 
 
 def _sample_of_high_bytes(path: Path) -> bytes:
@@ -250,6 +245,11 @@ def headers(con: duckdb.DuckDBPyConnection, source: str, request: DealsRequest) 
 def unreadable(request: DealsRequest, exc: Exception) -> ValidationFailed:
     message = str(exc)
     line = re.search(r"\bLine:? (\d+)", message)
+    if "Invalid unicode" in message:
+        return NotUtf8([error(
+            request.display, int(line.group(1)) if line else 1, 1, "deals-bad-encoding",
+            f"this file is not UTF-8 text from here on: set deals.encoding in playbook.yml to the file's encoding "
+            f"({', '.join(ENCODINGS)})")])
     first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     return ValidationFailed([error(
         request.display, int(line.group(1)) if line else 1, 1, "deals-not-csv",

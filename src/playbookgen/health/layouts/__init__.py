@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ...crm import Column, Reader, deals_crm, header_key
 from ...errors import Diagnostic, ValidationFailed, error
 from ..checks import Bounds, Cell, Found, load_raw
-from ..csvfile import CsvFile, check_file, headers, named, open_csv
+from ..csvfile import CsvFile, NotUtf8, check_file, headers, named, open_csv
 from ..dates import DATE_FORMATS, EARLIEST, SLASH_DATE_SQL, Evidence, Order, evidence, latest_allowed, time_formats
 from ..formats import StageMap
 from ..source import DealsRequest
@@ -76,9 +76,18 @@ class Context:
 
 def load_deals(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: StageMap, work: Path) -> Loaded:
     """Fill the deals and stays relations from the file; problems go to ``Loaded.diagnostics``."""
+    head = check_file(request)
+    try:
+        return _load(con, request, stages, work, head, not_utf8=False)
+    except NotUtf8:  # UTF-8 at its start only: read again, as its code page (or refused where deals.encoding says)
+        return _load(con, request, stages, work, head, not_utf8=True)
+
+
+def _load(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: StageMap, work: Path, head: bytes,
+          not_utf8: bool) -> Loaded:
     from . import history, snapshot, wide
 
-    file = open_csv(request, work, check_file(request), [*stages.names, *stages.keys])
+    file = open_csv(request, work, head, [*stages.names, *stages.keys], not_utf8=not_utf8)
     found = headers(con, file.source, request)
     reader = deals_crm(request.format).reader([header_key(h) for h in found])
     columns = _columns(request, reader, found)
@@ -215,18 +224,19 @@ def _evidence_in_sql(con: duckdb.DuckDBPyConnection, source: str, cells: list[Ce
     return found
 
 
-def finish(ctx: Context, loaded: Loaded, found: list[Found], kept: str = "typed WHERE NOT _skip",
+def finish(ctx: Context, loaded: Loaded, found: list[Found], kept: str | int = "typed WHERE NOT _skip",
            table: str = "raw_cells", keep_table: bool = False, skipped: str | None = None) -> Loaded:
-    """Diagnostics in, rows counted (``kept``: the rows the figures use, or ``skipped``: those left out), and
-    the file's cells freed (``table``, the one row per record of the file; unless the figures read it:
-    ``keep_table``)."""
+    """Diagnostics in, rows counted (``kept``: the rows the figures use, or their count; or ``skipped``: those
+    left out), and the file's cells freed (``table``, the one row per record of the file; unless the figures
+    read it: ``keep_table``)."""
     for kind in found:
         loaded.diagnostics += kind.diagnostics(ctx.request.display)
     loaded.rows = scalar(ctx.con, f"SELECT count(*) FROM {table}") or 0
     if skipped is not None:
         loaded.skipped_rows = scalar(ctx.con, f"SELECT count(*) FROM {skipped}") or 0
     else:
-        loaded.skipped_rows = loaded.rows - (scalar(ctx.con, f"SELECT count(*) FROM {kept}") or 0)
+        count = kept if isinstance(kept, int) else scalar(ctx.con, f"SELECT count(*) FROM {kept}") or 0
+        loaded.skipped_rows = loaded.rows - count
     # Every check is done and the relations the metrics read hold what they need: free the cells.
     ctx.con.execute("DROP VIEW raw")
     if not keep_table:

@@ -34,14 +34,15 @@ def load(ctx: Context) -> Loaded:
                ({bad}) OR l.pos IS NULL AS _skip
         FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
     """)
-    steps.table("entries", """
+    # A view too: the window of _deals_and_stays reads the kept rows straight from the file's cells.
+    steps.view("entries", """
         SELECT deal_id AS grp, pos, at_ms, _row, 2 * _row AS seq, true AS timed, name, amount, currency
         FROM typed WHERE NOT _skip
     """)
-    ctx.con.execute("DROP VIEW typed")
-    _deals_and_stays(ctx, steps)
-    loaded = Loaded(latest_ms=scalar(ctx.con, "SELECT max(at_ms) FROM entries"))
-    return finish(ctx, loaded, [*found, unknown], kept="entries")
+    kept = _deals_and_stays(ctx, steps)
+    ctx.con.execute("DROP VIEW entries; DROP VIEW typed")
+    loaded = Loaded(latest_ms=kept[1])
+    return finish(ctx, loaded, [*found, unknown], kept=kept[0])
 
 
 def load_field_history(ctx: Context) -> Loaded:
@@ -97,9 +98,10 @@ def load_field_history(ctx: Context) -> Loaded:
     return finish(ctx, loaded, [*found, empty, unknown], skipped="typed WHERE _skip")
 
 
-def _deals_and_stays(ctx: Context, steps: Steps) -> None:
+def _deals_and_stays(ctx: Context, steps: Steps) -> tuple[int, int | None]:
     """Tables deals and stays from table entries(grp, pos, at_ms, _row, seq, timed, name, amount, currency),
-    each deal's entries taken in time order (seq breaks ties: the file's order).
+    each deal's entries taken in time order (seq breaks ties: the file's order); returns how many entries
+    there are and the latest time among them.
 
     One sort serves both: a window gives every entry its place k in its deal, the stage before it and the time
     of the next entry; the deals table is a grouping of that, with k (an integer) as the key of the latest and
@@ -137,4 +139,6 @@ def _deals_and_stays(ctx: Context, steps: Steps) -> None:
         WHERE pos <= {n} AND timed AND last_pos IS DISTINCT FROM pos AND next_ms >= at_ms
         GROUP BY grp, pos
     """)
+    row = ctx.con.execute("SELECT count(*), max(at_ms) FROM ordered").fetchone()
     ctx.con.execute("DROP TABLE ordered")
+    return (int(row[0]), None if row[1] is None else int(row[1])) if row else (0, None)
