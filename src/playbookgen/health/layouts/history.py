@@ -72,7 +72,7 @@ def load_field_history(ctx: Context) -> Loaded:
         FROM raw r LEFT JOIN lookup l ON l.raw = r.new_value LEFT JOIN lookup o ON o.raw = {old}
         WHERE lower(trim(r.field)) IN ('stagename', 'created')
     """)
-    steps.table("entries", """
+    steps.view("entries", """  -- a view: the per-deal window reads it once
         WITH changes AS (SELECT * FROM typed WHERE NOT _skip AND field = 'stagename'),
         created AS (SELECT deal_id, min(at_ms) AS at_ms FROM typed WHERE NOT _skip AND field = 'created'
                     GROUP BY deal_id),
@@ -88,8 +88,9 @@ def load_field_history(ctx: Context) -> Loaded:
     """)
     _deals_and_stays(ctx, steps)
     loaded = Loaded(latest_ms=scalar(ctx.con, "SELECT max(at_ms) FROM typed WHERE NOT _skip"))
+    ctx.con.execute("DROP VIEW entries")
     unchanged = scalar(ctx.con, "SELECT count(DISTINCT deal_id) FROM typed WHERE field = 'created' AND deal_id NOT IN "
-                                "(SELECT grp FROM entries)") or 0
+                                "(SELECT grp FROM deals)") or 0  # a deal of the entries is a deal of the table
     if unchanged:
         loaded.notes.append(f"{unchanged:,} deal{'s' * (unchanged != 1)} of the field history never changed stage, so "
                             "the file does not say which stage they are in: they are left out (an OpportunityHistory "

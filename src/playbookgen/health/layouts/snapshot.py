@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..checks import Found, check_cells, listed, optional, stage_lookup, unknown_stages
-from ..sql import Steps, scalar
+from ..sql import Steps
 from . import Context, Loaded, finish, read_cells
 
 __all__ = ["load"]
@@ -30,7 +30,8 @@ def load(ctx: Context) -> Loaded:
     opt = partial(optional, columns)
     n = len(ctx.stages.open_ids)
     steps = Steps(ctx.con)
-    steps.table("typed", f"""
+    # A view: the deals table below is these rows, kept, one deal each, so nothing else needs them stored.
+    steps.view("typed", f"""
         SELECT r._row, trim(r.deal_id) AS deal_id, l.pos AS stage_pos, lower(trim(r.status)) AS status,
                {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
                r.p_created AS created, {opt('stage_changed')} AS changed,
@@ -58,9 +59,12 @@ def load(ctx: Context) -> Loaded:
                created AS first_ms, stage_pos AS max_open_pos,
                NULL::INTEGER AS first_pos,  -- a snapshot does not tell where the deal began
                created AS created_ms,
-               CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost END AS closed_ms
+               CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost END AS closed_ms,
+               greatest(created, changed, won, lost) AS _latest  -- the latest time of the row: the default as-of
         FROM typed WHERE NOT _skip
     """)
-    latest = scalar(ctx.con, "SELECT max(greatest(created, changed, won, lost)) FROM typed WHERE NOT _skip")
+    ctx.con.execute("DROP VIEW typed")
+    row = ctx.con.execute("SELECT count(*), max(_latest) FROM deals").fetchone()
+    kept, latest = (int(row[0]), None if row[1] is None else int(row[1])) if row else (0, None)
     loaded = Loaded(latest_ms=latest, has_history=False)
-    return finish(ctx, loaded, [*found, statuses, unknown, backwards])
+    return finish(ctx, loaded, [*found, statuses, unknown, backwards], kept=kept)
