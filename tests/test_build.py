@@ -316,6 +316,31 @@ def test_the_site_gets_the_printed_checklists_and_its_pages_link_the_pdfs(make_p
     assert 'href="../checklists/first.pdf"' in (site / "stages/first.html").read_text()
 
 
+def test_without_pdfs_the_engine_runs_once_while_the_checklists_are_made(make_project, monkeypatch) -> None:
+    """--no-pdf: the engine is given the checklist pages as stand-ins too, and the site holds the pages made."""
+    from playbookgen import build
+    from playbookgen.checklist_printing import make_checklists
+    from playbookgen.project import load_project
+
+    started: list[int] = []
+    real_start = build._start_engine
+
+    def counting_start(*args: object, **kwargs: object) -> object:
+        started.append(1)
+        return real_start(*args, **kwargs)
+
+    monkeypatch.setattr(build, "_start_engine", counting_start)
+    root = make_project()
+    result = run_cli("build", root, "--no-pdf")
+    assert result.exit_code == 0, result.stderr
+    assert started == [1]  # the pages made are the pages planned: no second build
+    project, _ = load_project(root, history=True)
+    files, _ = make_checklists(project, pdfs=False, paper=project.playbook.paper, in_site=True)
+    site = root / "site"
+    assert sorted(files) == sorted(p.relative_to(site).as_posix() for p in (site / "checklists").iterdir())
+    assert [name for name, data in files.items() if (site / name).read_bytes() != data] == []
+
+
 def test_a_sheet_weasyprint_cannot_print_leaves_its_pdf_and_the_link_to_it_out(make_project, monkeypatch) -> None:
     """Pages are rendered before the sheets print, as if every PDF will be there: one missing, they are redone."""
     pytest.importorskip("weasyprint")

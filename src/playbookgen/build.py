@@ -93,9 +93,8 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: 
     health, health_problems = analyse_deals(project, deals, strict)  # the deals export, when there is one
     diagnostics += health_problems
     cache = template_cache()  # compiled templates between builds: ours to own, the renderers only use it
-    printing = pdfs and checklist_printing.pdf_available()  # PDFs are printed while the engine builds
-    static, notes = ({}, []) if printing else static_files(project, pdfs=pdfs, cache=cache)  # checklists
-    planned = _planned_checklists(project) if printing else static  # the pages link them before they print
+    printing = pdfs and checklist_printing.pdf_available()
+    planned = _planned_checklists(project, printing)  # the pages link the checklists before they are made
     site = render_project(project, planned, cache, health)  # render (pure)
     site_root = read_site_root(project.root)  # CNAME, robots.txt, downloads: copied as they are
     diagnostics += site.diagnostics
@@ -103,17 +102,16 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: 
         raise ValidationFailed(diagnostics)
     staging = make_staging(out)
     try:
-        # With PDFs, the engine builds on the worker's core while the checklists are printed on this
-        # one: it only copies them, so it is given empty stand-ins, and the printed files replace its copies.
+        # The engine builds on the worker's core while the checklists are made (and printed) on this one:
+        # it only copies them, so it is given empty stand-ins, and the files made replace its copies.
         finish = _start_engine(staging, site, planned, engine, strict, project)  # write, engine
-        if printing:
-            static, notes = static_files(project, pdfs=True, cache=cache)  # printable checklists, meanwhile
+        static, notes = static_files(project, pdfs=pdfs, cache=cache)  # the checklists, meanwhile
         result, built = finish(), staging / "site"
         if static.keys() != planned.keys():  # a sheet WeasyPrint could not print: no page may link its PDF
             site, built = render_project(project, static, cache, health), staging / "again" / "site"
             start_worker(engine)  # a new one: MkDocs stays out of this process, as in every other build
             result = _start_engine(built.parent, site, static, engine, strict, project)()
-        for name, data in sorted(static.items()) if printing else ():
+        for name, data in sorted(static.items()):
             write_new_file(built / name, data)
         notes += (health.notes if health else []) + result.notes
         add_site_root(built, site_root)
@@ -127,9 +125,10 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: 
     return BuildResult(out, diagnostics, notes, result.output)
 
 
-def _planned_checklists(project: Project) -> dict[str, bytes]:
-    """The checklist files (PDFs too) a build makes when every sheet prints, each as an empty stand-in."""
-    return dict.fromkeys(checklist_printing.checklist_paths(project), b"")
+def _planned_checklists(project: Project, pdfs: bool) -> dict[str, bytes]:
+    """The checklist files (PDFs too, with ``pdfs``) a build makes when every sheet prints, each as an empty
+    stand-in."""
+    return dict.fromkeys(checklist_printing.checklist_paths(project, pdfs=pdfs), b"")
 
 
 def _start_engine(work: Path, site: SiteFiles, static: dict[str, bytes], engine: str, strict: bool,
