@@ -49,3 +49,54 @@ def test_a_broken_link_in_a_guide_warns_and_fails_strict(make_project, tmp_path:
     strict = run_cli("build", root, "--site-dir", tmp_path / "strict", "--no-pdf", "--strict")
     assert strict.exit_code == 1
     assert not (tmp_path / "strict").exists()
+
+
+def test_a_large_site_checked_in_two_halves_gives_the_list_one_pass_gives(tmp_path: Path, monkeypatch) -> None:
+    """300 pages, broken links early and late: the forked half finds its own, in the same order as one pass."""
+    import threading
+
+    from playbookgen import halves, linkcheck
+
+    pages = {"index.html": '<a href="p000.html">first</a>'}
+    for i in range(300):
+        broken = f'<a href="gone{i}.html">x</a><a href="p000.html#nowhere">y</a>' if i % 97 == 0 else ""
+        pages[f"p{i:03}.html"] = f'<h1 id="top">P{i}</h1><a href="index.html">home</a>{broken}'
+    build_file_tree(tmp_path, pages)
+    split = check_site_links(tmp_path)
+    forked = []
+    real_fork = halves.os.fork
+
+    def counting_fork() -> int:
+        forked.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(halves.os, "fork", counting_fork)
+    monkeypatch.setattr(halves.os, "cpu_count", lambda: 2)  # whatever this machine has
+    assert check_site_links(tmp_path) == split
+    alone = threading.active_count() == 1  # a thread another test left running: forking is refused, rightly
+    assert forked == ([1] if alone else [])  # two cores: it forked
+    monkeypatch.setattr(halves.os, "cpu_count", lambda: 1)
+    assert check_site_links(tmp_path) == split and forked == ([1] if alone else [])  # one core: both halves here
+    monkeypatch.setattr(linkcheck, "_SPLIT_FROM", 10_000)  # one pass
+    assert check_site_links(tmp_path) == split
+    assert [(b.page, b.href) for b in split] == [
+        (f"p{i:03}.html", href) for i in (0, 97, 194, 291) for href in (f"gone{i}.html", "p000.html#nowhere")]
+
+
+def test_both_halves_falls_back_to_this_process_when_the_child_fails(monkeypatch) -> None:
+    import os
+    import threading
+
+    from playbookgen.halves import both_halves
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # whatever this machine has
+    parent = os.getpid()
+    alone = threading.active_count() == 1  # else it rightly does not fork
+    assert both_halves(lambda: os.getpid(), lambda: os.getpid() != parent) == (parent, alone)
+
+    def fails_in_the_child() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return 2
+
+    assert both_halves(lambda: 1, fails_in_the_child) == (1, 2)
