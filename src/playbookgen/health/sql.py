@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 __all__ = ["connect", "ident", "text", "stage_case", "scalar", "Steps", "SAMPLE_WORD"]
 
-SAMPLE_WORD = "regexp_matches({}, '\\bSAMPLE\\b')"  # SQL: the text holds the word SAMPLE, in capitals
+# SQL: the text holds the word SAMPLE, in capitals. A plain search first: a name without the letters needs no
+# regular expression (the one pass over a HubSpot file spent 0.17 s of 1.4 s on this for a million names).
+SAMPLE_WORD = "(contains({0}, 'SAMPLE') AND regexp_matches({0}, '\\bSAMPLE\\b'))"
 
 # Timestamps: ISO 8601 first (DuckDB's own cast: T or space, optional seconds and fraction, Z or offset;
 # none means UTC, as the session's time zone is UTC), then the CRMs' report formats, as the file's
