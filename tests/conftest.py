@@ -99,6 +99,19 @@ def build_file_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
     return root
 
 
+def count_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[tuple[object, ...]]:
+    """Wrap ``owner.name`` so every call is still made and its arguments recorded; the record, for asserting."""
+    calls: list[tuple[object, ...]] = []
+    real = getattr(owner, name)
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return calls
+
+
 def read_tree(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder``, by relative path, with its bytes: to compare two builds."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import read_tree, run_cli
+from conftest import count_calls, read_tree, run_cli
 from playbookgen.build import SITE_MARKER, build_site
 
 XSS = {
@@ -322,18 +322,11 @@ def test_without_pdfs_the_engine_runs_once_while_the_checklists_are_made(make_pr
     from playbookgen.checklist_printing import make_checklists
     from playbookgen.project import load_project
 
-    started: list[int] = []
-    real_start = build._start_engine
-
-    def counting_start(*args: object, **kwargs: object) -> object:
-        started.append(1)
-        return real_start(*args, **kwargs)
-
-    monkeypatch.setattr(build, "_start_engine", counting_start)
+    started = count_calls(monkeypatch, build, "_start_engine")
     root = make_project()
     result = run_cli("build", root, "--no-pdf")
     assert result.exit_code == 0, result.stderr
-    assert started == [1]  # the pages made are the pages planned: no second build
+    assert len(started) == 1  # the pages made are the pages planned: no second build
     project, _ = load_project(root, history=True)
     files, _ = make_checklists(project, pdfs=False, paper=project.playbook.paper, in_site=True)
     site = root / "site"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import playbookgen
-from conftest import REPO, build_file_tree, run_cli
+from conftest import REPO, build_file_tree, count_calls, run_cli
 from playbookgen import checklist_printing, fonts, printing
 from playbookgen.checklist_printing import MARKER_NOTE, OUTPUT_MARKER, PDF_HINT, make_checklists
 from playbookgen.errors import OutputRefused
@@ -380,28 +380,14 @@ def test_a_layout_that_spills_is_laid_out_but_never_drawn(tmp_path: Path, monkey
     needs_weasyprint()
     from weasyprint.document import Document
 
-    written: list[int] = []
-    real_write = Document.write_pdf
-
-    def counting_write(self: Any, *args: Any, **kwargs: Any) -> Any:
-        written.append(len(self.pages))
-        return real_write(self, *args, **kwargs)
-
-    monkeypatch.setattr(Document, "write_pdf", counting_write)
-    laid_out: list[int] = []
-    real_document = printing._document
-
-    def counting_document(*args: Any, **kwargs: Any) -> Any:
-        laid_out.append(1)
-        return real_document(*args, **kwargs)
-
-    monkeypatch.setattr(printing, "_document", counting_document)
+    written = count_calls(monkeypatch, Document, "write_pdf")
+    laid_out = count_calls(monkeypatch, printing, "_document")
     unbroken = rich_stage(3, name="N" * 120, exit_criteria=[{"text": "A" * 300, "evidence": "B" * 300}])
     project = project_of(tmp_path, [rich_stage(2), unbroken])
     assert estimate_layout(project.stages[1]) == LAYOUTS[0]  # estimated loose: it must be tightened
     files, notes = make_checklists(project, pdfs=True)
     assert notes == [] and len(laid_out) > 2  # the unbroken sheet was laid out more than once
-    assert written == [1, 1, 2]  # the two sheets as kept, and all.pdf: no draft drawn
+    assert [len(document.pages) for document, *_ in written] == [1, 1, 2]  # the sheets kept, all.pdf: no draft
 
 
 @pdf
@@ -429,14 +415,7 @@ def test_the_embedded_font_is_never_decoded_at_print_time_and_the_pdfs_are_the_s
     needs_weasyprint()
     from weasyprint.text import fonts as weasy_fonts
 
-    decoded: list[int] = []
-    real_decompress = weasy_fonts.woff2.decompress
-
-    def counting_decompress(*args: Any, **kwargs: Any) -> Any:
-        decoded.append(1)
-        return real_decompress(*args, **kwargs)
-
-    monkeypatch.setattr(weasy_fonts.woff2, "decompress", counting_decompress)
+    decoded = count_calls(monkeypatch, weasy_fonts.woff2, "decompress")
     project = project_of(tmp_path, [rich_stage(n) for n in range(1, 4)])
     files, notes = make_checklists(project, pdfs=True)
     assert notes == [] and len([path for path in files if path.endswith(".pdf")]) == 4

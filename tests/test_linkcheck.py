@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import build_file_tree, run_cli
+from conftest import build_file_tree, count_calls, run_cli
 from playbookgen.linkcheck import check_site_links
 
 
@@ -63,20 +63,13 @@ def test_a_large_site_checked_in_two_halves_gives_the_list_one_pass_gives(tmp_pa
         pages[f"p{i:03}.html"] = f'<h1 id="top">P{i}</h1><a href="index.html">home</a>{broken}'
     build_file_tree(tmp_path, pages)
     split = check_site_links(tmp_path)
-    forked = []
-    real_fork = halves.os.fork
-
-    def counting_fork() -> int:
-        forked.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(halves.os, "fork", counting_fork)
+    forked = count_calls(monkeypatch, halves.os, "fork")
     monkeypatch.setattr(halves.os, "cpu_count", lambda: 2)  # whatever this machine has
     assert check_site_links(tmp_path) == split
     alone = threading.active_count() == 1  # a thread another test left running: forking is refused, rightly
-    assert forked == ([1] if alone else [])  # two cores: it forked
+    assert len(forked) == (1 if alone else 0)  # two cores: it forked
     monkeypatch.setattr(halves.os, "cpu_count", lambda: 1)
-    assert check_site_links(tmp_path) == split and forked == ([1] if alone else [])  # one core: both halves here
+    assert check_site_links(tmp_path) == split and len(forked) == (1 if alone else 0)  # one core: both here
     monkeypatch.setattr(linkcheck, "_SPLIT_FROM", 10_000)  # one pass
     assert check_site_links(tmp_path) == split
     assert [(b.page, b.href) for b in split] == [
