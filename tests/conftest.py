@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from playbookgen.cli import main
+from playbookgen.halves import usable_cpus
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -150,7 +151,7 @@ class CliResult:
 
 
 # playbookgen forks its MkDocs worker only with more than one CPU (engines/mkdocs.py).
-needs_two_cpus = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="children are forked only with 2+ CPUs")
+needs_two_cpus = pytest.mark.skipif(usable_cpus() < 2, reason="children are forked only with 2+ CPUs")
 
 
 def run_cli(*args: str) -> CliResult:

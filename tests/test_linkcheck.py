@@ -64,11 +64,11 @@ def test_a_large_site_checked_in_two_halves_gives_the_list_one_pass_gives(tmp_pa
     build_file_tree(tmp_path, pages)
     split = check_site_links(tmp_path)
     forked = count_calls(monkeypatch, halves.os, "fork")
-    monkeypatch.setattr(halves.os, "cpu_count", lambda: 2)  # whatever this machine has
+    monkeypatch.setattr(halves, "usable_cpus", lambda: 2)  # whatever this machine has
     assert check_site_links(tmp_path) == split
     alone = threading.active_count() == 1  # a thread another test left running: forking is refused, rightly
     assert len(forked) == (1 if alone else 0)  # two cores: it forked
-    monkeypatch.setattr(halves.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(halves, "usable_cpus", lambda: 1)
     assert check_site_links(tmp_path) == split and len(forked) == (1 if alone else 0)  # one core: both here
     monkeypatch.setattr(linkcheck, "_SPLIT_FROM", 10_000)  # one pass
     assert check_site_links(tmp_path) == split
@@ -80,9 +80,10 @@ def test_both_halves_falls_back_to_this_process_when_the_child_fails(monkeypatch
     import os
     import threading
 
+    from playbookgen import halves
     from playbookgen.halves import both_halves
 
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # whatever this machine has
+    monkeypatch.setattr(halves, "usable_cpus", lambda: 2)  # whatever this machine has
     parent = os.getpid()
     alone = threading.active_count() == 1  # else it rightly does not fork
     assert both_halves(lambda: os.getpid(), lambda: os.getpid() != parent) == (parent, alone)
@@ -93,3 +94,22 @@ def test_both_halves_falls_back_to_this_process_when_the_child_fails(monkeypatch
         return 2
 
     assert both_halves(lambda: 1, fails_in_the_child) == (1, 2)
+
+
+def test_the_cpus_counted_are_those_the_process_may_use() -> None:
+    """Under taskset (or a container's CPU set) the machine's count would fork for a core that is not there."""
+    import os
+
+    import pytest
+
+    from playbookgen.halves import usable_cpus
+
+    if not hasattr(os, "sched_setaffinity"):
+        pytest.skip("this system has no CPU affinity")
+    allowed = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {min(allowed)})
+        assert usable_cpus() == 1
+    finally:
+        os.sched_setaffinity(0, allowed)
+    assert usable_cpus() == len(allowed)

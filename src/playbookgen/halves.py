@@ -13,7 +13,7 @@ import pickle
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["both_halves"]
+__all__ = ["both_halves", "usable_cpus"]
 
 T = TypeVar("T")
 
@@ -52,8 +52,15 @@ def both_halves(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
 
 def _can_fork() -> bool:
     """Forking pays with a second CPU, and is safe only while no other thread runs."""
-    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    if not hasattr(os, "fork") or usable_cpus() < 2:
         return False
     import threading
 
     return threading.active_count() == 1
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (``taskset`` and CPU sets count; ``os.cpu_count`` is the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

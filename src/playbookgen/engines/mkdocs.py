@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import EngineError
+from ..halves import usable_cpus
 from ..template_cache import TemplateCache, template_cache
 from . import material_internals
 from .base import TIMEOUT_SECONDS, EngineRun
@@ -141,7 +142,7 @@ def start_worker() -> None:
     worker that was never given a build.
     """
     global _worker
-    if _worker is not None or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    if _worker is not None or not hasattr(os, "fork") or usable_cpus() < 2:
         return
     import threading
 
