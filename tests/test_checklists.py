@@ -577,3 +577,13 @@ def test_a_browser_prints_every_stage_on_its_own_page(
     assert len(pages) == len(project.stages), [p[:60] for p in pages]
     for stage, text in zip(project.stages, pages, strict=True):
         assert squash(stage.name) in squash(text)
+
+
+def test_all_pdf_metadata_is_read_from_the_head_unless_the_body_has_some_too() -> None:
+    """WeasyPrint reads title, meta and link elements anywhere: the body is left out only when it has none."""
+    head = '<!DOCTYPE html><html lang="pl"><head><title>T</title><meta name="author" content="A"></head>'
+    assert printing._head_only(head + "<body><p>x</p></body></html>") == head + "</html>"
+    for tag in ('<META name="keywords" content="k">', '<link rel="attachment" href="a.txt">', "<title>U</title>"):
+        page = head + f"<body>{tag}</body></html>"
+        assert printing._head_only(page) == page
+    assert printing._head_only("<p>no body</p>") == "<p>no body</p>"

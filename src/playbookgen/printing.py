@@ -189,7 +189,7 @@ def print_bound(html: str, parts: Sequence[Printed], print_css: str, fonts: Any 
         return print_html(html, print_css, fonts)
     fetcher = RefuseAllFetcher()
     try:
-        head = _weasyprint().HTML(string=_named_data_urls(html)[0], base_url=None, url_fetcher=fetcher)
+        head = _weasyprint().HTML(string=_head_only(_named_data_urls(html)[0]), base_url=None, url_fetcher=fetcher)
         pages = [page for part in parts for page in part.document.pages]
         document = parts[0].document.copy(pages)  # WeasyPrint's documented way to join documents
         document.metadata = DocumentMetadata(**get_html_metadata(head))
@@ -198,6 +198,15 @@ def print_bound(html: str, parts: Sequence[Printed], print_css: str, fonts: Any 
         return Printed(html, None, refused=tuple(fetcher.refused), error=f"{type(exc).__name__}: {exc}")
     refused = tuple(url for part in parts for url in part.refused) + tuple(fetcher.refused)
     return Printed(html, data, len(pages), False, refused)
+
+
+def _head_only(html: str) -> str:
+    """``html`` up to its body, when the body holds none of the elements WeasyPrint reads metadata from
+    (title, meta, link): the same metadata for a twentieth of the parsing of all.html; else ``html``."""
+    at = html.lower().find("<body")
+    if at < 0 or any(tag in html[at:].lower() for tag in ("<title", "<meta", "<link")):
+        return html
+    return html[:at] + "</html>"
 
 
 def _identifier(html: str, print_css: str) -> bytes:
