@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..checks import Found, check_cells, listed, optional, stage_lookup, unknown_stages
-from ..sql import Steps, scalar
+from ..sql import Steps, count_and_latest, scalar
 from . import Context, Loaded, finish, read_cells
 
 __all__ = ["load", "load_field_history"]
@@ -39,10 +39,9 @@ def load(ctx: Context) -> Loaded:
         SELECT deal_id AS grp, pos, at_ms, _row, 2 * _row AS seq, true AS timed, name, amount, currency
         FROM typed WHERE NOT _skip
     """)
-    kept = _deals_and_stays(ctx, steps)
+    kept, latest = _deals_and_stays(ctx, steps)
     ctx.con.execute("DROP VIEW entries; DROP VIEW typed")
-    loaded = Loaded(latest_ms=kept[1])
-    return finish(ctx, loaded, [*found, unknown], kept=kept[0])
+    return finish(ctx, Loaded(latest_ms=latest), [*found, unknown], kept=kept)
 
 
 def load_field_history(ctx: Context) -> Loaded:
@@ -100,7 +99,7 @@ def load_field_history(ctx: Context) -> Loaded:
 
 
 def _deals_and_stays(ctx: Context, steps: Steps) -> tuple[int, int | None]:
-    """Tables deals and stays from table entries(grp, pos, at_ms, _row, seq, timed, name, amount, currency),
+    """Tables deals and stays from entries(grp, pos, at_ms, _row, seq, timed, name, amount, currency), a view,
     each deal's entries taken in time order (seq breaks ties: the file's order); returns how many entries
     there are and the latest time among them.
 
@@ -140,6 +139,6 @@ def _deals_and_stays(ctx: Context, steps: Steps) -> tuple[int, int | None]:
         WHERE pos <= {n} AND timed AND last_pos IS DISTINCT FROM pos AND next_ms >= at_ms
         GROUP BY grp, pos
     """)
-    row = ctx.con.execute("SELECT count(*), max(at_ms) FROM ordered").fetchone()
+    kept = count_and_latest(ctx.con, "ordered", "at_ms")
     ctx.con.execute("DROP TABLE ordered")
-    return (int(row[0]), None if row[1] is None else int(row[1])) if row else (0, None)
+    return kept

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..checks import Found, check_cells, listed, optional, stage_lookup, unknown_stages
-from ..sql import Steps
+from ..sql import Steps, count_and_latest
 from . import Context, Loaded, finish, read_cells
 
 __all__ = ["load"]
@@ -64,7 +64,6 @@ def load(ctx: Context) -> Loaded:
         FROM typed WHERE NOT _skip
     """)
     ctx.con.execute("DROP VIEW typed")
-    row = ctx.con.execute("SELECT count(*), max(_latest) FROM deals").fetchone()
-    kept, latest = (int(row[0]), None if row[1] is None else int(row[1])) if row else (0, None)
+    kept, latest = count_and_latest(ctx.con, "deals", "_latest")
     loaded = Loaded(latest_ms=latest, has_history=False)
     return finish(ctx, loaded, [*found, statuses, unknown, backwards], kept=kept)
