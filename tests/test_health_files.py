@@ -21,6 +21,7 @@ from test_health import (
     assert_days,
     csv_text,
     day,
+    hubspot_csv,
     our_csv,
     project_with,  # noqa: F401 - fixture
 )
@@ -98,6 +99,18 @@ def test_a_late_windows_1252_byte_is_found_after_a_utf8_looking_start(project_wi
     data, stderr, code = health(project_with(csv_text(HEADER, rows).encode("cp1252")), "csv")
     assert code == 0, stderr
     assert data["source"]["encoding"] == "windows-1252" and data["source"]["deals"] == 3001
+
+
+def test_a_late_windows_1252_byte_in_a_hubspot_export_is_found_too(project_with) -> None:
+    """The wide layout reads the file in one pass of its own: the byte found there sends it back as well."""
+    story = hubspot_csv(HISTORY).rstrip("\r\n").split("\n")
+    filler = [f"8{i:05},{'x' * 60},Stage A,,Sales Pipeline,2024-01-01 00:00,,,,," for i in range(1500)]
+    late = "899999,Renée,Stage A,,Sales Pipeline,2024-01-02 00:00,,,,,"  # past the first 64 KiB
+    text = "\n".join([*story, *filler, late]) + "\n"
+    data, stderr, code = health(project_with(text.encode("cp1252")), "hubspot", "--as-of", AS_OF)
+    assert code == 0, stderr
+    assert data["source"]["encoding"] == "windows-1252" and data["source"]["deals"] == 5 + 1500 + 1
+    assert "read as windows-1252 text (found from its bytes" in stderr
 
 
 # --- date shapes -------------------------------------------------------------------------------
