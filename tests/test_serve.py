@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import build_file_tree
 from playbookgen.serve import render_into, snapshot
 
 SERVE_TIMEOUT = 90
@@ -123,6 +124,18 @@ def test_rerender_writes_only_what_changed(make_project, tmp_path: Path) -> None
     changed = {p.relative_to(work).as_posix() for p in render_into(root, work)}
     assert "docs/stages/second.md" in changed
     assert "docs/stages/first.md" not in changed
+
+
+def test_an_editors_scratch_files_are_not_changes_but_the_theme_folder_is_watched_whole(make_project) -> None:
+    """Vim's swap file, Emacs' lock and backup files come and go around a save: only the save is a change."""
+    root = make_project({"mkdocs.yml": "theme:\n  custom_dir: theme\n", "theme/partials/a.html": "<p>a</p>\n"})
+    before = snapshot(root)
+    for name in ("stages/.01-first.yml.swp", "stages/01-first.yml~", "stages/#01-first.yml#", "playbook/x.tmp",
+                 "templates/.hidden"):
+        build_file_tree(root, {name: "scratch\n"})
+    assert snapshot(root) == before
+    build_file_tree(root, {"theme/.htaccess": "x\n"})  # copied into the site with the rest of the theme
+    assert snapshot(root) != before
 
 
 def test_a_removed_stage_disappears_from_the_preview(make_project, tmp_path: Path) -> None:

@@ -65,13 +65,24 @@ def _team_theme_of(root: Path, mtime_ns: int, size: int) -> str | None:
         return None  # no file, or one the next render reports
 
 
+def _editor_scratch(name: str) -> bool:
+    """A file an editor writes beside the one being saved (a hidden or swap file, a backup, Emacs' lock
+    file); none of them is read by a render, so their coming and going is not a change."""
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
+
+
 def snapshot(root: Path) -> Snapshot:
-    """Modification time and size of every watched file, keyed by path relative to ``root``."""
+    """Modification time and size of every watched file, keyed by path relative to ``root``. An editor's
+    scratch files in the playbook's own folders are left out (a save written to one and renamed over the
+    file is one change, not two); the team's theme folder is copied whole, so all of it counts."""
     found: Snapshot = {}
-    for name in WATCHED + tuple(filter(None, [_team_theme(root)])):
+    theme = _team_theme(root)
+    for name in WATCHED + ((theme,) if theme else ()):
         base = root / name
         paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else []
         for path in paths:
+            if name != theme and path != base and _editor_scratch(path.name):
+                continue
             try:
                 stat = path.stat()
             except OSError:
