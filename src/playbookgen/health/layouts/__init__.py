@@ -224,19 +224,18 @@ def _evidence_in_sql(con: duckdb.DuckDBPyConnection, source: str, cells: list[Ce
     return found
 
 
-def finish(ctx: Context, loaded: Loaded, found: list[Found], kept: str | int = "typed WHERE NOT _skip",
-           table: str = "raw_cells", keep_table: bool = False, skipped: str | None = None) -> Loaded:
-    """Diagnostics in, rows counted (``kept``: the rows the figures use, or their count; or ``skipped``: those
-    left out), and the file's cells freed (``table``, the one row per record of the file; unless the figures
-    read it: ``keep_table``)."""
+def finish(ctx: Context, loaded: Loaded, found: list[Found], kept: int | None = None, table: str = "raw_cells",
+           keep_table: bool = False, skipped: str | None = None) -> Loaded:
+    """Diagnostics in, rows counted (``kept``: how many rows the figures use, which each layout has counted
+    where it made them; or ``skipped``: the rows left out), and the file's cells freed (``table``, the one row
+    per record of the file; unless the figures read it: ``keep_table``)."""
     for kind in found:
         loaded.diagnostics += kind.diagnostics(ctx.request.display)
     loaded.rows = scalar(ctx.con, f"SELECT count(*) FROM {table}") or 0
     if skipped is not None:
         loaded.skipped_rows = scalar(ctx.con, f"SELECT count(*) FROM {skipped}") or 0
     else:
-        count = kept if isinstance(kept, int) else scalar(ctx.con, f"SELECT count(*) FROM {kept}") or 0
-        loaded.skipped_rows = loaded.rows - count
+        loaded.skipped_rows = loaded.rows - (kept or 0)
     # Every check is done and the relations the metrics read hold what they need: free the cells.
     ctx.con.execute("DROP VIEW raw")
     if not keep_table:

@@ -154,7 +154,7 @@ def load(ctx: Context) -> Loaded:
     loaded = Loaded(latest_ms=None if latest is None else int(latest), sample=kept > 0 and kept == named)
     loaded.diagnostics += _legacy_note(ctx, dates)
     loaded.notes += _pipeline_note(pipeline, others)
-    return finish(ctx, loaded, [*found, unknown, backwards], kept="deals", table=f"wide_rows WHERE {keep}",
+    return finish(ctx, loaded, [*found, unknown, backwards], kept=int(kept), table=f"wide_rows WHERE {keep}",
                   keep_table=True)
 
 
