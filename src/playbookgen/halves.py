@@ -13,7 +13,7 @@ import pickle
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["both_halves", "usable_cpus"]
+__all__ = ["both_halves", "fork_pays", "usable_cpus"]
 
 T = TypeVar("T")
 
@@ -24,7 +24,7 @@ def both_halves(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
     Its result comes back pickled through a pipe (from our own child: nothing else writes there). A child
     that fails, or is killed, costs only time: the second half is then computed here.
     """
-    if not _can_fork():
+    if not fork_pays():
         return first(), second()
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -50,8 +50,10 @@ def both_halves(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
     return mine, theirs
 
 
-def _can_fork() -> bool:
-    """Forking pays with a second CPU, and is safe only while no other thread runs."""
+def fork_pays() -> bool:
+    """Whether forking a child to work beside this process pays and is safe: os.fork exists, a second CPU
+    is there to run it, and no other thread runs (forking then is unsafe). The site engine's worker asks
+    the same."""
     if not hasattr(os, "fork") or usable_cpus() < 2:
         return False
     import threading

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import EngineError
-from ..halves import usable_cpus
+from ..halves import fork_pays
 from ..template_cache import TemplateCache, template_cache
 from . import material_internals
 from .base import TIMEOUT_SECONDS, EngineRun
@@ -142,11 +142,7 @@ def start_worker() -> None:
     worker that was never given a build.
     """
     global _worker
-    if _worker is not None or not hasattr(os, "fork") or usable_cpus() < 2:
-        return
-    import threading
-
-    if threading.active_count() > 1:
+    if _worker is not None or not fork_pays():
         return
     jobs_read, jobs_write = os.pipe()
     results_read, results_write = os.pipe()
