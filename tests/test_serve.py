@@ -126,14 +126,17 @@ def test_rerender_writes_only_what_changed(make_project, tmp_path: Path) -> None
     assert "docs/stages/first.md" not in changed
 
 
-def test_an_editors_scratch_files_are_not_changes_but_the_theme_folder_is_watched_whole(make_project) -> None:
-    """Vim's swap file, Emacs' lock and backup files come and go around a save: only the save is a change."""
+def test_an_editors_scratch_files_are_not_changes_but_hidden_stages_and_the_theme_folder_are(make_project) -> None:
+    """Vim's swap file, Emacs' auto-save and backup files come and go around a save: only the save is a change."""
     root = make_project({"mkdocs.yml": "theme:\n  custom_dir: theme\n", "theme/partials/a.html": "<p>a</p>\n"})
     before = snapshot(root)
     for name in ("stages/.01-first.yml.swp", "stages/01-first.yml~", "stages/#01-first.yml#", "playbook/x.tmp",
-                 "templates/.hidden"):
+                 "templates/stage.md.j2.swx"):
         build_file_tree(root, {name: "scratch\n"})
     assert snapshot(root) == before
+    build_file_tree(root, {"stages/.draft.yml": "id: draft\n"})  # hidden, but the loader reads it
+    assert snapshot(root) != before
+    before = snapshot(root)
     build_file_tree(root, {"theme/.htaccess": "x\n"})  # copied into the site with the rest of the theme
     assert snapshot(root) != before
 

@@ -66,9 +66,10 @@ def _team_theme_of(root: Path, mtime_ns: int, size: int) -> str | None:
 
 
 def _editor_scratch(name: str) -> bool:
-    """A file an editor writes beside the one being saved (a hidden or swap file, a backup, Emacs' lock
-    file); none of them is read by a render, so their coming and going is not a change."""
-    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
+    """A file an editor writes beside the one being saved (Vim's swap file, a backup, Emacs' auto-save
+    file); none of them is read by a render, so their coming and going is not a change. A hidden file is
+    not one of them: the loader reads a stages/.draft.yml like any other stage file."""
+    return (name.startswith("#") and name.endswith("#")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
 
 
 def snapshot(root: Path) -> Snapshot:
