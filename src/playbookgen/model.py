@@ -446,6 +446,9 @@ class Project:
     def technique(self, technique_id: str) -> Technique:
         return self._techniques_by_id[technique_id]
 
+    def has_technique(self, technique_id: str) -> bool:
+        return technique_id in self._techniques_by_id
+
     def stages_using(self, technique_id: str) -> list[Stage]:
         """The stages that name this technique, in pipeline order."""
         return list(self._stages_naming["techniques"].get(technique_id, ()))

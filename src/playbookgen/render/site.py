@@ -327,9 +327,9 @@ class _Renderer:
 
     @cached_property
     def _by_id(self) -> dict[str, dict[str, Any]]:
-        """The project's techniques, frameworks, objections and e-mails by id, for the stage pages."""
-        return {"techniques": {t.id: t for t in self.project.techniques},
-                "frameworks": {f.id: f for f in self.project.frameworks},
+        """The project's frameworks, objections and e-mails by id, for the stage pages (its techniques by id
+        are the project's own: Project.technique)."""
+        return {"frameworks": {f.id: f for f in self.project.frameworks},
                 "objections": {o.id: o for o in self.project.objections},
                 "emails": {e.id: e for e in self.project.emails}}
 
@@ -338,7 +338,7 @@ class _Renderer:
         stages = self.stage_links(page)
         techniques = [{"technique": self.project.technique(t),
                        "href": _href(page, page_path("techniques"), _technique_anchor(t))}
-                      for t in stage.techniques if t in self._by_id["techniques"]]
+                      for t in stage.techniques if self.project.has_technique(t)]
         frameworks = self._by_id["frameworks"]
         settles = []
         for framework_id, element_ids in stage.settles.items():
