@@ -117,6 +117,10 @@ def test_a_glossary_term_shows_its_definition_on_focus(chromium, repo_site_url, 
     # them); it publishes component$ once every component is mounted, so a focus before that is lost.
     _wait(driver, lambda d: d.execute_script("return typeof window.component$ !== 'undefined'"),
           "the theme's scripts never started")
+    # A page the browser has not given focus delivers no focus events: newer Chromiums start a fresh profile's
+    # window unfocused. A person clicks into the page before tabbing to a term; so does the test.
+    driver.find_element(By.CSS_SELECTOR, "article h1").click()
+    assert driver.execute_script("return document.hasFocus()"), "the page did not get focus from a click"
     driver.execute_script("arguments[0].focus()", term)
     # The tooltip turns active first and gets its text a frame later (and fades in, so Selenium's
     # visible .text may still be empty): wait for an active tooltip that holds text, then compare it.
