@@ -36,7 +36,7 @@ TextList = Annotated[list[Text], Field(default_factory=list)]
 class Strict(BaseModel):
     """Unknown keys are errors (a typo must never be silently ignored); no type coercion."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 def _calendar_date(value: str) -> str:
