@@ -26,10 +26,9 @@ _FACES = (("Arimo-Regular.woff2", "normal"), ("Arimo-Bold.woff2", "bold"))
 @functools.cache
 def font_face_css() -> str:
     """@font-face rules for both faces, each as a data: URL, so the page needs no other file."""
-    folder = resources.files("playbookgen") / "fonts"
     rules = []
     for name, weight in _FACES:
-        data = base64.b64encode((folder / name).read_bytes()).decode("ascii")
+        data = base64.b64encode(_shipped(name)).decode("ascii")
         rules.append(
             f"@font-face {{ font-family: {FAMILY}; font-style: normal; font-weight: {weight}; "
             f"src: url(data:font/woff2;base64,{data}); }}"
@@ -39,8 +38,13 @@ def font_face_css() -> str:
 
 @functools.cache
 def _decoded_faces() -> dict[bytes, bytes]:
-    folder = resources.files("playbookgen") / "fonts"
-    return {(folder / name).read_bytes(): (folder / name.replace(".woff2", ".ttf")).read_bytes() for name, _ in _FACES}
+    return {_shipped(name): _shipped(name.replace(".woff2", ".ttf")) for name, _ in _FACES}
+
+
+@functools.cache
+def _shipped(name: str) -> bytes:
+    """A font file of the package, read once per process (the pages and the printer both want the WOFF2s)."""
+    return (resources.files("playbookgen") / "fonts" / name).read_bytes()
 
 
 def decoded_face(woff2: bytes) -> bytes | None:
