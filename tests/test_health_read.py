@@ -70,6 +70,33 @@ def test_amount_shape_reads_as_the_general_way(tmp_path: Path) -> None:
     assert str(read["-1,000"]) == "-1000.0000" and read[""] is None
 
 
+# Every character DuckDB's trim() strips (the Unicode space separators), found by asking it, and texts that
+# begin or end with each, or with what is not stripped (tab, newline, zero-width space, control characters).
+def _stripped_by_trim(con: object) -> list[int]:
+    found = con.execute(  # type: ignore[attr-defined]
+        "SELECT list(i) FROM range(1, 1114112) t(i) WHERE (i < 55296 OR i > 57343) "
+        "AND length(trim(chr(i::INTEGER) || 'a')) = 1").fetchone()
+    return list(found[0])
+
+
+def test_the_quick_trim_and_blank_test_agree_with_trim(tmp_path: Path) -> None:
+    con = connect(tmp_path)
+    spaces = _stripped_by_trim(con)
+    assert 32 in spaces and 160 in spaces and 12288 in spaces and 9 not in spaces  # the probe itself works
+    edges = [chr(c) for c in [*spaces, 9, 10, 13, 31, 33, 126, 127, 128, 159, 8203, 65279]]
+    texts = ["", "a", "ab", "Jan Kowalski", "Łódź", "zł", "a b"]
+    texts += [e + t for e in edges for t in ("", "x", "Łódź")] + [t + e for e in edges for t in ("x", "Łódź")]
+    texts += [e + "x" + e for e in edges] + [e * 3 for e in edges]
+    rows = con.execute("SELECT s, pb_trim(s), trim(s), pb_blank(s), s IS NULL OR trim(s) = '' "
+                       "FROM unnest($1::VARCHAR[]) AS t(s)", [[*texts, None]]).fetchall()
+    assert len(rows) == len(texts) + 1
+    assert [(s, quick, plain) for s, quick, plain, _, _ in rows if quick != plain] == []
+    assert [(s, quick, plain) for s, _, _, quick, plain in rows if quick != plain] == []
+    read = {s: (trimmed, is_blank) for s, trimmed, _, is_blank, _ in rows}
+    assert read["\u00a0Łódź"] == ("Łódź", False) and read["\u3000" * 3] == ("", True)
+    assert read["\tx"] == ("\tx", False) and read[None] == (None, True)
+
+
 # HubSpot stays in every order. Stage B has a column in two pipelines; stage C has a 'Date exited'.
 # Days from 1 January 2024, per deal (current stage; entries):
 # h1 open in C; A 10, B 2, C 20: out of playbook order, so B 2..10 = 8 and A 10..20 = 10.

@@ -48,9 +48,10 @@ class Bounds:
 
 
 def unparsed(parsed_value: str, text_value: str) -> str:
-    """SQL: the cell has text (not blank) and it did not parse. A CASE, so trim() runs only on the cells that
-    did not parse: a plain AND in a SELECT list trims every cell (0.2 s a million)."""
-    return f"CASE WHEN {parsed_value} IS NULL AND {text_value} IS NOT NULL THEN trim({text_value}) <> '' ELSE false END"
+    """SQL: the cell has text (not blank) and it did not parse. A CASE, so the blank test runs only on the
+    cells that did not parse: a plain AND in a SELECT list tests every cell."""
+    return (f"CASE WHEN {parsed_value} IS NULL AND {text_value} IS NOT NULL THEN NOT pb_blank({text_value}) "
+            "ELSE false END")
 
 
 # A report-style date's day and month, as the first megabyte's sample reads them (health.dates): only a cell
@@ -115,7 +116,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: str, cells: list[Cell], req
 def parsed(cell: Cell) -> str:
     if cell.kind in PARSE:
         return f"p_{cell.alias}"
-    return f"nullif(trim({cell.alias}), '')"
+    return f"nullif(pb_trim({cell.alias}), '')"
 
 
 def optional(columns: dict[str, Cell], name: str) -> str:
@@ -242,7 +243,7 @@ def unknown_stages(con: duckdb.DuckDBPyConnection, stages: StageMap, cell: Cell,
     ``candidates``: a condition on raw r that every such row meets, so the others need no lookup; None when
     the caller knows no row has such a text (``extra`` is then all there is)."""
     rows = [] if candidates is None else con.execute(
-        f"SELECT lower(trim(r.{cell.alias})) AS k, arg_min(trim(r.{cell.alias}), r._row), min(r._row), count(*) "
+        f"SELECT lower(pb_trim(r.{cell.alias})) AS k, arg_min(pb_trim(r.{cell.alias}), r._row), min(r._row), count(*) "
         f"FROM raw r JOIN lookup l ON l.raw = r.{cell.alias} WHERE ({candidates}) AND l.pos IS NULL "
         f"AND NOT pb_blank(r.{cell.alias}) GROUP BY k"  # a blank one is reported as an empty cell, and only so
     ).fetchall()

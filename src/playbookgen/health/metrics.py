@@ -177,7 +177,7 @@ def _amounts(con: duckdb.DuckDBPyConnection, n: int, currency: str | None,
     # One pass: per currency as the file writes it, then trimmed and upper-cased (each distinct text once,
     # not each deal); a currency is found when any deal has it, and summed over the won deals.
     rows = con.execute(f"""
-        SELECT upper(nullif(trim(currency), '')) AS cur, sum(won_sum), sum(won_count) FROM (
+        SELECT upper(nullif(pb_trim(currency), '')) AS cur, sum(won_sum), sum(won_count) FROM (
             SELECT currency, sum(amount) FILTER (WHERE current_pos = {n + 1}) AS won_sum,
                    count(amount) FILTER (WHERE current_pos = {n + 1}) AS won_count
             FROM deals GROUP BY currency)

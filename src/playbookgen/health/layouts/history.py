@@ -29,7 +29,7 @@ def load(ctx: Context) -> Loaded:
     steps = Steps(ctx.con)
     # A view: entries is all the figures read, and the rows kept are counted there (one pass, not two).
     steps.view("typed", f"""
-        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos, r.p_entered_at AS at_ms,
+        SELECT r._row, pb_trim(r.deal_id) AS deal_id, l.pos, r.p_entered_at AS at_ms,
                {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
                ({bad}) OR l.pos IS NULL AS _skip
         FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
@@ -52,7 +52,7 @@ def load_field_history(ctx: Context) -> Loaded:
     cells = list(columns.values())
     read_cells(ctx, cells)
     found, bad = check_cells(ctx.con, cells, {"deal_id", "field", "entered_at"}, ctx.bounds)
-    is_stage = "lower(trim(r.field)) = 'stagename'"
+    is_stage = "lower(pb_trim(r.field)) = 'stagename'"
     new = columns["new_value"]
     count, rows = listed(ctx.con, f"{is_stage.replace('r.', '')} AND pb_blank(new_value)", "NULL")
     empty = Found("deals-empty-cell", total=count, items=[
@@ -65,11 +65,11 @@ def load_field_history(ctx: Context) -> Loaded:
     old = "r.old_value" if "old_value" in columns else "NULL::VARCHAR"
     steps = Steps(ctx.con)
     steps.table("typed", f"""
-        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos, o.pos AS old_pos, r.p_entered_at AS at_ms,
-               lower(trim(r.field)) AS field,
+        SELECT r._row, pb_trim(r.deal_id) AS deal_id, l.pos, o.pos AS old_pos, r.p_entered_at AS at_ms,
+               lower(pb_trim(r.field)) AS field,
                ({bad}) OR ({is_stage} AND l.pos IS NULL) AS _skip
         FROM raw r LEFT JOIN lookup l ON l.raw = r.new_value LEFT JOIN lookup o ON o.raw = {old}
-        WHERE lower(trim(r.field)) IN ('stagename', 'created')
+        WHERE lower(pb_trim(r.field)) IN ('stagename', 'created')
     """)
     steps.view("entries", """  -- a view: the per-deal window reads it once
         WITH changes AS (SELECT * FROM typed WHERE NOT _skip AND field = 'stagename'),

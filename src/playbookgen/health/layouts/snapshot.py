@@ -21,7 +21,7 @@ def load(ctx: Context) -> Loaded:
     read_cells(ctx, cells)
     found, bad = check_cells(ctx.con, cells, {"deal_id", "stage", "status", "created"}, ctx.bounds)
     status = columns["status"]
-    count, rows = listed(ctx.con, "NOT pb_blank(status) AND lower(trim(status)) NOT IN ('open', 'won', 'lost')",
+    count, rows = listed(ctx.con, "NOT pb_blank(status) AND lower(pb_trim(status)) NOT IN ('open', 'won', 'lost')",
                          "status")
     statuses = Found("deals-bad-status", total=count,
                      items=[(r, status.index, f"'{status.header}': '{v}' is not open, won or lost") for r, v in rows])
@@ -32,14 +32,13 @@ def load(ctx: Context) -> Loaded:
     steps = Steps(ctx.con)
     # A view: the deals table below is these rows, kept, one deal each, so nothing else needs them stored.
     steps.view("typed", f"""
-        SELECT r._row, trim(r.deal_id) AS deal_id, l.pos AS stage_pos, lower(trim(r.status)) AS status,
+        SELECT r._row, pb_trim(r.deal_id) AS deal_id, l.pos AS stage_pos, r.status,
                {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
                r.p_created AS created, {opt('stage_changed')} AS changed,
-               coalesce({opt('won_time')}, CASE WHEN lower(trim(r.status)) = 'won' THEN {opt('closed')} END) AS won,
-               coalesce({opt('lost_time')}, CASE WHEN lower(trim(r.status)) = 'lost' THEN {opt('closed')} END) AS lost,
-               ({bad}) OR l.pos IS NULL OR lower(trim(r.status)) NOT IN ('open', 'won', 'lost')
-                   OR pb_blank(r.status) AS _skip
-        FROM raw r LEFT JOIN lookup l ON l.raw = r.stage
+               coalesce({opt('won_time')}, CASE WHEN r.status = 'won' THEN {opt('closed')} END) AS won,
+               coalesce({opt('lost_time')}, CASE WHEN r.status = 'lost' THEN {opt('closed')} END) AS lost,
+               ({bad}) OR l.pos IS NULL OR r.status IS NULL OR r.status NOT IN ('open', 'won', 'lost') AS _skip
+        FROM (SELECT * REPLACE (lower(pb_trim(status)) AS status) FROM raw) r LEFT JOIN lookup l ON l.raw = r.stage
     """)
     backwards = Found("deals-time-backwards", warn=True)
     created = columns["created"]
@@ -47,7 +46,7 @@ def load(ctx: Context) -> Loaded:
         if name not in columns:
             continue
         cell = columns[name]
-        count, rows = listed(ctx.con, f"p_{cell.alias} < p_created", "trim(deal_id)")
+        count, rows = listed(ctx.con, f"p_{cell.alias} < p_created", "pb_trim(deal_id)")
         backwards.total += count
         backwards.items += [(r, cell.index, f"deal '{d}': '{cell.header}' is earlier than '{created.header}'")
                             for r, d in rows]

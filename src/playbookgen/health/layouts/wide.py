@@ -101,7 +101,7 @@ def load(ctx: Context) -> Loaded:
     # cheap), then as SQL lower-cases and trims a text.
     as_written = {name: stages.position(name) for name in stages.names}
     written = stage_case("stage", as_written)
-    normalised = stage_case("lower(trim(stage))", stages.keys)
+    normalised = stage_case("lower(pb_trim(stage))", stages.keys)
     _rows(ctx, cells, pairs, checked, written, normalised)
     # The pass matched 'Deal Stage' texts as SQL lower-cases and trims them; the playbook's own matching
     # (formats.StageMap.position) is the rule. When it places any text differently (a label with its pipeline,
@@ -144,7 +144,7 @@ def load(ctx: Context) -> Loaded:
     for cell, label, exit_cell, _ in pairs:
         if exit_cell is None:
             continue
-        count, rows = listed(con, f"p_{exit_cell.alias} < p_{cell.alias}", "trim(deal_id)")
+        count, rows = listed(con, f"p_{exit_cell.alias} < p_{cell.alias}", "pb_trim(deal_id)")
         backwards.total += count
         backwards.items += [(r, exit_cell.index, f"deal '{d}' leaves stage '{label}' before it enters it "
                                                  f"('{exit_cell.header}' is earlier than '{cell.header}')")
@@ -229,17 +229,16 @@ def _rows(ctx: Context, cells: list[Cell], pairs: list[tuple[Cell, str, Cell | N
     # A cell that has text and does not parse: the row is skipped, and its texts are kept for the report.
     # Only such rows carry them, so a million well-formed rows store no text twice.
     failed = " OR ".join(unparsed(f"p_{c.alias}", f"t_{c.alias}") for c in parsed) or "false"
-    name = "nullif(trim(name), '')" if "name" in texts and request.list_stalled else "NULL::VARCHAR"
+    name = "nullif(pb_trim(name), '')" if "name" in texts and request.list_stalled else "NULL::VARCHAR"
     typed = [
-        # The id as written; blank is NULL, empty or spaces only (only a text that starts with a space is trimmed).
-        "deal_id", "CASE WHEN deal_id IS NULL OR deal_id = '' THEN true WHEN starts_with(deal_id, ' ') "
-        "THEN trim(deal_id) = '' ELSE false END AS _no_id",
+        # The id as written; blank is NULL, empty or spaces only.
+        "deal_id", "pb_blank(deal_id) AS _no_id",
         "CASE WHEN _written IS NULL THEN stage END AS stage",
         f"coalesce(_written, {normalised}) AS current_pos",
         "p_amount AS amount" if "amount" in {c.alias for c in parsed} else "NULL::DECIMAL(38, 4) AS amount",
         # As written: the metrics upper-case and trim each distinct currency, not a million cells.
         "currency" if "currency" in texts else "NULL::VARCHAR AS currency",
-        "nullif(trim(pipeline), '') AS pipeline" if "pipeline" in texts else "NULL::VARCHAR AS pipeline",
+        "nullif(pb_trim(pipeline), '') AS pipeline" if "pipeline" in texts else "NULL::VARCHAR AS pipeline",
         # Only the list of stalled deals shows names: without it a million of them are not stored.
         f"{name} AS name",
         f"name IS NOT NULL AND {SAMPLE_WORD.format('name')} AS _sample" if "name" in texts
@@ -279,7 +278,7 @@ def _views(ctx: Context, keep: str) -> None:
     stay_columns = {int(p): str(name) for p, name in rows}
     stays = ", ".join(stay_columns.values())
     # Only the list of stalled deals shows ids: without it a million of them are not trimmed.
-    deal_id = "trim(deal_id)" if ctx.request.list_stalled else "NULL::VARCHAR"
+    deal_id = "pb_trim(deal_id)" if ctx.request.list_stalled else "NULL::VARCHAR"
     ctx.con.execute(f"CREATE OR REPLACE TEMP VIEW deals AS SELECT {deal_id} AS deal_id, name, amount, currency, "
                     "current_pos, current_at, first_ms, max_open_pos, first_pos, NULL::BIGINT AS created_ms, "
                     f"NULL::BIGINT AS closed_ms, last_ms, _sample{', ' + stays if stays else ''} "
