@@ -434,3 +434,35 @@ def test_a_hubspot_export_is_sample_data_only_when_every_kept_deal_is_named_so(p
     assert sample(text) and sample(text + broken)  # a skipped row's name does not count
     assert not sample(text.replace("SAMPLE deal d2", "Acme renewal"))
     assert not sample(text.replace("SAMPLE deal d2", "Sample deal d2"))  # the word, in capitals
+
+
+@pytest.mark.parametrize("fmt", ["csv", "pipedrive"])
+@pytest.mark.parametrize("list_stalled", [False, True])
+def test_a_history_or_snapshot_export_is_sample_data_by_each_deals_latest_name(project_with, fmt: str,
+                                                                               list_stalled: bool) -> None:
+    """Without the list of stalled deals a name is read only as its SAMPLE mark (checks.NAME_MARK): the label,
+    and the names the list shows when it is on, are what they are when every name is read."""
+    text = (our_csv() if fmt == "csv" else pipedrive_csv()).replace("Deal d", "SAMPLE deal d")
+    config = PLAYBOOK["playbook/playbook.yml"] + (
+        f"    deals: {{file: deals.csv, format: {fmt}, as_of: 2024-02-10, "
+        f"list_stalled: {str(list_stalled).lower()}}}\n")
+
+    def report(deals: str) -> tuple[bool, list[str]]:
+        result = run_cli("health", project_with(deals, {"playbook/playbook.yml": config}))
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        listed = lines[lines.index("Stalled deals (longest first):") + 1:] if list_stalled else []
+        assert list_stalled or not any(line.startswith("Stalled deals") for line in lines)
+        return "SAMPLE data: every deal in this file is made up" in result.stdout, listed
+
+    labelled, listed = report(text)
+    assert labelled and (len(listed) == 1 and "SAMPLE deal d3" in listed[0] if list_stalled else listed == [])
+    assert not report(text.replace("SAMPLE deal d2", "Acme renewal"))[0]
+    assert not report(text.replace("SAMPLE deal d2", "Sample deal d2"))[0]  # the word, in capitals
+    assert not report(text.replace("SAMPLE deal d2", " "))[0]  # a deal without a name is not marked
+    if fmt == "csv":  # a deal is known by its latest name: renamed from a sample to a real one, it is real
+        renamed = text.replace("d2,Closed Lost,2024-01-11T00:00:00Z,500,PLN,SAMPLE deal d2",
+                               "d2,Closed Lost,2024-01-11T00:00:00Z,500,PLN,Acme renewal")
+        assert renamed != text and not report(renamed)[0]
+        assert report(text.replace("d2,Stage A,2024-01-01T00:00:00Z,500,PLN,SAMPLE deal d2",
+                                   "d2,Stage A,2024-01-01T00:00:00Z,500,PLN,Acme renewal"))[0]

@@ -13,7 +13,7 @@ from .csvfile import unreadable
 from .dates import DATE_FORMATS, EARLIEST, SLASH_DATE_SQL
 from .formats import StageMap
 from .source import DealsRequest
-from .sql import ident
+from .sql import SAMPLE_WORD, ident
 
 if TYPE_CHECKING:
     import duckdb
@@ -67,7 +67,14 @@ _ORDER_CLASS = "(CASE WHEN m_{0} IS NULL OR m_{0}.a = '' THEN NULL WHEN m_{0}.a:
                "WHEN m_{0}.b::INTEGER > 12 THEN 2 ELSE 3 END)::TINYINT AS o_{0}"
 
 
-def raw_picks(cells: list[Cell], bounds: Bounds, order_evidence: bool = False) -> tuple[str, str, str]:
+# A deal's name where nothing shows it (no list of stalled deals): only whether it is blank (NULL), marked
+# as synthetic ('SAMPLE', layouts.all_named_sample) or neither ('-'). All the figures ask of it, in a few
+# bytes a cell, so a million names are never stored nor carried through the per-deal window.
+NAME_MARK = f"CASE WHEN pb_blank({{0}}) THEN NULL WHEN {SAMPLE_WORD} THEN 'SAMPLE' ELSE '-' END"
+
+
+def raw_picks(cells: list[Cell], bounds: Bounds, order_evidence: bool = False,
+              marked: frozenset[str] = frozenset()) -> tuple[str, str, str]:
     """The inner, middle and outer SELECT lists of the one pass over the file.
 
     Text cells are kept as they are. A time or amount cell is parsed once (q_<alias>), a time held to
@@ -75,6 +82,7 @@ def raw_picks(cells: list[Cell], bounds: Bounds, order_evidence: bool = False) -
     diagnostics need that text, and nothing else does, so a million well-formed cells are never stored twice.
     ``order_evidence``: each time cell also gets o_<alias>, what it tells of the file's date order (1, 2, 3 or
     NULL, as _ORDER_CLASS), so the same pass decides day or month first where the file's start did not.
+    ``marked``: the text cells kept only as their NAME_MARK.
     """
     inner, middle, outer = [], [], []
     for c in cells:
@@ -89,19 +97,21 @@ def raw_picks(cells: list[Cell], bounds: Bounds, order_evidence: bool = False) -
                 middle.append(f"m_{c.alias}")
                 outer.append(_ORDER_CLASS.format(c.alias))
         else:
-            inner.append(f"{ident(c.header)} AS {c.alias}")
+            value = NAME_MARK.format(ident(c.header)) if c.alias in marked else ident(c.header)
+            inner.append(f"{value} AS {c.alias}")
             middle.append(c.alias)
             outer.append(c.alias)
     return ", ".join(inner), ", ".join(middle), ", ".join(outer)
 
 
 def load_raw(con: duckdb.DuckDBPyConnection, source: str, cells: list[Cell], request: DealsRequest,
-             bounds: Bounds, order_evidence: bool = False) -> None:
+             bounds: Bounds, order_evidence: bool = False, marked: frozenset[str] = frozenset()) -> None:
     """Table raw_cells, one pass over the file; view raw adds each record's row as a spreadsheet shows it.
-    ``order_evidence``: with each time cell's evidence of the date order (raw_picks)."""
+    ``order_evidence``: with each time cell's evidence of the date order; ``marked``: text cells kept only as
+    their mark (raw_picks)."""
     import duckdb
 
-    inner, middle, outer = raw_picks(cells, bounds, order_evidence)
+    inner, middle, outer = raw_picks(cells, bounds, order_evidence, marked)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE raw_cells AS SELECT {outer} FROM "
                     f"(SELECT {middle} FROM (SELECT {inner} FROM {source}))")

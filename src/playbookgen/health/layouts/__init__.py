@@ -110,7 +110,9 @@ def read_cells(ctx: Context, cells: list[Cell]) -> None:
     order where the file's first megabyte did not: a day-first file is then read once more, as one."""
     times = [c for c in cells if c.kind == "time"]
     pending = ctx.dates.pending and bool(times)
-    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds, order_evidence=pending)
+    # Names are shown only in the list of stalled deals; without it only their SAMPLE mark is read.
+    marked = frozenset() if ctx.request.list_stalled else frozenset({"name"})
+    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds, order_evidence=pending, marked=marked)
     if not pending:
         return
     found = _evidence_in_table(ctx.con, times, ctx.dates.sample)
@@ -119,7 +121,7 @@ def read_cells(ctx: Context, cells: list[Cell]) -> None:
     ctx.dates.order, ctx.dates.pending = _judged(ctx.request, found), False
     if ctx.dates.order == "dmy":
         set_time_formats(ctx.con, time_formats("dmy"))
-        load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds)
+        load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds, marked=marked)
 
 
 def _find(found: list[str], wanted: tuple[str, ...]) -> int | None:
