@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from conftest import CliResult, run_cli
@@ -72,10 +73,11 @@ def test_amount_shape_reads_as_the_general_way(tmp_path: Path) -> None:
 
 # Every character DuckDB's trim() strips (the Unicode space separators), found by asking it, and texts that
 # begin or end with each, or with what is not stripped (tab, newline, zero-width space, control characters).
-def _stripped_by_trim(con: object) -> list[int]:
-    found = con.execute(  # type: ignore[attr-defined]
+def _stripped_by_trim(con: duckdb.DuckDBPyConnection) -> list[int]:
+    found = con.execute(
         "SELECT list(i) FROM range(1, 1114112) t(i) WHERE (i < 55296 OR i > 57343) "
         "AND length(trim(chr(i::INTEGER) || 'a')) = 1").fetchone()
+    assert found is not None
     return list(found[0])
 
 
