@@ -16,6 +16,7 @@ import pytest
 import playbookgen
 from conftest import REPO, build_file_tree, count_calls, run_cli
 from playbookgen import checklist_printing, fonts, printing
+from playbookgen._records import check_record, replace
 from playbookgen.checklist_printing import MARKER_NOTE, OUTPUT_MARKER, PDF_HINT, make_checklists
 from playbookgen.errors import OutputRefused
 from playbookgen.model import Playbook, Project, Stage
@@ -55,7 +56,9 @@ def rich_stage(number: int, **changes: Any) -> Stage:
         "tools": ["CRM"],
     }
     data.update(changes)
-    return Stage.model_validate(data)
+    stage, problems = check_record(Stage, data)
+    assert stage is not None, problems
+    return stage
 
 
 def project_of(root: Path, stages: list[Stage], language: str = "en", title: str = "Acme sales playbook") -> Project:
@@ -263,7 +266,7 @@ def test_without_weasyprint_the_html_builds_and_the_build_says_how_to_get_pdfs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(checklist_printing, "pdf_available", lambda: False)
-    project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
+    project = project_of(tmp_path, [rich_stage(1), replace(long_stage(), id="long")])
     files, notes = make_checklists(project, pdfs=True)
     assert "checklists/stage-1.html" in files
     assert "stage-1.pdf" not in files["checklists/index.html"].decode()
@@ -367,7 +370,7 @@ def test_each_sheet_is_printed_once_and_its_page_has_the_layout_of_its_pdf(
 
     monkeypatch.setattr(checklist_printing, "print_html", counting_print)
     monkeypatch.setattr(printing, "print_html", counting_print)  # print_bound's fallback
-    project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
+    project = project_of(tmp_path, [rich_stage(1), replace(long_stage(), id="long")])
     files, notes = make_checklists(project, pdfs=True)
     assert notes == [] and len(printed) == len(project.stages)  # one print per stage; all.pdf is bound from them
     for name in ("stage-1", "long"):
@@ -397,7 +400,7 @@ def test_all_pdf_bound_from_the_sheets_has_the_bytes_of_a_print_of_all_html(tmp_
     with sheets of different densities (the long one is tightened) and with and without evidence."""
     needs_weasyprint()
     plain = rich_stage(2, exit_criteria=[{"text": "Budget confirmed"}])
-    project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"}), plain],
+    project = project_of(tmp_path, [rich_stage(1), replace(long_stage(), id="long"), plain],
                          language="pl")
     files, notes = make_checklists(project, pdfs=True, paper=paper)
     assert notes == []
@@ -448,7 +451,7 @@ def test_without_pdfs_weasyprint_is_never_imported(tmp_path: Path, monkeypatch: 
         raise AssertionError("WeasyPrint was looked for although no PDF is made")
 
     monkeypatch.setattr(checklist_printing, "pdf_available", no_weasyprint)
-    project = project_of(tmp_path, [rich_stage(1), long_stage().model_copy(update={"id": "long"})])
+    project = project_of(tmp_path, [rich_stage(1), replace(long_stage(), id="long")])
     files, notes = make_checklists(project, pdfs=False)
     assert notes == [] and not [path for path in files if path.endswith(".pdf")]
     assert 'class="sheet density-regular"' not in files["checklists/long.html"].decode()

@@ -20,7 +20,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-if TYPE_CHECKING:  # the MkDocs worker imports this extension early; pydantic is not its to load (engines/mkdocs.py)
+if TYPE_CHECKING:  # the MkDocs worker imports this early; the data model is not its to load (engines/mkdocs.py)
     from .model import Term
 
 __all__ = ["GlossaryExtension", "glossary_forms", "makeExtension"]

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
 from . import model
+from ._records import Record
 from ._yaml import MAX_BYTES, Document, load_yaml_file, parse_yaml
 from .engines.layout import CONFIG_FILE
 from .errors import Diagnostic, UserError, ValidationFailed, error, warning
@@ -42,7 +41,7 @@ class FileKind:
 
     name: str  # also the schema's name: schemas/<name>.schema.json
     stem: str  # path without suffix, relative to the project folder
-    model: type[BaseModel]
+    model: type[Record]
     required: bool = False
 
 

@@ -1,4 +1,4 @@
-"""The playbook data model: one pydantic class per thing a team writes in YAML.
+"""The playbook data model: one record class (_records.py) per thing a team writes in YAML.
 
 Every field carries a description: the JSON Schemas for editors are generated from these classes,
 so this file is the single source of truth for the format.
@@ -13,8 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
-
+from ._records import Before, Check, Field, Format, Pattern, Record
 from .crm import CRMS, DEALS_COLUMNS, DEALS_NAMES, choices_text
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -27,16 +26,10 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(strict=True), AfterValidator(_not_blank)]
-Markdown = Annotated[str, Field(strict=True, json_schema_extra={"format": "markdown"})]
-Id = Annotated[str, Field(strict=True, pattern=ID_PATTERN)]
-TextList = Annotated[list[Text], Field(default_factory=list)]
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors (a typo must never be silently ignored); no type coercion."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+Text = Annotated[str, Check(_not_blank)]
+Markdown = Annotated[str, Format("markdown")]
+Id = Annotated[str, Pattern(ID_PATTERN)]
+TextList = list[Text]  # declared with default_factory=list: an optional list of texts
 
 
 def _calendar_date(value: str) -> str:
@@ -50,10 +43,10 @@ def _calendar_date(value: str) -> str:
     return value
 
 
-Day = Annotated[str, Field(strict=True, json_schema_extra={"format": "date"}), AfterValidator(_calendar_date)]
+Day = Annotated[str, Format("date"), Check(_calendar_date)]
 
 
-class Reviewable(Strict):
+class Reviewable(Record):
     """Who keeps a piece of content true, and when they last checked it (``playbookgen review``).
 
     Every kind of content a team reviews inherits this: making a new kind reviewable is one base class.
@@ -70,7 +63,7 @@ class Reviewable(Strict):
     )
 
 
-class ReviewSettings(Strict):
+class ReviewSettings(Record):
     """playbook.yml `review`: how often content is reviewed, by whom by default, and what the site shows."""
 
     every_days: int = Field(default=180, ge=1, description="Days between reviews, where an item sets none of its own.")
@@ -82,9 +75,11 @@ class ReviewSettings(Strict):
     changes: int = Field(default=30, ge=1, description="How many recent commits the 'what changed' page lists.")
 
 
-class OnboardingPlan(Strict):
-    first_day: TextList = Field(description="What a new rep should know or have done after the first day.")
-    first_week: TextList = Field(description="What a new rep should know or have done after the first week.")
+class OnboardingPlan(Record):
+    first_day: TextList = Field(
+        default_factory=list, description="What a new rep should know or have done after the first day.")
+    first_week: TextList = Field(
+        default_factory=list, description="What a new rep should know or have done after the first week.")
 
 
 DealsEncoding = Literal["utf-8", "utf-16", "windows-1252", "windows-1250"]
@@ -108,16 +103,16 @@ def _iso_date(value: str) -> str:
     return value
 
 
-class Deals(Strict):
+class Deals(Record):
     """The CRM export that `playbookgen health` holds the playbook against."""
 
     file: Text = Field(description="The deals export (CSV), relative to the project folder.")
     format: DealsFormat = Field(description=f"Which export it is: {choices_text(DEALS_NAMES)}.")
-    as_of: Annotated[Text, AfterValidator(_iso_date)] | None = Field(
+    as_of: Annotated[Text, Check(_iso_date)] | None = Field(
         default=None, description="The date the report is as of (YYYY-MM-DD, or a date-time); default: the latest "
                                   "time in the file."
     )
-    currency: Annotated[str, Field(strict=True, pattern=r"^[A-Za-z]{3}$")] | None = Field(
+    currency: Annotated[str, Pattern(r"^[A-Za-z]{3}$")] | None = Field(
         default=None, description="The currency (ISO code such as PLN) whose amounts are averaged when the file "
                                   "holds several."
     )
@@ -141,7 +136,7 @@ class Deals(Strict):
     )
 
 
-class Playbook(Strict):
+class Playbook(Record):
     """playbook/playbook.yml: the playbook as a whole."""
 
     title: Text = Field(description="The playbook's title: site name and checklist header.")
@@ -181,13 +176,13 @@ class Technique(Reviewable):
     name: Text = Field(description="Display name of the technique.")
     summary: Text = Field(description="One or two plain sentences: what the technique is.")
     description: Markdown | None = Field(default=None, description="Markdown: how and when to use it.")
-    steps: TextList = Field(description="Steps to apply the technique, in order.")
+    steps: TextList = Field(default_factory=list, description="Steps to apply the technique, in order.")
     example: Markdown | None = Field(
         default=None, description="Markdown: a worked example or talk track: what the rep actually says and does."
     )
 
 
-class TechniquesFile(Strict):
+class TechniquesFile(Record):
     """playbook/techniques.yml: the technique library that stages draw on."""
 
     techniques: list[Technique] = Field(description="Every technique the playbook names.")
@@ -203,7 +198,7 @@ class Objection(Reviewable):
     avoid: Text | None = Field(default=None, description="What not to say or do in answer.")
 
 
-class ObjectionsFile(Strict):
+class ObjectionsFile(Record):
     """playbook/objections.yml: what buyers say to push back, and how the team answers."""
 
     objections: list[Objection] = Field(description="Objections a rep will hear, each with its response.")
@@ -213,14 +208,14 @@ class EmailTemplate(Reviewable):
     id: Id = Field(description="Unique id (lowercase letters, digits, hyphens); stages refer to it.")
     name: Text = Field(description="Display name of the template (for example: Follow-up after the first meeting).")
     subject: Text = Field(description="The subject line; may hold placeholders such as {company}.")
-    body: Annotated[str, Field(strict=True), AfterValidator(_not_blank)] = Field(
+    body: Text = Field(
         description="The e-mail's text, kept line by line as written (plain text, not Markdown); "
         "placeholders such as {first_name} stay visible for the rep to fill in."
     )
     when: Text | None = Field(default=None, description="When to send it.")
 
 
-class EmailsFile(Strict):
+class EmailsFile(Record):
     """playbook/emails.yml: e-mail templates reps copy and fill in."""
 
     emails: list[EmailTemplate] = Field(description="E-mail templates.")
@@ -230,24 +225,21 @@ def _criterion_from_text(value: Any) -> Any:
     return {"text": value} if isinstance(value, str) else value
 
 
-class ExitCriterion(Strict):
+class ExitCriterion(Record):
     text: Text = Field(description="What must be true before a deal leaves the stage.")
     evidence: Text | None = Field(default=None, description="How to check it: what counts as proof.")
 
 
-ExitCriterionEntry = Annotated[
-    ExitCriterion,
-    BeforeValidator(_criterion_from_text, json_schema_input_type=str | ExitCriterion),
-]
+ExitCriterionEntry = Annotated[ExitCriterion, Before(_criterion_from_text, written=str | ExitCriterion)]
 
 
-class Challenge(Strict):
+class Challenge(Record):
     name: Text = Field(description="The challenge, in a few words.")
     description: Markdown | None = Field(default=None, description="Markdown: why it happens here.")
     remedy: Text = Field(description="What to do about it.")
 
 
-class Bottleneck(Strict):
+class Bottleneck(Record):
     description: Text = Field(description="How a deal gets stuck in this stage.")
     how_to_spot: Text | None = Field(
         default=None, description="The sign to watch for (for example: deals older than max_days)."
@@ -256,10 +248,12 @@ class Bottleneck(Strict):
 
 
 if TYPE_CHECKING:
-    CrmNames = Strict
+    CrmNames = Record
 else:  # one optional name per CRM of the registry that names stages its own way
-    CrmNames = create_model("CrmNames", __base__=Strict, **{
-        c.stage_key: (Text | None, Field(default=None, description=c.stage_key_help)) for c in CRMS if c.stage_key})
+    CrmNames = type("CrmNames", (Record,), {
+        "__module__": __name__, "__qualname__": "CrmNames",
+        "__annotations__": {c.stage_key: Text | None for c in CRMS if c.stage_key},
+        **{c.stage_key: Field(default=None, description=c.stage_key_help) for c in CRMS if c.stage_key}})
 
 
 class Stage(Reviewable):
@@ -299,13 +293,14 @@ class Stage(Reviewable):
                                                                "stage.")
     challenges: list[Challenge] = Field(default_factory=list, description="Typical challenges and their remedies.")
     bottleneck: Bottleneck | None = Field(default=None, description="How deals stall in this stage and how to spot it.")
-    disqualify_when: TextList = Field(description="When to drop the lead at this stage (red flags).")
-    signals: TextList = Field(description="Signs that the deal is ready to move on.")
-    tools: TextList = Field(description="Tools that help in this stage.")
-    questions: TextList = Field(description="Questions to ask the prospect in this stage.")
+    disqualify_when: TextList = Field(
+        default_factory=list, description="When to drop the lead at this stage (red flags).")
+    signals: TextList = Field(default_factory=list, description="Signs that the deal is ready to move on.")
+    tools: TextList = Field(default_factory=list, description="Tools that help in this stage.")
+    questions: TextList = Field(default_factory=list, description="Questions to ask the prospect in this stage.")
 
 
-class FrameworkElement(Strict):
+class FrameworkElement(Record):
     id: Id = Field(description="Unique id within the framework (for example: budget).")
     name: Text = Field(description="Display name (for example: Budget).")
     question: Text = Field(description="The question to ask to settle this element.")
@@ -321,7 +316,7 @@ class Framework(Reviewable):
     elements: list[FrameworkElement] = Field(min_length=1, description="The elements to settle, in order.")
 
 
-class FrameworksFile(Strict):
+class FrameworksFile(Record):
     """playbook/frameworks.yml: qualification frameworks such as BANT, MEDDPICC or CHAMP."""
 
     frameworks: list[Framework] = Field(description="Qualification frameworks.")
@@ -336,23 +331,23 @@ class Metric(Reviewable):
     description: Markdown | None = Field(default=None, description="Markdown: how to read and act on it.")
 
 
-class MetricsFile(Strict):
+class MetricsFile(Record):
     """playbook/metrics.yml: the pipeline metrics to watch."""
 
     metrics: list[Metric] = Field(description="Pipeline metrics.")
 
 
-class Term(Strict):
+class Term(Record):
     term: Text = Field(description="The term.")
     definition: Text = Field(description="Its meaning in this playbook.")
-    see_also: TextList = Field(description="Other glossary terms worth reading next.")
-    forms: TextList = Field(
+    see_also: TextList = Field(default_factory=list, description="Other glossary terms worth reading next.")
+    forms: TextList = Field(default_factory=list, 
         description="Other forms of the term as it appears in running text (Polish cases, plurals: 'leada', "
         "'leadów'); each shows the definition on hover, like the term itself."
     )
 
 
-class GlossaryFile(Strict):
+class GlossaryFile(Record):
     """playbook/glossary.yml: the words a new rep meets."""
 
     terms: list[Term] = Field(description="Glossary entries.")
@@ -367,7 +362,7 @@ class CaseStudy(Reviewable):
     lesson: Text | None = Field(default=None, description="What to take from it.")
 
 
-class CaseStudiesFile(Strict):
+class CaseStudiesFile(Record):
     """playbook/case-studies.yml: examples of pipelines that worked."""
 
     case_studies: list[CaseStudy] = Field(description="Case studies.")

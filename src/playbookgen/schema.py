@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
+from ._records import Record, json_schema
 from .load import FILE_KINDS, STAGE_KIND
 from .write import write_text_atomic
 
@@ -17,8 +16,8 @@ SCHEMA_DIR = "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _schema_for(name: str, schema_model: type[BaseModel]) -> dict[str, Any]:
-    body = schema_model.model_json_schema(mode="validation")
+def _schema_for(name: str, schema_model: type[Record]) -> dict[str, Any]:
+    body = json_schema(schema_model)
     body.pop("title", None)
     header = {
         "$schema": DIALECT,

@@ -10,23 +10,22 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
-import types
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
-
 from . import model
+from ._records import Problem, Record, check_record, record_fields
 from ._yaml import Document, Path_
 from .errors import Diagnostic, error, sort_diagnostics, warning
 from .load import FILE_KINDS, STAGE_KIND, RawGuide, Sources
 from .review.rules import review_diagnostics
 
 __all__ = ["validate_sources", "did_you_mean"]
+
+R = typing.TypeVar("R", bound=Record)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
@@ -35,39 +34,7 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-# ---------------------------------------------------------------- per-file: pydantic -> diagnostics
-
-
-def _unwrap(annotation: Any) -> Any:
-    """The model or container type behind Optional[...] and Annotated[...]."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0] if len(args) == 1 else annotation
-            if len(args) != 1:
-                return annotation
-        else:
-            return annotation
-
-
-def _model_at(root: type[BaseModel], path: Path_) -> type[BaseModel] | None:
-    """The model class that describes the mapping at ``path``, if any."""
-    current: Any = root
-    for part in path:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(part, str) or part not in current.model_fields:
-                return None
-            current = current.model_fields[part].annotation
-        elif typing.get_origin(current) in (list, dict):
-            current = typing.get_args(current)[-1]
-        else:
-            return None
-    current = _unwrap(current)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+# ---------------------------------------------------------------- per-file: record problems -> diagnostics
 
 
 def _describe(value: Any) -> str:
@@ -91,59 +58,51 @@ def _field_name(path: Path_) -> str:
     return names[-1] if names else "value"
 
 
-def _message(err: ErrorDetails, path: Path_, root: type[BaseModel]) -> tuple[str, str]:
-    """Code and message for one pydantic error, worded for someone editing YAML."""
-    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
-    name = _field_name(path)
-    if kind == "missing":
-        return "missing-field", f"missing required field '{name}'"
-    if kind == "extra_forbidden":
-        parent = _model_at(root, path[:-1])
-        known = list(parent.model_fields) if parent else []
-        hint = did_you_mean(name, known) or (f"; allowed: {', '.join(known)}" if known else "")
-        return "unknown-field", f"unknown field '{name}'{hint}"
-    if kind in ("string_type",):
+def _choices(choices: tuple[str, ...]) -> str:
+    """"'a', 'b' or 'c'"."""
+    quoted = [f"'{c}'" for c in choices]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def _type_message(name: str, expected: str, value: Any) -> str:
+    if expected == "text":
         if isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), str):
             written = "{}: {}".format(*next(iter(value.items())))
-            return "wrong-type", (f"'{name}' must be text, got a mapping ('{written}'): ': ' inside a text makes "
-                                  f"YAML read a key; put the whole text in quotes")
+            return (f"'{name}' must be text, got a mapping ('{written}'): ': ' inside a text makes "
+                    f"YAML read a key; put the whole text in quotes")
         hint = "; put it in quotes if it is meant as text" if value is not None else ""
-        return "wrong-type", f"'{name}' must be text, got {_describe(value)}{hint}"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return "wrong-type", f"'{name}' must be a whole number, got {_describe(value)}"
-    if kind == "bool_type":
-        return "wrong-type", f"'{name}' must be true or false, got {_describe(value)}"
-    if kind in ("list_type",):
-        return "wrong-type", f"'{name}' must be a list (lines starting with '- '), got {_describe(value)}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "wrong-type", f"'{name}' must be a mapping of keys to values, got {_describe(value)}"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return "out-of-range", _range_message(name, value, root, path)
-    if kind == "string_pattern_mismatch":
+        return f"'{name}' must be text, got {_describe(value)}{hint}"
+    wanted = {"whole number": "a whole number", "boolean": "true or false",
+              "list": "a list (lines starting with '- ')", "mapping": "a mapping of keys to values"}[expected]
+    return f"'{name}' must be {wanted}, got {_describe(value)}"
+
+
+def _message(problem: Problem) -> tuple[str, str]:
+    """Code and message for one problem, worded for someone editing YAML."""
+    kind, value, detail = problem.kind, problem.value, problem.detail
+    name = _field_name(problem.loc)
+    if kind == "missing":
+        return "missing-field", f"missing required field '{name}'"
+    if kind == "unknown-key":
+        hint = did_you_mean(name, detail) or (f"; allowed: {', '.join(detail)}" if detail else "")
+        return "unknown-field", f"unknown field '{name}'{hint}"
+    if kind == "type":
+        return "wrong-type", _type_message(name, detail, value)
+    if kind == "range":
+        return "out-of-range", _range_message(name, value, *detail)
+    if kind == "pattern":
         return "bad-id", (f"invalid id '{value}': use lowercase letters, digits and hyphens "
                           "(for example 'lead-qualification')")
-    if kind == "literal_error":
-        expected = ctx.get("expected", "one of the allowed values")
-        return "bad-value", f"'{name}' must be {expected}, got {_describe(value)}"
-    if kind == "too_short":
-        return "empty-list", f"'{name}' needs at least {ctx.get('min_length', 1)} entry"
-    if kind == "value_error":
-        reason = str(ctx.get("error", ""))
-        if reason and reason != "must not be empty":
-            return "bad-value", f"'{name}': {reason}"
-        return "empty-text", f"'{name}' must not be empty"
-    return "invalid", f"'{name}': {err['msg']}"
+    if kind == "choice":
+        return "bad-value", f"'{name}' must be {_choices(detail)}, got {_describe(value)}"
+    if kind == "too-short":
+        return "empty-list", f"'{name}' needs at least {detail} entry"
+    if detail and detail != "must not be empty":  # "invalid": a check's reason
+        return "bad-value", f"'{name}': {detail}"
+    return "empty-text", f"'{name}' must not be empty"
 
 
-def _range_message(name: str, value: Any, root: type[BaseModel], path: Path_) -> str:
-    parent = _model_at(root, path[:-1])
-    info = parent.model_fields.get(name) if parent else None
-    low = high = None
-    for meta in (info.metadata if info else []):
-        low = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else low
-        above = getattr(meta, "gt", None)
-        low = above + 1 if above is not None else low
-        high = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else high
+def _range_message(name: str, value: Any, low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
         return f"'{name}' must be between {low} and {high}, got {value}"
     if low is not None:
@@ -151,34 +110,23 @@ def _range_message(name: str, value: Any, root: type[BaseModel], path: Path_) ->
     return f"'{name}' must be at most {high}, got {value}"
 
 
-def _error_path(err: ErrorDetails) -> tuple[Path_, bool]:
-    """The YAML path of a pydantic error, and whether it points at a mapping key."""
-    loc = tuple(err["loc"])
-    if loc and loc[-1] == "[key]":
-        return loc[:-1], True
-    return loc, err["type"] == "extra_forbidden"
+def _position(doc: Document, problem: Problem) -> tuple[int, int]:
+    if problem.kind == "missing":
+        return doc.value_at(problem.loc[:-1])  # the mapping that lacks the field
+    if problem.on_key:
+        return doc.key_at(problem.loc)
+    return doc.value_at(problem.loc)
 
 
-def _position(doc: Document, path: Path_, err: ErrorDetails, on_key: bool) -> tuple[int, int]:
-    if err["type"] == "missing":
-        return doc.value_at(path[:-1])  # the mapping that lacks the field
-    if on_key:
-        return doc.key_at(path)
-    return doc.value_at(path)
-
-
-def check_document(doc: Document, schema: type[BaseModel]) -> tuple[BaseModel | None, list[Diagnostic]]:
-    """Validate one document against its model; every problem located in the file."""
-    try:
-        return schema.model_validate(doc.data), []
-    except ValidationError as exc:
-        diagnostics = []
-        for err in exc.errors(include_url=False):
-            path, on_key = _error_path(err)
-            line, column = _position(doc, path, err, on_key)
-            code, message = _message(err, path, schema)
-            diagnostics.append(error(doc.file, line, column, code, message))
-        return None, diagnostics
+def check_document(doc: Document, schema: type[R]) -> tuple[R | None, list[Diagnostic]]:
+    """Validate one document against its record; every problem located in the file."""
+    record, problems = check_record(schema, doc.data)
+    diagnostics = []
+    for problem in problems:
+        line, column = _position(doc, problem)
+        code, message = _message(problem)
+        diagnostics.append(error(doc.file, line, column, code, message))
+    return record, diagnostics
 
 
 # ---------------------------------------------------------------- across files
@@ -189,7 +137,7 @@ class _Checked:
     """Models that passed their own file's checks, with the documents they came from."""
 
     playbook: tuple[model.Playbook, Document] | None = None
-    kinds: dict[str, tuple[BaseModel, Document]] = field(default_factory=dict)
+    kinds: dict[str, tuple[Record, Document]] = field(default_factory=dict)
     stages: list[tuple[model.Stage, Document]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # A file that could not be used says so once; references into it are counted here, not reported.
@@ -445,9 +393,9 @@ def _unusable_kinds(sources: Sources, checked: _Checked) -> dict[str, str]:
     return unusable
 
 
-def _list_key(schema: type[BaseModel]) -> str | None:
+def _list_key(schema: type[Record]) -> str | None:
     """The field holding a file's entries (techniques, frameworks, ...): its one list field."""
-    lists = [name for name, info in schema.model_fields.items() if typing.get_origin(_unwrap(info.annotation)) is list]
+    lists = [name for name, is_list, _ in record_fields(schema) if is_list]
     return lists[0] if len(lists) == 1 else None
 
 
@@ -528,7 +476,7 @@ def _guide_front(raw: RawGuide, checked: _Checked) -> model.GuideFrontMatter:
         return model.GuideFrontMatter()
     front, problems = check_document(raw.front, model.GuideFrontMatter)
     checked.diagnostics.extend(problems)
-    return typing.cast(model.GuideFrontMatter, front) if front is not None else model.GuideFrontMatter()
+    return front if front is not None else model.GuideFrontMatter()
 
 
 # ---------------------------------------------------------------- the whole project
