@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -51,6 +49,8 @@ def format_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> str:
     """The diagnostics in one of FORMATS (all in print order), with a summary line last for text."""
     ordered = in_print_order(diagnostics)
     if fmt == "json":
+        import json
+
         return json.dumps([d.as_dict() for d in ordered], ensure_ascii=False, indent=2)
     if fmt == "github":
         from .annotations import annotation
@@ -128,6 +128,8 @@ def handle_errors(func: F) -> F:
 def _internal_error(message: str) -> NoReturn:
     """A bug of ours, not the user's doing: a short message and where to report it, its own exit status."""
     if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+        import traceback  # only when asked for: most runs never need it
+
         traceback.print_exc()
     click.echo(f"internal error: {message}\n{REPORT_HINT}", err=True)
     sys.exit(EXIT_INTERNAL)

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
 from markdown import Extension, Markdown
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-if TYPE_CHECKING:  # the MkDocs worker imports this early; the data model is not its to load (engines/mkdocs.py)
-    from .model import Term
+from .terms import glossary_forms
 
 __all__ = ["GlossaryExtension", "glossary_forms", "makeExtension"]
 
@@ -29,29 +27,6 @@ __all__ = ["GlossaryExtension", "glossary_forms", "makeExtension"]
 # title and the table of contents, one inside a link or code would change what it is.
 _SKIP = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "abbr", "code", "pre", "kbd", "script", "style",
                    "summary", "button", "label"})
-
-
-def _cases(word: str) -> list[str]:
-    """The word as written, and with its first letter in the other case (sentence starts), unless it
-    is an acronym (CRM stays CRM)."""
-    variants = [word]
-    if len(word) > 1 and word[1:2].islower():
-        variants.append((word[0].lower() if word[0].isupper() else word[0].upper()) + word[1:])
-    return variants
-
-
-def glossary_forms(terms: Iterable[Term]) -> dict[str, str]:
-    """Every form a term is written in -> its definition: the term, its listed forms, each also with
-    the first letter's case switched. A form written out in the glossary wins over a derived one."""
-    written: dict[str, str] = {}
-    for term in terms:
-        for form in (term.term, *term.forms):
-            written.setdefault(form.strip(), term.definition)
-    forms = dict(written)
-    for form, definition in written.items():
-        for variant in _cases(form):
-            forms.setdefault(variant, definition)
-    return {form: forms[form] for form in sorted(forms)}
 
 
 class _GlossaryTreeprocessor(Treeprocessor):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..errors import Diagnostic, ValidationFailed, error, warning
-from ..glossary import glossary_forms
+from ..terms import glossary_forms
 from .layout import CONFIG_FILE, DOCS_DIR, SITE_DIR, THEME_DIR
 from .markdown import MARKDOWN_EXTENSIONS, markdown_extension_names
 from .markdown import entry_name as _entry_name
@@ -42,8 +42,9 @@ class Tagged:
     value: Any
 
 
-class _KeepTagsLoader(yaml.SafeLoader):
-    """SafeLoader that turns unknown tags into Tagged values instead of failing or executing them."""
+class _KeepTagsLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader that turns unknown tags into Tagged values instead of failing or executing them; libyaml's
+    parser where PyYAML has it (ten times as fast: validate, build and serve each read mkdocs.yml)."""
 
 SEARCH_SEPARATOR = r"[\s\-/]+"
 

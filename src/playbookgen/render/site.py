@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from ..glossary import glossary_forms
 from ..i18n import format_date, format_day
 from ..i18n import labels as labels_for
 from ..model import Commit, EmailTemplate, Guide, Project, Stage
 from ..review.items import review_items
-from .health import health_page, stage_panel
+from ..terms import glossary_forms
 from .templating import (
     TEMPLATE_DIR,
     escape_markdown,
@@ -374,12 +373,16 @@ class _Renderer:
     def _health_panel(self, page: str, stage: Stage) -> dict[str, Any] | None:
         if self.health_report is None:
             return None
+        from .health import stage_panel  # only a build with deals has a report
+
         panel = stage_panel(self.health_report, stage.id, self.L, self.project.playbook.language)
         return None if panel is None else {**panel, "href": _href(page, page_path(HEALTH_PAGE))}
 
     def health(self) -> None:
         """The "Pipeline health" page: charts (SVG and a table each) and what the data says."""
         assert self.health_report is not None and self.html_env is not None
+        from .health import health_page
+
         view = health_page(self.health_report, self.L, self.project.playbook.language)
         html = self.html_env
 

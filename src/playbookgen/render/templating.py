@@ -13,17 +13,18 @@ import functools
 import html
 import re
 import threading
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-import markdown as md
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ..errors import TemplateError, error
+
+if TYPE_CHECKING:
+    from markdown import Markdown
 
 __all__ = [
     "TEMPLATE_DIR",
@@ -71,35 +72,16 @@ def safe_url(url: str) -> str | None:
     return url if scheme.group(1) in SAFE_SCHEMES else None
 
 
-class _SafeLinks(md.treeprocessors.Treeprocessor):
-    """Drops unsafe link targets (keeping the text) and turns images into their alt text."""
-
-    def run(self, root: ET.Element) -> None:
-        for parent in root.iter():
-            for child in list(parent):
-                if child.tag == "a" and safe_url(child.get("href", "")) is None:
-                    child.attrib.pop("href", None)
-                elif child.tag == "img":
-                    child.tag = "span"
-                    child.text = child.get("alt", "")
-                    child.attrib.clear()
-
-
-class _NoRawHtml(md.extensions.Extension):
-    def extendMarkdown(self, md_: md.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
-        md_.preprocessors.deregister("html_block")
-        md_.inlinePatterns.deregister("html")
-        md_.treeprocessors.register(_SafeLinks(md_), "playbookgen_safe_links", 0)
-
-
 _local = threading.local()
 
 
-def _markdown_engine() -> md.Markdown:
+def _markdown_engine() -> Markdown:
     """One configured converter per thread: building one loads every extension, converting is cheap."""
     engine = getattr(_local, "engine", None)
     if engine is None:
-        engine = _local.engine = md.Markdown(extensions=[_NoRawHtml(), "sane_lists", "tables"], output_format="html")
+        from ._markdown import converter  # Python-Markdown only once a field is more than plain prose
+
+        engine = _local.engine = converter()
     return engine
 
 
@@ -162,13 +144,12 @@ def markdown_with_glossary(terms: Mapping[str, str]) -> Callable[[str | None], M
 @functools.lru_cache(maxsize=4096)
 def _render_glossed(terms: tuple[tuple[str, str], ...], text: str) -> Markup:
     from ..glossary import GlossaryExtension
+    from ._markdown import converter
 
-    engines: dict[tuple[tuple[str, str], ...], md.Markdown] = _local.__dict__.setdefault("glossed", {})
+    engines: dict[tuple[tuple[str, str], ...], Markdown] = _local.__dict__.setdefault("glossed", {})
     engine = engines.get(terms)
     if engine is None:
-        extensions: list[str | md.extensions.Extension] = [_NoRawHtml(), "sane_lists", "tables",
-                                                           GlossaryExtension(terms=dict(terms))]
-        engine = engines[terms] = md.Markdown(extensions=extensions, output_format="html")
+        engine = engines[terms] = converter(GlossaryExtension(terms=dict(terms)))
     try:
         return Markup(engine.convert(text))
     finally:

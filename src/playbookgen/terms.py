@@ -1,0 +1,38 @@
+"""The glossary's forms: every way a term is written in running text -> its definition.
+
+Apart from the Markdown extension (glossary.py) that marks them, so the build's configuration can
+list them without importing Python-Markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the MkDocs worker imports this early; the data model is not its to load (engines/mkdocs.py)
+    from .model import Term
+
+__all__ = ["glossary_forms"]
+
+
+def _cases(word: str) -> list[str]:
+    """The word as written, and with its first letter in the other case (sentence starts), unless it
+    is an acronym (CRM stays CRM)."""
+    variants = [word]
+    if len(word) > 1 and word[1:2].islower():
+        variants.append((word[0].lower() if word[0].isupper() else word[0].upper()) + word[1:])
+    return variants
+
+
+def glossary_forms(terms: Iterable[Term]) -> dict[str, str]:
+    """Every form a term is written in -> its definition: the term, its listed forms, each also with
+    the first letter's case switched. A form written out in the glossary wins over a derived one."""
+    written: dict[str, str] = {}
+    for term in terms:
+        for form in (term.term, *term.forms):
+            written.setdefault(form.strip(), term.definition)
+    forms = dict(written)
+    for form, definition in written.items():
+        for variant in _cases(form):
+            forms.setdefault(variant, definition)
+    return {form: forms[form] for form in sorted(forms)}
