@@ -21,7 +21,6 @@ from .engines.layout import CONFIG_FILE, DOCS_DIR
 from .engines.site_config import missing_theme_folder, team_files
 from .engines.work_folder import SiteFiles, with_team_files, with_team_theme, work_files
 from .errors import Diagnostic, Severity, UserError, ValidationFailed, error, warning
-from .linkcheck import BrokenLink, check_site_links
 from .load import SITE_ROOT_DIR, read_folder, read_site_root, read_team_files
 from .model import Project
 from .project import load_project
@@ -40,6 +39,7 @@ from .write import (
 
 if TYPE_CHECKING:
     from .health import HealthReport
+    from .linkcheck import BrokenLink
 
 __all__ = ["BuildResult", "DealsOptions", "SITE_MARKER", "add_site_root", "analyse_deals", "build_site",
            "render_project", "static_files", "write_work_folder"]
@@ -115,6 +115,8 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: 
             write_new_file(built / name, data)
         notes += (health.notes if health else []) + result.notes
         add_site_root(built, site_root)
+        from .linkcheck import check_site_links  # not for validate, which imports this module for check_site
+
         diagnostics += _link_diagnostics(project, check_site_links(built, skip=OTHERS_PAGES), strict)
         diagnostics += [warning(f"<{engine}>", 1, 1, "engine-warning", w) for w in result.warnings]
         write_marker(built, SITE_MARKER, MARKER_NOTE)
