@@ -19,6 +19,7 @@ TEAM_LINE = "Ask your manager before you move anything on."
 
 
 def test_init_copy_edit_preview_fix_build(chromium, tmp_path, screenshot) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -43,16 +44,23 @@ def test_init_copy_edit_preview_fix_build(chromium, tmp_path, screenshot) -> Non
         template.write_text(edited.replace(TEAM_LINE, TEAM_LINE + " {% if %}"), encoding="utf-8")  # a slip
 
         def box(d):
+            """The problem box's text while it is shown, else None; read in one go, inside the wait."""
             found = d.find_elements(By.ID, "playbookgen-problems")
-            return found[0] if found and found[0].is_displayed() else None
+            return found[0].text if found and found[0].is_displayed() else None
 
-        shown = WebDriverWait(driver, SERVE_TIMEOUT).until(box, "the broken template never showed in the page")
+        # serve reloads the page when a rebuild lands, which can fall between finding an element and
+        # reading it: such a read is stale, and the wait asks again rather than failing.
+        def wait(condition, message):
+            return WebDriverWait(driver, SERVE_TIMEOUT, ignored_exceptions=(StaleElementReferenceException,)).until(
+                condition, message)
+
+        shown = wait(box, "the broken template never showed in the page")
         screenshot(driver, "new-user-broken-template")
-        assert "templates/site/stage.md.j2:4:1: error:" in shown.text and "[template-syntax]" in shown.text
+        assert "templates/site/stage.md.j2:4:1: error:" in shown and "[template-syntax]" in shown
 
         template.write_text(edited, encoding="utf-8")  # fixed
-        WebDriverWait(driver, SERVE_TIMEOUT).until(lambda d: box(d) is None, "the box stayed after the fix")
-        assert TEAM_LINE in driver.find_element(By.CSS_SELECTOR, "article").text
+        wait(lambda d: box(d) is None, "the box stayed after the fix")
+        wait(lambda d: TEAM_LINE in d.find_element(By.CSS_SELECTOR, "article").text, "the page lost the team's line")
     finally:
         assert _stop(server) == 0, output.text()
     assert list(temp.iterdir()) == []

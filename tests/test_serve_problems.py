@@ -48,6 +48,7 @@ def _stop(server: subprocess.Popen[str]) -> int:
 
 @pytest.mark.browser
 def test_a_broken_edit_shows_on_the_open_page_and_clears_when_fixed(chromium, make_project, tmp_path, screenshot):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -66,8 +67,12 @@ def test_a_broken_edit_shows_on_the_open_page_and_clears_when_fixed(chromium, ma
             found = d.find_elements(By.ID, "playbookgen-problems")
             return found[0] if found and found[0].is_displayed() else None
 
+        # serve reloads the page when a rebuild lands, which can fall between finding the box and asking
+        # whether it is shown: that read is stale, and the wait asks again rather than failing.
+        stale = (StaleElementReferenceException,)
+
         stage.write_text(BROKEN_STAGE, encoding="utf-8")  # the page is not reloaded by the test: serve does it
-        shown = WebDriverWait(driver, SERVE_TIMEOUT).until(box, "the problem never showed on the open page")
+        shown = WebDriverWait(driver, SERVE_TIMEOUT, ignored_exceptions=stale).until(box, "the problem never showed on the open page")
         screenshot(driver, "serve-problem-box")
         assert "Podgląd nie jest aktualny" in shown.text  # in the playbook's language
         assert "Błędy: 1, ostrzeżenia: 0" in shown.text
@@ -76,10 +81,10 @@ def test_a_broken_edit_shows_on_the_open_page_and_clears_when_fixed(chromium, ma
         assert "The first stage." in driver.find_element(By.CSS_SELECTOR, "article").text  # the last good page
 
         stage.write_text(good, encoding="utf-8")
-        WebDriverWait(driver, SERVE_TIMEOUT).until(lambda d: box(d) is None, "the box stayed after the fix")
+        WebDriverWait(driver, SERVE_TIMEOUT, ignored_exceptions=stale).until(lambda d: box(d) is None, "the box stayed after the fix")
 
         (root / "stages/03-extra.yml").write_text("id: extra\nname: Extra\nsummary: x\nexit_criteria: [x]\n")
-        warned = WebDriverWait(driver, SERVE_TIMEOUT).until(box, "a warning was not counted on the page")
+        warned = WebDriverWait(driver, SERVE_TIMEOUT, ignored_exceptions=stale).until(box, "a warning was not counted on the page")
         assert warned.get_attribute("data-warnings") == "1" and warned.get_attribute("data-errors") == "0"
         assert "Błędy: 0, ostrzeżenia: 1" in warned.text
     finally:
