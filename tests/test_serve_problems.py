@@ -69,10 +69,10 @@ def test_a_broken_edit_shows_on_the_open_page_and_clears_when_fixed(chromium, ma
 
         # serve reloads the page when a rebuild lands, which can fall between finding the box and asking
         # whether it is shown: that read is stale, and the wait asks again rather than failing.
-        stale = (StaleElementReferenceException,)
+        wait = WebDriverWait(driver, SERVE_TIMEOUT, ignored_exceptions=(StaleElementReferenceException,))
 
         stage.write_text(BROKEN_STAGE, encoding="utf-8")  # the page is not reloaded by the test: serve does it
-        shown = WebDriverWait(driver, SERVE_TIMEOUT, ignored_exceptions=stale).until(box, "the problem never showed on the open page")
+        shown = wait.until(box, "the problem never showed on the open page")
         screenshot(driver, "serve-problem-box")
         assert "Podgląd nie jest aktualny" in shown.text  # in the playbook's language
         assert "Błędy: 1, ostrzeżenia: 0" in shown.text
@@ -81,10 +81,10 @@ def test_a_broken_edit_shows_on_the_open_page_and_clears_when_fixed(chromium, ma
         assert "The first stage." in driver.find_element(By.CSS_SELECTOR, "article").text  # the last good page
 
         stage.write_text(good, encoding="utf-8")
-        WebDriverWait(driver, SERVE_TIMEOUT, ignored_exceptions=stale).until(lambda d: box(d) is None, "the box stayed after the fix")
+        wait.until(lambda d: box(d) is None, "the box stayed after the fix")
 
         (root / "stages/03-extra.yml").write_text("id: extra\nname: Extra\nsummary: x\nexit_criteria: [x]\n")
-        warned = WebDriverWait(driver, SERVE_TIMEOUT, ignored_exceptions=stale).until(box, "a warning was not counted on the page")
+        warned = wait.until(box, "a warning was not counted on the page")
         assert warned.get_attribute("data-warnings") == "1" and warned.get_attribute("data-errors") == "0"
         assert "Błędy: 0, ostrzeżenia: 1" in warned.text
     finally:
