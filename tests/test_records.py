@@ -21,7 +21,7 @@ def _shout(value: str) -> str:
 
 
 class Inner(Record):
-    code: Annotated[str, Pattern(r"^[a-z]+$")] = Field(description="A code.")
+    code: Annotated[str, Pattern(r"^[a-z]+$", "lowercase letters")] = Field(description="A code.")
 
 
 class Sample(Record):
@@ -35,7 +35,7 @@ class Sample(Record):
     tags: list[str] = Field(default_factory=list, min_length=0, description="Tags.")
     needs: list[str] = Field(default_factory=list, min_length=1, description="At least one.")
     inner: Inner | None = Field(default=None, description="An inner record.")
-    by_code: dict[Annotated[str, Pattern(r"^[a-z]+$")], int] = Field(default_factory=dict, description="Codes.")
+    by_code: dict[Annotated[str, Pattern(r"^[a-z]+$", "lowercase letters")], int] = Field(default_factory=dict, description="Codes.")
 
 
 def problems_of(data: object) -> list[tuple[tuple[str | int, ...], str, bool]]:
@@ -130,3 +130,21 @@ def test_validate_reports_each_wrong_type_at_its_line_and_column(make_project) -
     assert "stages/01-first.yml:2:7: error: 'name' must be text, got the number 12" in result.stdout
     assert ("stages/01-first.yml:4:14: error: 'probability' must be a whole number, got the boolean true"
             in result.stdout)
+
+
+def test_a_pattern_other_than_an_id_is_worded_by_what_it_must_be(make_project) -> None:  # type: ignore[no-untyped-def]
+    """A currency that is not three letters is not an 'invalid id': the message says what a currency is."""
+    root = make_project({"playbook/playbook.yml": """
+        title: Test playbook
+        language: en
+        stages: [first, second]
+        deals:
+          file: deals.csv
+          format: csv
+          currency: EURO
+    """})
+    result = run_cli("validate", str(root))
+    assert result.exit_code == 1
+    assert ("playbook/playbook.yml:7:13: error: 'currency' must be a three-letter currency code such as PLN or EUR, "
+            "got the text 'EURO' [bad-value]") in result.stdout
+    assert "invalid id" not in result.stdout

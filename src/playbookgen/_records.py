@@ -38,12 +38,13 @@ class Check:
 
 
 class Pattern:
-    """In ``Annotated[str, Pattern(r)]``: the text must match the regular expression ``r`` (JSON Schema ``pattern``)."""
+    """In ``Annotated[str, Pattern(r, meaning)]``: the text must match the regular expression ``r`` (JSON Schema
+    ``pattern``); ``meaning`` says in words what it must be, for the problem's message."""
 
-    __slots__ = ("regex",)
+    __slots__ = ("regex", "meaning")
 
-    def __init__(self, regex: str) -> None:
-        self.regex = regex
+    def __init__(self, regex: str, meaning: str) -> None:
+        self.regex, self.meaning = regex, meaning
 
 
 class Format:
@@ -154,8 +155,9 @@ class Problem:
     """One thing wrong in a document, at ``loc`` (keys and list indices from its top).
 
     kind: 'missing', 'unknown-key' (detail: the known keys), 'type' (detail: what was expected),
-    'range' (detail: low, high), 'pattern', 'choice' (detail: the choices), 'too-short' (detail: the
-    fewest entries), 'invalid' (detail: the reason). ``on_key``: it is about a mapping key, not its value.
+    'range' (detail: low, high), 'pattern' (detail: what it must be, in words), 'choice' (detail: the
+    choices), 'too-short' (detail: the fewest entries), 'invalid' (detail: the reason). ``on_key``: it is
+    about a mapping key, not its value.
     """
 
     __slots__ = ("loc", "kind", "value", "detail", "on_key")
@@ -186,7 +188,7 @@ class _Node:
 
 
 class _Text(_Node):
-    def __init__(self, pattern: str | None = None, fmt: str | None = None,
+    def __init__(self, pattern: Pattern | None = None, fmt: str | None = None,
                  checks: tuple[Callable[[Any], Any], ...] = ()) -> None:
         self.pattern, self.fmt, self.checks = pattern, fmt, checks
 
@@ -194,8 +196,8 @@ class _Text(_Node):
         if not isinstance(value, str):
             problems.append(Problem(loc, "type", value, "text"))
             return _INVALID
-        if self.pattern is not None and re.search(self.pattern, value) is None:
-            problems.append(Problem(loc, "pattern", value, self.pattern))
+        if self.pattern is not None and re.search(self.pattern.regex, value) is None:
+            problems.append(Problem(loc, "pattern", value, self.pattern.meaning))
             return _INVALID
         for func in self.checks:
             try:
@@ -208,7 +210,7 @@ class _Text(_Node):
     def schema(self, defs: dict[str, dict[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "string"}
         if self.pattern is not None:
-            out["pattern"] = self.pattern
+            out["pattern"] = self.pattern.regex
         if self.fmt is not None:
             out["format"] = self.fmt
         return out
@@ -310,7 +312,7 @@ class _Dict(_Node):
         out: dict[str, Any] = {"type": "object"}
         values = self.value.schema(defs)
         if isinstance(self.key, _Text) and self.key.pattern is not None:
-            out["patternProperties"] = {self.key.pattern: values}
+            out["patternProperties"] = {self.key.pattern.regex: values}
         else:
             out["additionalProperties"] = values
             if isinstance(self.key, _Choice):
@@ -428,7 +430,7 @@ def _annotated(node: _Node, marks: tuple[Any, ...]) -> _Node:
         elif isinstance(node, _Text) and isinstance(mark, Check):
             node = _Text(node.pattern, node.fmt, (*node.checks, mark.func))
         elif isinstance(node, _Text) and isinstance(mark, Pattern):
-            node = _Text(mark.regex, node.fmt, node.checks)
+            node = _Text(mark, node.fmt, node.checks)
         elif isinstance(node, _Text) and isinstance(mark, Format):
             node = _Text(node.pattern, mark.name, node.checks)
         else:

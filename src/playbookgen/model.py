@@ -28,7 +28,8 @@ def _not_blank(value: str) -> str:
 
 Text = Annotated[str, Check(_not_blank)]
 Markdown = Annotated[str, Format("markdown")]
-Id = Annotated[str, Pattern(ID_PATTERN)]
+ID_MEANING = "an id"  # validate.py words a wrong id with the rule for writing one
+Id = Annotated[str, Pattern(ID_PATTERN, ID_MEANING)]
 TextList = list[Text]  # declared with default_factory=list: an optional list of texts
 
 
@@ -82,6 +83,7 @@ class OnboardingPlan(Record):
         default_factory=list, description="What a new rep should know or have done after the first week.")
 
 
+CURRENCY_MEANING = "a three-letter currency code such as PLN or EUR"
 DealsEncoding = Literal["utf-8", "utf-16", "windows-1252", "windows-1250"]
 DealsDateFormat = Literal["MM/DD/YYYY", "DD/MM/YYYY"]
 
@@ -112,7 +114,7 @@ class Deals(Record):
         default=None, description="The date the report is as of (YYYY-MM-DD, or a date-time); default: the latest "
                                   "time in the file."
     )
-    currency: Annotated[str, Pattern(r"^[A-Za-z]{3}$")] | None = Field(
+    currency: Annotated[str, Pattern(r"^[A-Za-z]{3}$", CURRENCY_MEANING)] | None = Field(
         default=None, description="The currency (ISO code such as PLN) whose amounts are averaged when the file "
                                   "holds several."
     )

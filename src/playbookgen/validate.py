@@ -90,9 +90,11 @@ def _message(problem: Problem) -> tuple[str, str]:
         return "wrong-type", _type_message(name, detail, value)
     if kind == "range":
         return "out-of-range", _range_message(name, value, *detail)
-    if kind == "pattern":
+    if kind == "pattern" and detail == model.ID_MEANING:
         return "bad-id", (f"invalid id '{value}': use lowercase letters, digits and hyphens "
                           "(for example 'lead-qualification')")
+    if kind == "pattern":
+        return "bad-value", f"'{name}' must be {detail}, got {_describe(value)}"
     if kind == "choice":
         return "bad-value", f"'{name}' must be {_choices(detail)}, got {_describe(value)}"
     if kind == "too-short":
