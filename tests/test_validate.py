@@ -431,3 +431,24 @@ def test_the_outline_validate_checks_names_every_page_the_build_renders(make_pro
         project, _ = load_project(root, history=True)
         outline, full = outline_site(project), render_site(project)
         assert outline.pages.keys() == full.pages.keys() and outline.nav == full.nav
+
+
+def test_validate_does_not_ask_git_while_the_build_does(make_project, monkeypatch) -> None:
+    """validate prints no date, so it does not run git for the playbook's last change (a process start on
+    every check); the library's default, as a build uses it, still finds that date."""
+    import subprocess
+
+    root = make_project()
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def spy(command, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(list(command))
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    result = run_cli("validate", str(root))
+    assert result.exit_code == 0, result.stdout
+    assert calls == []
+    project, _ = validate_project(root)
+    assert project is not None and any(c[:2] == ["git", "log"] for c in calls)

@@ -185,7 +185,7 @@ def validate(directory: str, fmt: str, strict: bool, as_of: str | None) -> None:
     from .project import validate_project
 
     root = project_dir(directory)
-    project, diagnostics = validate_project(root, as_of=as_of_date(as_of)[0])
+    project, diagnostics = validate_project(root, as_of=as_of_date(as_of)[0], last_change=False)
     if project is not None:  # the playbook is sound: what else the build would refuse (mkdocs.yml, templates)
         from .build import check_site
 

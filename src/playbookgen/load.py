@@ -10,7 +10,6 @@ import datetime as dt
 import difflib
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,8 +165,9 @@ def split_front_matter(text: str, file: str) -> tuple[Document | None, str, list
     return document, body, problems
 
 
-def read_sources(root: Path) -> Sources:
-    """Read every file of the project at ``root``; problems are collected, never raised."""
+def read_sources(root: Path, *, last_change: bool = True) -> Sources:
+    """Read every file of the project at ``root``; problems are collected, never raised. ``last_change``:
+    also find when the playbook last changed (``source_date_epoch``), for the dates a build prints."""
     sources = Sources(root)
     for kind in FILE_KINDS:
         path = _find_kind_file(root, kind, sources)
@@ -188,11 +188,14 @@ def read_sources(root: Path) -> Sources:
                 sources.unreadable_stages.append(_relative(root, path))
     _read_guides(root, sources)
     inputs = [root / doc.file for doc in list(sources.documents.values()) + sources.stages]
-    sources.last_changed = source_date_epoch(root, inputs + [root / g.file for g in sources.guides])
+    if last_change:
+        sources.last_changed = source_date_epoch(root, inputs + [root / g.file for g in sources.guides])
     return sources
 
 
 def _git_commit_time(root: Path) -> int | None:
+    import subprocess  # git is asked only by the commands that print dates (not validate)
+
     try:
         result = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=root, capture_output=True,
                                 text=True, timeout=10, check=False)
@@ -236,6 +239,8 @@ HISTORY_PATHS = (PLAYBOOK_DIR, STAGES_DIR)
 def is_shallow_clone(root: Path) -> bool:
     """Whether ``root`` is in a shallow git clone, whose log stops at its last commits (so every file
     seems last changed by them)."""
+    import subprocess
+
     try:
         result = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=root, capture_output=True,
                                 text=True, timeout=10, check=False)
@@ -250,6 +255,8 @@ def read_history(root: Path, limit: int) -> model.History | None:
     One ``git log`` over the whole history: the newest ``limit`` commits are the page's, and every
     commit counts for each file's last change. Author e-mails are never read.
     """
+    import subprocess
+
     command = ["git", "-c", "core.quotePath=false", "log", "-z", "--no-merges", "--name-only", "--relative",
                "--format=%x1e%ct%x1f%an%x1f%s", "--", *HISTORY_PATHS]
     try:

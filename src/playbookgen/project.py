@@ -18,14 +18,15 @@ from .validate import validate_sources
 __all__ = ["load_project", "validate_project"]
 
 
-def validate_project(root: Path, *, as_of: dt.date | None = None,
-                     history: bool = False) -> tuple[Project | None, list[Diagnostic]]:
+def validate_project(root: Path, *, as_of: dt.date | None = None, history: bool = False,
+                     last_change: bool = True) -> tuple[Project | None, list[Diagnostic]]:
     """Load and check the project at ``root``: the Project when it has no errors, and every diagnostic.
 
     Review dates are checked against ``as_of`` (default: load.as_of_date); ``history`` also reads the
-    playbook's git history, for the site's "what changed" page.
+    playbook's git history, for the site's "what changed" page. Without ``last_change`` the project's
+    ``last_changed`` is 0: git is not asked when the playbook last changed (`validate` prints no date).
     """
-    sources = read_sources(Path(root))
+    sources = read_sources(Path(root), last_change=last_change)
     project, diagnostics = validate_sources(sources, as_of=as_of or as_of_date(None)[0])
     if project is not None and history:
         if is_shallow_clone(project.root):
