@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import BytecodeCache
 
-from . import checklist_printing
+from . import checklist_files
 from .engines import ENGINES, EngineRun, start_engine, start_worker, stop_worker
 from .engines.layout import CONFIG_FILE, DOCS_DIR
 from .engines.site_config import missing_theme_folder, team_files
@@ -93,6 +93,8 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: 
     health, health_problems = analyse_deals(project, deals, strict)  # the deals export, when there is one
     diagnostics += health_problems
     cache = template_cache()  # compiled templates between builds: ours to own, the renderers only use it
+    from . import checklist_printing  # the printer: not for validate, which imports this module for check_site
+
     printing = pdfs and checklist_printing.pdf_available()
     planned = _planned_checklists(project, printing)  # the pages link the checklists before they are made
     site = render_project(project, planned, cache, health)  # render (pure)
@@ -130,7 +132,7 @@ def _build(root: Path, out: Path, strict: bool, engine: str, pdfs: bool, deals: 
 def _planned_checklists(project: Project, pdfs: bool) -> dict[str, bytes]:
     """The checklist files (PDFs too, with ``pdfs``) a build makes when every sheet prints, each as an empty
     stand-in."""
-    return dict.fromkeys(checklist_printing.checklist_paths(project, pdfs=pdfs), b"")
+    return dict.fromkeys(checklist_files.checklist_paths(project, pdfs=pdfs), b"")
 
 
 def _start_engine(work: Path, site: SiteFiles, static: dict[str, bytes], engine: str, strict: bool,
@@ -173,6 +175,8 @@ def static_files(project: Project, *, pdfs: bool = True,
                  cache: BytecodeCache | None = None) -> tuple[dict[str, bytes], list[str]]:
     """Site-root files made outside the site engine: printable checklists (HTML, and PDFs if possible), on the
     playbook's paper, with links back to the site's stage pages."""
+    from . import checklist_printing
+
     return checklist_printing.make_checklists(project, pdfs=pdfs, paper=project.playbook.paper, cache=cache,
                                               in_site=True)
 
@@ -186,7 +190,7 @@ def check_site(project: Project) -> list[Diagnostic]:
     others, and the checklists, are only named.
     """
     try:
-        static = dict.fromkeys(checklist_printing.checklist_paths(project), b"")
+        static = dict.fromkeys(checklist_files.checklist_paths(project), b"")
         site = render_project(project, static, template_cache(), outline=True)
     except ValidationFailed as exc:
         return exc.diagnostics

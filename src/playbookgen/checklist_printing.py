@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from .checklist_files import checklist_paths, pdf_jobs
 from .model import Project
 from .printing import Printed, font_configuration, pdf_available, print_bound, print_html
 from .render.checklists import LAYOUTS, PREFIX, Book, Sheet, render_pages, render_sheet, sheets_of
@@ -51,13 +52,6 @@ def make_checklists(
     return files, _print_notes(project, prints)
 
 
-def checklist_paths(project: Project, *, pdfs: bool = True) -> list[str]:
-    """Every path ``make_checklists`` writes when every print succeeds, without rendering or printing
-    anything; ``pdfs=False``: the HTML pages only."""
-    paths = [path for html, pdf, _ in _pdf_jobs(project) for path in ((html, pdf) if pdfs else (html,))]
-    return [*paths, f"{PREFIX}index.html"]
-
-
 def _encoded(pages: dict[str, str]) -> dict[str, bytes]:
     return {path: text.encode("utf-8") for path, text in pages.items()}
 
@@ -74,17 +68,10 @@ def _print_sheet(book: Book, sheet: Sheet, fonts: Any) -> tuple[Sheet, Printed]:
     return sheet, printed
 
 
-def _pdf_jobs(project: Project) -> list[tuple[str, str, int]]:
-    """(html path, pdf path, expected pages) for every stage and for all.html."""
-    jobs = [(f"{PREFIX}{s.id}.html", f"{PREFIX}{s.id}.pdf", 1) for s in project.stages]
-    jobs.append((f"{PREFIX}all.html", f"{PREFIX}all.pdf", len(project.stages)))
-    return jobs
-
-
 def _print_notes(project: Project, prints: dict[str, Printed]) -> list[str]:
     """What the user should hear about the prints: failures, refused addresses, sheets that spilled."""
     notes: list[str] = []
-    for html_path, pdf_path, expected in _pdf_jobs(project):
+    for html_path, pdf_path, expected in pdf_jobs(project):
         printed = prints[pdf_path]
         if printed.pdf is None:
             notes.append(f"{pdf_path} skipped: WeasyPrint failed on {html_path}: {printed.error}")

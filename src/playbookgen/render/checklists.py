@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..checklist_files import PREFIX
 from ..fonts import FONT_STACK, font_face_css
 from ..i18n import checklist_labels, format_date
 from ..model import Project, Stage
@@ -37,7 +38,6 @@ __all__ = [
     "sheets_of",
 ]
 
-PREFIX = "checklists/"
 PAPERS: dict[str, str] = {"a4": "A4", "letter": "letter"}
 # The pages' browser-tab icon, inside the page: a ticked box. A page on its own (`playbookgen
 # checklists`, opened from the disk) has no site whose icon it could name, and without one a browser
