@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -388,11 +389,17 @@ _CACHE: dict[type[Record], dict[str, _FieldSpec]] = {}
 
 
 def _compiled(cls: type[Record]) -> dict[str, _FieldSpec]:
-    """The record's fields with their checks, made from its annotations on first use."""
+    """The record's fields with their checks, made from its annotations on first use: a base record's
+    fields from the base's own (each annotation is read once, not once per subclass)."""
     if cls not in _CACHE:
-        hints = typing.get_type_hints(cls, include_extras=True)
-        _CACHE[cls] = {name: _FieldSpec(name, _node(hints[name]).constrained(info), info)
-                       for name, info in cls.declared.items()}
+        base = cls.__mro__[1]
+        specs = dict(_compiled(base)) if base is not Record and issubclass(base, Record) else {}
+        own = types.SimpleNamespace(__annotations__=cls.__dict__.get("__annotations__", {}))
+        hints = typing.get_type_hints(own, vars(sys.modules[cls.__module__]), include_extras=True)
+        for name, annotation in hints.items():
+            info = cls.declared[name]
+            specs[name] = _FieldSpec(name, _node(annotation).constrained(info), info)
+        _CACHE[cls] = specs
     return _CACHE[cls]
 
 

@@ -7,7 +7,6 @@ table) but nothing of what the values mean; that is ``validate``'s job.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -111,6 +110,8 @@ def _warn_unknown_playbook_files(root: Path, sources: Sources) -> None:
         return
     for path in sorted(folder.iterdir()):
         if path.is_file() and path.suffix in YAML_SUFFIXES and path.stem not in known:
+            import difflib  # only a file we do not know asks
+
             close = difflib.get_close_matches(path.stem, sorted(known), n=1)
             if close:
                 kind = next(k for k in FILE_KINDS if Path(k.stem).name == close[0])

@@ -12,7 +12,6 @@ what changed (a new section, a fixed label): ``outdated_templates`` says so, onc
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -114,6 +113,8 @@ def diff_template(root: Path, name: str) -> str:
     full, _, text = _project_copy(root, name)
     ours = (BUILTIN_TEMPLATES / full).read_text(encoding="utf-8").splitlines(keepends=True)
     theirs = _STAMP.sub("", text, count=1).removeprefix("\n").splitlines(keepends=True)
+    import difflib  # `templates diff` and a mistyped name only
+
     return "".join(difflib.unified_diff(ours, theirs, f"playbookgen {full}", f"{TEMPLATE_DIR}/{full}"))
 
 
@@ -140,6 +141,8 @@ def _resolve(name: str, ours: list[str]) -> str:
         return by_file[0]
     if by_file:
         raise UserError(f"'{name}' is the name of several templates: {', '.join(by_file)}; type the full name")
+    import difflib
+
     close = difflib.get_close_matches(typed, ours, n=1) or difflib.get_close_matches(
         typed, [n.rsplit("/", 1)[-1] for n in ours], n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""

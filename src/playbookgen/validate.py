@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import re
 import typing
 from collections.abc import Iterable
@@ -30,6 +29,8 @@ R = typing.TypeVar("R", bound=Record)
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for a near miss, else ''."""
+    import difflib  # only a document with a problem asks
+
     close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
