@@ -173,6 +173,12 @@ class Problem:
 _INVALID: Any = object()  # returned by a check that reported problems
 
 
+def _refused(problems: list[Problem], problem: Problem) -> Any:
+    """Record ``problem`` and return the mark of a value that failed its check."""
+    problems.append(problem)
+    return _INVALID
+
+
 # ---------------------------------------------------------------- the checks, one node per kind of value
 
 
@@ -195,17 +201,14 @@ class _Text(_Node):
 
     def check(self, value: Any, loc: Loc, problems: list[Problem]) -> Any:
         if not isinstance(value, str):
-            problems.append(Problem(loc, "type", value, "text"))
-            return _INVALID
+            return _refused(problems, Problem(loc, "type", value, "text"))
         if self.pattern is not None and re.search(self.pattern.regex, value) is None:
-            problems.append(Problem(loc, "pattern", value, self.pattern.meaning))
-            return _INVALID
+            return _refused(problems, Problem(loc, "pattern", value, self.pattern.meaning))
         for func in self.checks:
             try:
                 value = func(value)
             except ValueError as exc:
-                problems.append(Problem(loc, "invalid", value, str(exc)))
-                return _INVALID
+                return _refused(problems, Problem(loc, "invalid", value, str(exc)))
         return value
 
     def schema(self, defs: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -223,12 +226,10 @@ class _Int(_Node):
 
     def check(self, value: Any, loc: Loc, problems: list[Problem]) -> Any:
         if not isinstance(value, int) or isinstance(value, bool):
-            problems.append(Problem(loc, "type", value, "whole number"))
-            return _INVALID
+            return _refused(problems, Problem(loc, "type", value, "whole number"))
         low = self.low if self.low is not None else (self.above + 1 if self.above is not None else None)
         if (low is not None and value < low) or (self.high is not None and value > self.high):
-            problems.append(Problem(loc, "range", value, (low, self.high)))
-            return _INVALID
+            return _refused(problems, Problem(loc, "range", value, (low, self.high)))
         return value
 
     def constrained(self, info: FieldInfo) -> _Node:
@@ -245,8 +246,7 @@ class _Int(_Node):
 class _Bool(_Node):
     def check(self, value: Any, loc: Loc, problems: list[Problem]) -> Any:
         if not isinstance(value, bool):
-            problems.append(Problem(loc, "type", value, "boolean"))
-            return _INVALID
+            return _refused(problems, Problem(loc, "type", value, "boolean"))
         return value
 
     def schema(self, defs: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -259,8 +259,7 @@ class _Choice(_Node):
 
     def check(self, value: Any, loc: Loc, problems: list[Problem]) -> Any:
         if not isinstance(value, str) or value not in self.choices:
-            problems.append(Problem(loc, "choice", value, self.choices))
-            return _INVALID
+            return _refused(problems, Problem(loc, "choice", value, self.choices))
         return value
 
     def schema(self, defs: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -273,8 +272,7 @@ class _List(_Node):
 
     def check(self, value: Any, loc: Loc, problems: list[Problem]) -> Any:
         if not isinstance(value, list):
-            problems.append(Problem(loc, "type", value, "list"))
-            return _INVALID
+            return _refused(problems, Problem(loc, "type", value, "list"))
         before = len(problems)
         items = [self.item.check(entry, (*loc, index), problems) for index, entry in enumerate(value)]
         if self.min_length is not None and len(value) < self.min_length:
@@ -297,8 +295,7 @@ class _Dict(_Node):
 
     def check(self, value: Any, loc: Loc, problems: list[Problem]) -> Any:
         if not isinstance(value, dict):
-            problems.append(Problem(loc, "type", value, "mapping"))
-            return _INVALID
+            return _refused(problems, Problem(loc, "type", value, "mapping"))
         before = len(problems)
         out = {}
         for key, entry in value.items():
@@ -352,8 +349,7 @@ class _RecordNode(_Node):
 
     def check(self, value: Any, loc: Loc, problems: list[Problem]) -> Any:
         if not isinstance(value, dict):
-            problems.append(Problem(loc, "type", value, "mapping"))
-            return _INVALID
+            return _refused(problems, Problem(loc, "type", value, "mapping"))
         fields = _compiled(self.cls)
         before = len(problems)
         given: dict[str, Any] = {}
