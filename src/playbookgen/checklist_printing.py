@@ -13,12 +13,12 @@ from typing import Any
 
 import jinja2
 
-from .checklist_files import checklist_paths, pdf_jobs
+from .checklist_files import pdf_jobs
 from .model import Project
 from .printing import Printed, font_configuration, pdf_available, print_bound, print_html
 from .render.checklists import LAYOUTS, PREFIX, Book, Sheet, render_pages, render_sheet, sheets_of
 
-__all__ = ["MARKER_NOTE", "OUTPUT_MARKER", "PDF_HINT", "checklist_paths", "make_checklists", "pdf_available",
+__all__ = ["MARKER_NOTE", "OUTPUT_MARKER", "PDF_HINT", "make_checklists", "pdf_available",
            "written_files"]
 
 PDF_HINT = "PDF checklists skipped: install playbookgen[pdf] (WeasyPrint) to get them"

@@ -343,7 +343,8 @@ class Term(Record):
     term: Text = Field(description="The term.")
     definition: Text = Field(description="Its meaning in this playbook.")
     see_also: TextList = Field(default_factory=list, description="Other glossary terms worth reading next.")
-    forms: TextList = Field(default_factory=list, 
+    forms: TextList = Field(
+        default_factory=list,
         description="Other forms of the term as it appears in running text (Polish cases, plurals: 'leada', "
         "'leadów'); each shows the definition on hover, like the term itself."
     )
