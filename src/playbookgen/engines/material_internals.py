@@ -90,6 +90,13 @@ INTERNALS: dict[str, Internal] = {entry.step: entry for entry in (
              "file watcher's callback does so), and waits build_delay seconds for more changes first; it puts "
              "its live-reload script into pages only while it watches some path",
              "as serve starts: the server has both attributes, else serve stops with this error"),
+    Internal("serve-reuse", "engines/serve_reuse.py, skip_hidden_theme_files and reuse_conversions",
+             "MkDocs makes theme environments with a jinja2.FileSystemLoader and copies no hidden file of a "
+             "theme; Page.render converts a page from its Markdown, the extensions' settings, the link settings "
+             "and the site's files, and sets only content, toc, _title_from_render, present_anchor_ids and "
+             "links_to_anchors",
+             "while serving: the loader's type, and after each conversion the attributes render set, else serve "
+             "stops with this error; tests/test_serve_reuse.py builds a site both ways and compares every file"),
     Internal("site-name-escaping", "engines/site_config.py, builtin_config",
              "Material prints site_name and site_description without escaping, so we escape them",
              "not checked at build time: if the theme escaped them too, a name with '&' would show '&amp;'"),

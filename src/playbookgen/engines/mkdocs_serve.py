@@ -18,24 +18,29 @@ from typing import Any
 from ..errors import UserError
 from ..write import write_text_atomic
 from .layout import CONFIG_FILE
+from .serve_reuse import stop_reusing
 
 __all__ = ["SERVE_HOOK", "request_rebuild", "serve_folder", "watch_for_us"]
 
 # MkDocs' dev server builds its own theme environments on every rebuild; this hook, written into the
 # private work folder and named on the command line, hands them our template cache so a rebuild
-# does not compile the theme's templates again. It runs before the other plugins are configured
+# does not compile the theme's templates again, and has a rebuild take over what the one before it
+# did and nothing changed since (serve_reuse.py: the theme's file listing, each unchanged page's
+# Markdown conversion). It runs before the other plugins are configured
 # (Material's search plugin makes environments then). It also puts the problem box on every page
 # and has the server watch the box (and our theme folder, where a team's theme files are copied).
 # It is MkDocs' public hooks API, serve-only, and never part of a built site's mkdocs.yml.
 SERVE_HOOK = "playbookgen_serve_hook.py"
-_HOOK_SOURCE = '''"""Written by playbookgen serve: MkDocs' theme environments reuse compiled templates, and
-every page shows the box of the playbook's problems while there are any."""
+_HOOK_SOURCE = '''"""Written by playbookgen serve: MkDocs' theme environments reuse compiled templates, a
+rebuild reuses what did not change since the last one, and every page shows the box of the
+playbook's problems while there are any."""
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
 from playbookgen.engines.mkdocs import cache_theme_templates
 from playbookgen.engines.mkdocs_serve import watch_for_us
+from playbookgen.engines.serve_reuse import reuse_conversions, skip_hidden_theme_files
 from playbookgen.template_cache import template_cache
 
 _work = Path(__file__).resolve().parent
@@ -46,6 +51,8 @@ _problems = _work / "__PROBLEMS_FILE__"
 @event_priority(100)
 def on_config(config):
     cache_theme_templates(config.theme, _cache)
+    skip_hidden_theme_files(config.theme)
+    reuse_conversions(config)
 
 
 def on_serve(server, config, builder):
@@ -137,5 +144,6 @@ def serve_folder(work: Path, dev_addr: str, problems_file: str, team_hooks: list
     except (Abort, ConfigurationError) as exc:
         raise UserError(f"cannot serve: {exc}") from exc
     finally:
+        stop_reusing()
         with _Server.lock:
             _Server.server, _Server.pending = None, False
