@@ -14,6 +14,8 @@ import pytest
 
 from conftest import MINIMAL_PLAYBOOK, build_file_tree, run_cli
 
+REPO = Path(__file__).resolve().parents[1]
+
 HOSTILE = "<script>alert(1)</script>"
 
 TOOLKIT = {
@@ -169,6 +171,29 @@ def test_glossary_forms_match_whole_words_only() -> None:
     html = markdown.markdown("Leadowanie; `lead` w kodzie, [lead](x) w linku, potem leadów i leada.",
                              extensions=[GlossaryExtension(terms=terms)])
     assert re.findall(r"<abbr[^>]*>([^<]*)</abbr>", html) == ["leadów"]
+
+
+def test_the_site_configuration_writes_each_definition_once() -> None:
+    """MkDocs reads the generated mkdocs.yml again on every serve rebuild: a definition is a sentence and a
+    Polish term has a dozen forms, so the forms name the term whose definition they share."""
+    import markdown
+    import yaml
+
+    from playbookgen.build import render_project
+    from playbookgen.glossary import GlossaryExtension, glossary_forms
+    from playbookgen.project import load_project
+    from playbookgen.terms import compact_forms, expand_forms
+
+    project, _ = load_project(REPO)
+    forms = glossary_forms(project.glossary)
+    config = yaml.safe_load(render_project(project, {}, outline=True).files["mkdocs.yml"])
+    [entry] = [e["playbookgen.glossary"] for e in config["markdown_extensions"]
+               if isinstance(e, dict) and "playbookgen.glossary" in e]
+    assert sorted(entry["terms"].values()) == sorted({term.definition for term in project.glossary})
+    assert expand_forms(entry["terms"], entry["forms"]) == forms == expand_forms(*compact_forms(forms))
+    text = "Każdy lead, leada i leadów."
+    assert markdown.markdown(text, extensions=[GlossaryExtension(**entry)]) == markdown.markdown(
+        text, extensions=[GlossaryExtension(terms=forms)])
 
 
 def test_a_glossary_term_is_marked_once_a_page_where_it_first_stands() -> None:

@@ -5,7 +5,8 @@ Each term, or a form the glossary lists for it (Polish cases and plurals), becom
 ``content.tooltips`` shows the definition on hover and, thanks to the tabindex, on keyboard focus.
 Like Python-Markdown's ``abbr`` (whose glossary it extends with forms), it works on the parsed tree:
 the definition is an attribute, escaped on output, and code, links and headings are left alone.
-Listed in markdown_extensions as ``playbookgen.glossary`` with ``terms: {form: definition}``.
+Listed in markdown_extensions as ``playbookgen.glossary`` with ``terms: {form: definition}`` and, for the
+forms that share a definition, ``forms: {form: the form in terms}`` (so each definition is written once).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from .terms import glossary_forms
+from .terms import expand_forms, glossary_forms
 
 __all__ = ["GlossaryExtension", "glossary_forms", "makeExtension"]
 
@@ -100,14 +101,16 @@ class _FirstUsePostprocessor(Postprocessor):
 
 
 class GlossaryExtension(Extension):
-    """Marks glossary terms (config ``terms``: form -> definition) for tooltips."""
+    """Marks glossary terms (config ``terms``: form -> definition; ``forms``: form -> a form in terms) for
+    tooltips."""
 
     def __init__(self, **kwargs: object) -> None:
-        self.config = {"terms": [{}, "form -> definition: every form of every glossary term"]}
+        self.config = {"terms": [{}, "form -> definition: a form of each glossary term"],
+                       "forms": [{}, "form -> a form in terms whose definition it shares"]}
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        terms = self.getConfig("terms") or {}
+        terms = expand_forms(self.getConfig("terms") or {}, self.getConfig("forms") or {})
         # After inline patterns (text is final), before the table of contents reads the headings.
         md.treeprocessors.register(_GlossaryTreeprocessor(md, terms), "playbookgen_glossary", 7)
         # Last of all, after the raw HTML blocks are put back (priority 30).

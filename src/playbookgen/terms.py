@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the MkDocs worker imports this early; the data model is not its to load (engines/mkdocs.py)
     from .model import Term
 
-__all__ = ["glossary_forms"]
+__all__ = ["compact_forms", "expand_forms", "glossary_forms"]
 
 
 def _cases(word: str) -> list[str]:
@@ -35,4 +35,29 @@ def glossary_forms(terms: Iterable[Term]) -> dict[str, str]:
     for form, definition in written.items():
         for variant in _cases(form):
             forms.setdefault(variant, definition)
+    return {form: forms[form] for form in sorted(forms)}
+
+
+def compact_forms(forms: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``forms`` (form -> definition) with each definition written once: the first form of each (in
+    ``forms``' order) -> its definition, and every other form -> that first form. The extension's
+    configuration in mkdocs.yml, which MkDocs reads again on every rebuild of serve: a definition is a
+    sentence, and a Polish term has a dozen forms."""
+    first: dict[str, str] = {}
+    terms: dict[str, str] = {}
+    others: dict[str, str] = {}
+    for form, definition in forms.items():
+        if definition in first:
+            others[form] = first[definition]
+        else:
+            first[definition] = form
+            terms[form] = definition
+    return terms, others
+
+
+def expand_forms(terms: dict[str, str], others: dict[str, str]) -> dict[str, str]:
+    """compact_forms undone: every form -> its definition, sorted as glossary_forms sorts them."""
+    forms = dict(terms)
+    for form, term in others.items():
+        forms[form] = terms[term]
     return {form: forms[form] for form in sorted(forms)}

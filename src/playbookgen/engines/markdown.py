@@ -21,7 +21,7 @@ MARKDOWN_EXTENSIONS: tuple[Any, ...] = (
     "playbookgen.tasklabels",  # after tasklist: names each checkbox by its item's text
     "pymdownx.superfences",
     "pymdownx.details",
-    {"playbookgen.glossary": {"terms": {}}},  # glossary tooltips; the terms are the project's (below)
+    {"playbookgen.glossary": {"terms": {}, "forms": {}}},  # glossary tooltips; the terms are the project's (below)
 )
 
 

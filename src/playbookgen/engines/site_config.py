@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..errors import Diagnostic, ValidationFailed, error, warning
-from ..terms import glossary_forms
+from ..terms import compact_forms, glossary_forms
 from .layout import CONFIG_FILE, DOCS_DIR, SITE_DIR, THEME_DIR
 from .markdown import MARKDOWN_EXTENSIONS, markdown_extension_names
 from .markdown import entry_name as _entry_name
@@ -265,7 +265,8 @@ def _localized_extensions(labels: Mapping[str, str], glossary: Mapping[str, str]
         if isinstance(entry, dict) and "toc" in entry:
             entry["toc"]["permalink_title"] = labels["permalink"]
         if isinstance(entry, dict) and "playbookgen.glossary" in entry:
-            entry["playbookgen.glossary"]["terms"] = dict(glossary)
+            terms, forms = compact_forms(dict(glossary))
+            entry["playbookgen.glossary"].update(terms=terms, forms=forms)
     return extensions
 
 
