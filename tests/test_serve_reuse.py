@@ -5,6 +5,7 @@ its inputs changed."""
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +38,23 @@ def _build(work: Path, site: Path, *, serve_hook: bool) -> None:
     build(config, serve_url="http://127.0.0.1:8000/")
 
 
+def _fresh(work: Path, site: Path) -> None:
+    """MkDocs' own build of the work folder, with its own Page.render and search indexing even after a
+    rebuild with serve's hook has put ours in their place."""
+    from material.plugins.search.plugin import SearchIndex
+    from mkdocs.structure.pages import Page
+
+    state = serve_reuse._STATE
+    with pytest.MonkeyPatch.context() as patch:
+        if state.render is not None:
+            patch.setattr(Page, "render", state.render)
+        if state.index is not None:
+            patch.setattr(SearchIndex, "add_entry_from_context", state.index)
+        before = (serve_reuse.conversion_stats().converted, serve_reuse.conversion_stats().indexed)
+        _build(work, site, serve_hook=False)
+        assert (serve_reuse.conversion_stats().converted, serve_reuse.conversion_stats().indexed) == before
+
+
 def _site(site: Path) -> dict[str, bytes]:
     """Every file of a built site; the sitemap's gzip without its header's time stamp."""
     files = {}
@@ -55,24 +73,30 @@ def _same_site(built: Path, expected: Path) -> None:
 
 def test_rebuilds_give_the_site_mkdocs_builds_and_convert_only_what_changed(work: Path, tmp_path: Path) -> None:
     fresh, served = tmp_path / "fresh", tmp_path / "served"
-    _build(work, fresh, serve_hook=False)
+    _fresh(work, fresh)
     pages = len(list((work / "docs").rglob("*.md")))
     _build(work, served, serve_hook=True)
     stats = serve_reuse.conversion_stats()
     assert (stats.converted, stats.reused) == (pages, 0)
+    assert (stats.indexed, stats.index_reused) == (pages, 0)
     _build(work, served, serve_hook=True)  # nothing changed: every page takes its kept conversion
     assert (stats.converted, stats.reused) == (pages, pages)
-    _same_site(served, fresh)
+    assert (stats.indexed, stats.index_reused) == (pages, pages)
+    _same_site(served, fresh)  # the search index among the files
 
-    # One page edited: that page alone is converted again, and the site is still MkDocs' own.
+    # One page edited, its text and then its title: that page alone is converted and indexed again, and
+    # the site (its search index too) is still MkDocs' own.
     page = work / STAGE_PAGE
-    page.write_text(page.read_text(encoding="utf-8").replace("# Negocjacje", "# Negocjacje i warunki", 1),
-                    encoding="utf-8")
-    _build(work, served, serve_hook=True)
-    assert (stats.converted, stats.reused) == (pages + 1, 2 * pages - 1)
-    _build(work, fresh, serve_hook=False)
-    _same_site(served, fresh)
-    assert "Negocjacje i warunki" in (served / "stages/negocjacje.html").read_text(encoding="utf-8")
+    for rebuilt, (before, after) in enumerate((("Obie strony omawiają", "Obie strony spokojnie omawiają"),
+                                               ("# Negocjacje", "# Negocjacje i warunki")), start=1):
+        page.write_text(page.read_text(encoding="utf-8").replace(before, after, 1), encoding="utf-8")
+        _build(work, served, serve_hook=True)
+        assert (stats.converted, stats.reused) == (pages + rebuilt, (1 + rebuilt) * pages - rebuilt)
+        assert (stats.indexed, stats.index_reused) == (pages + rebuilt, (1 + rebuilt) * pages - rebuilt)
+        _fresh(work, fresh)
+        _same_site(served, fresh)
+        index = json.loads((served / "search/search_index.json").read_text(encoding="utf-8"))
+        assert any(after.lstrip("# ") in doc["title"] + doc["text"] for doc in index["docs"])
 
 
 def test_a_new_file_converts_every_page_again(work: Path, tmp_path: Path) -> None:
@@ -84,7 +108,7 @@ def test_a_new_file_converts_every_page_again(work: Path, tmp_path: Path) -> Non
     (work / "docs/extra.md").write_text("# Extra\n\nSee [negotiation](stages/negocjacje.md).\n", encoding="utf-8")
     _build(work, served, serve_hook=True)
     assert serve_reuse.conversion_stats().converted == 2 * pages + 1
-    _build(work, fresh, serve_hook=False)
+    _fresh(work, fresh)
     _same_site(served, fresh)
 
 
@@ -115,7 +139,7 @@ def test_an_extension_that_may_read_other_files_turns_reuse_off(work: Path, tmp_
         _build(work, served, serve_hook=True)
     stats = serve_reuse.conversion_stats()
     assert stats.reused == 0 and stats.converted == 0  # MkDocs' own render ran, untouched
-    _build(work, fresh, serve_hook=False)
+    _fresh(work, fresh)
     _same_site(served, fresh)
 
 
@@ -149,4 +173,21 @@ def test_serve_stops_when_mkdocs_render_sets_something_it_did_not(work: Path, tm
 
     monkeypatch.setattr(Page, "render", render_and_more)
     with pytest.raises(EngineError, match="serve-reuse.*Page.render also set something_new"):
+        _build(work, tmp_path / "served", serve_hook=True)
+
+
+def test_serve_stops_when_the_search_index_does_more_than_add_entries(work: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from material.plugins.search.plugin import SearchIndex
+
+    from playbookgen.errors import EngineError
+
+    original = SearchIndex.add_entry_from_context
+
+    def index_and_more(index: SearchIndex, page: object) -> None:
+        original(index, page)
+        index.pages_seen = 1  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(SearchIndex, "add_entry_from_context", index_and_more)
+    with pytest.raises(EngineError, match="serve-reuse.*did more than add entries"):
         _build(work, tmp_path / "served", serve_hook=True)

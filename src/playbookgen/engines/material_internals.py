@@ -94,9 +94,11 @@ INTERNALS: dict[str, Internal] = {entry.step: entry for entry in (
              "MkDocs makes theme environments with a jinja2.FileSystemLoader and copies no hidden file of a "
              "theme; Page.render converts a page from its Markdown, the extensions' settings, the link settings "
              "and the site's files, and sets only content, toc, _title_from_render, present_anchor_ids and "
-             "links_to_anchors",
-             "while serving: the loader's type, and after each conversion the attributes render set, else serve "
-             "stops with this error; tests/test_serve_reuse.py builds a site both ways and compares every file"),
+             "links_to_anchors; Material's SearchIndex.add_entry_from_context makes a page's entries from its URL, "
+             "title, HTML, front matter and table of contents, and only adds them to the index",
+             "while serving: the loader's type, after each conversion the attributes render set, after each "
+             "indexing that only entries were added, else serve stops with this error; tests/test_serve_reuse.py "
+             "builds a site both ways and compares every file"),
     Internal("site-name-escaping", "engines/site_config.py, builtin_config",
              "Material prints site_name and site_description without escaping, so we escape them",
              "not checked at build time: if the theme escaped them too, a name with '&' would show '&amp;'"),

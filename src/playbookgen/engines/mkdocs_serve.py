@@ -26,7 +26,7 @@ __all__ = ["SERVE_HOOK", "request_rebuild", "serve_folder", "watch_for_us"]
 # private work folder and named on the command line, hands them our template cache so a rebuild
 # does not compile the theme's templates again, and has a rebuild take over what the one before it
 # did and nothing changed since (serve_reuse.py: the theme's file listing, each unchanged page's
-# Markdown conversion). It runs before the other plugins are configured
+# Markdown conversion and search entries). It runs before the other plugins are configured
 # (Material's search plugin makes environments then). It also puts the problem box on every page
 # and has the server watch the box (and our theme folder, where a team's theme files are copied).
 # It is MkDocs' public hooks API, serve-only, and never part of a built site's mkdocs.yml.
@@ -40,7 +40,7 @@ from mkdocs.plugins import event_priority
 
 from playbookgen.engines.mkdocs import cache_theme_templates
 from playbookgen.engines.mkdocs_serve import watch_for_us
-from playbookgen.engines.serve_reuse import reuse_conversions, skip_hidden_theme_files
+from playbookgen.engines.serve_reuse import reuse_conversions, reuse_search_entries, skip_hidden_theme_files
 from playbookgen.template_cache import template_cache
 
 _work = Path(__file__).resolve().parent
@@ -53,6 +53,7 @@ def on_config(config):
     cache_theme_templates(config.theme, _cache)
     skip_hidden_theme_files(config.theme)
     reuse_conversions(config)
+    reuse_search_entries()
 
 
 def on_serve(server, config, builder):

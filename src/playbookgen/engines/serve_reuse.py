@@ -1,23 +1,27 @@
 """What a `playbookgen serve` rebuild takes over from the rebuild before it, so a save shows sooner.
 
-MkDocs' dev server rebuilds the whole site for every save. Two of its steps did the same work each
+MkDocs' dev server rebuilds the whole site for every save. Three of its steps did the same work each
 time, though a save changes a page or two:
 
 - **Listing the theme's files.** MkDocs lists every file of the theme folders to copy the static
   ones, and Material ships some 14,000, nearly all of them its icons in the hidden folder `.icons`,
   which MkDocs then drops (it never copies a hidden file or folder of a theme). The listing here
   leaves hidden files and folders out as it walks, so the icons are not visited at all.
-- **Converting each page's Markdown.** A page's HTML, table of contents, title, anchors and the log
-  lines its conversion writes are made from the page's path and Markdown, the Markdown extensions
-  and their settings, the link settings, and the path, URL and inclusion of every file (links are
-  checked and rewritten against them). A page whose inputs are all unchanged since the last rebuild
-  gets what its conversion gave then; any other page is converted, and its result kept.
+- **Converting each page's Markdown.** A page's HTML, table of contents, title, anchors and the
+  log lines its conversion writes are made from the page's path and Markdown, the Markdown
+  extensions and their settings, the link settings, and the path, URL and inclusion of every file
+  (links are checked and rewritten against them). A page whose inputs are all unchanged since the
+  last rebuild gets what its conversion gave then; any other page is converted, and the result kept.
+- **Indexing each page for search.** Material's search plugin parses each page's HTML into
+  sections; a page's entries are made from its URL, title, HTML, front matter, table of contents
+  and the plugin's settings, and are kept the same way.
 
 Conversions are kept only while every Markdown extension is one known to read nothing but the page
 (a team's own extension, such as pymdownx.snippets, which includes other files, turns this off). It
-relies on MkDocs' Page.render (material_internals.py, "serve-reuse"): every conversion checks that
-render set only the attributes kept here, and serve stops with that error if it set others. Serve
-only, and only while it serves (stop_reusing): `build` converts every page.
+relies on MkDocs' Page.render and Material's SearchIndex.add_entry_from_context (material_internals.py,
+"serve-reuse"): every conversion checks that render set only the attributes kept here, every indexing
+that it only added entries, and serve stops with that error otherwise. Serve only, and only while it
+serves (stop_reusing): `build` converts and indexes every page.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import jinja2
 
 from .material_internals import drift
 
-__all__ = ["PURE_EXTENSIONS", "ConversionStats", "conversion_stats", "reuse_conversions",
+__all__ = ["PURE_EXTENSIONS", "ConversionStats", "conversion_stats", "reuse_conversions", "reuse_search_entries",
            "skip_hidden_theme_files", "stop_reusing"]
 
 # Markdown extensions whose output depends on nothing but the page's text and their settings (as
@@ -101,16 +105,20 @@ class ConversionStats:
 
     converted: int = 0
     reused: int = 0
+    indexed: int = 0  # pages Material's search plugin indexed
+    index_reused: int = 0  # pages whose search entries were the last ones
 
 
 @dataclass
 class _State:
     render: Callable[..., None] | None = None  # MkDocs' own Page.render, once ours replaces it
+    index: Callable[..., None] | None = None  # Material's SearchIndex.add_entry_from_context, likewise
     enabled: bool = False  # this rebuild's extensions are all pure
     settings: Hashable = None  # this rebuild's Markdown and link settings
     files: object = None  # the last Files seen, and its print below
     files_print: Hashable = None
     kept: dict[str, tuple[Hashable, _Conversion]] = field(default_factory=dict)  # the last one of each page
+    entries: dict[str, tuple[Hashable, list[Any]]] = field(default_factory=dict)  # each page's last entries
     stats: ConversionStats = field(default_factory=ConversionStats)
 
 
@@ -155,13 +163,57 @@ def reuse_conversions(config: Any) -> None:
         Page.render = _render  # type: ignore[method-assign,assignment]
 
 
+def reuse_search_entries() -> None:
+    """Keep each page's search entries for the rebuilds after this one (see the module); the serve hook
+    calls it with each rebuild's configuration."""
+    if _STATE.index is not None:
+        return
+    try:
+        from material.plugins.search import plugin as search
+    except ImportError:  # not Material's theme: nothing of its search to reuse
+        return
+    index = getattr(search.SearchIndex, "add_entry_from_context", None)
+    if not callable(index):
+        raise drift("serve-reuse", "material.plugins.search.plugin.SearchIndex has no add_entry_from_context")
+    _STATE.index = index
+    search.SearchIndex.add_entry_from_context = _index_entry
+
+
 def stop_reusing() -> None:
-    """Give Page.render back to MkDocs and forget every kept conversion (serve has stopped)."""
+    """Give Page.render and the search plugin's indexing back and forget what was kept (serve has stopped)."""
     from mkdocs.structure.pages import Page
 
-    if _STATE.render is not None:
+    # Only where ours is still in place (a test may have put its own there since).
+    if _STATE.render is not None and Page.render is _render:
         Page.render = _STATE.render  # type: ignore[method-assign]
+    if _STATE.index is not None:
+        from material.plugins.search import plugin as search
+
+        if search.SearchIndex.add_entry_from_context is _index_entry:
+            search.SearchIndex.add_entry_from_context = _STATE.index
     _STATE.__init__()  # type: ignore[misc]
+
+
+def _toc_print(toc: Iterable[Any]) -> Hashable:
+    return tuple((item.id, item.url, item.title, item.level, _toc_print(item.children)) for item in toc)
+
+
+def _index_entry(index: Any, page: Any) -> None:
+    """SearchIndex.add_entry_from_context, or the entries it added the last time this page was the same."""
+    add = _STATE.index
+    assert add is not None  # set before this replaces it
+    key = (page.url, page.title, page.content, _frozen(page.meta), _toc_print(page.toc), _frozen(index.config))
+    kept = _STATE.entries.get(page.file.src_uri)
+    if kept is not None and kept[0] == key:
+        index.entries.extend(copy.deepcopy(kept[1]))
+        _STATE.stats.index_reused += 1
+        return
+    before, names = list(index.entries), set(vars(index))
+    add(index, page)
+    if set(vars(index)) != names or index.entries[:len(before)] != before:
+        raise drift("serve-reuse", "SearchIndex.add_entry_from_context did more than add entries to the index")
+    _STATE.entries[page.file.src_uri] = (key, copy.deepcopy(index.entries[len(before):]))
+    _STATE.stats.indexed += 1
 
 
 def _files_print(files: Iterable[Any]) -> Hashable:
