@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import jinja2
     from mkdocs.theme import Theme
 
-__all__ = ["cache_theme_templates", "run", "start", "start_worker", "stop_worker"]
+__all__ = ["cache_theme_templates", "each_theme_environment", "run", "start", "start_worker", "stop_worker"]
 
 class _Capture(logging.Handler):
     """Keeps MkDocs' log lines (and its warnings apart) instead of printing them."""
@@ -92,19 +92,29 @@ def cache_theme_templates(theme: Theme, cache: TemplateCache | None) -> Callable
     """
     if cache is None:
         return lambda: True
+    made: list[jinja2.Environment] = []
+
+    def give_cache(environment: jinja2.Environment) -> None:
+        environment.bytecode_cache = cache
+        made.append(environment)
+
+    each_theme_environment(theme, give_cache)
+    return lambda: bool(made)
+
+
+def each_theme_environment(theme: Theme, change: Callable[[jinja2.Environment], None]) -> None:
+    """Have ``change`` done to every environment ``theme`` makes from now on: Theme.get_env, wrapped on
+    this one theme object (material_internals.py, "theme-get-env")."""
     make_environment = getattr(theme, "get_env", None)
     if not callable(make_environment):
         raise material_internals.drift("theme-get-env", "mkdocs.theme.Theme has no get_env method")
-    made: list[jinja2.Environment] = []
 
     def get_env() -> jinja2.Environment:
         environment: jinja2.Environment = make_environment()
-        environment.bytecode_cache = cache
-        made.append(environment)
+        change(environment)
         return environment
 
     theme.get_env = get_env  # type: ignore[method-assign]
-    return lambda: bool(made)
 
 
 # Templates MkDocs renders by name on every build; what they include is followed from there.

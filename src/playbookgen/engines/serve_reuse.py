@@ -36,6 +36,7 @@ from typing import Any
 import jinja2
 
 from .material_internals import drift
+from .mkdocs import each_theme_environment
 
 __all__ = ["PURE_EXTENSIONS", "ConversionStats", "conversion_stats", "reuse_conversions", "reuse_search_entries",
            "skip_hidden_theme_files", "stop_reusing"]
@@ -75,20 +76,15 @@ class _VisibleFilesLoader(jinja2.FileSystemLoader):
 
 def skip_hidden_theme_files(theme: Any) -> None:
     """Have every environment ``theme`` makes list only the theme's visible files (see the module)."""
-    make_environment = getattr(theme, "get_env", None)
-    if not callable(make_environment):
-        raise drift("theme-get-env", "mkdocs.theme.Theme has no get_env method")
+    each_theme_environment(theme, _list_visible_files)
 
-    def get_env() -> jinja2.Environment:
-        environment: jinja2.Environment = make_environment()
-        loader = environment.loader
-        if type(loader) is not jinja2.FileSystemLoader:
-            raise drift("serve-reuse", f"the theme's environment loads with a {type(loader).__name__}, "
-                                       "not a jinja2.FileSystemLoader")
-        environment.loader = _VisibleFilesLoader(loader.searchpath, loader.encoding, loader.followlinks)
-        return environment
 
-    theme.get_env = get_env
+def _list_visible_files(environment: jinja2.Environment) -> None:
+    loader = environment.loader
+    if type(loader) is not jinja2.FileSystemLoader:
+        raise drift("serve-reuse", f"the theme's environment loads with a {type(loader).__name__}, "
+                                   "not a jinja2.FileSystemLoader")
+    environment.loader = _VisibleFilesLoader(loader.searchpath, loader.encoding, loader.followlinks)
 
 
 @dataclass(frozen=True)
