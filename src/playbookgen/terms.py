@@ -43,16 +43,14 @@ def compact_forms(forms: dict[str, str]) -> tuple[dict[str, str], dict[str, str]
     ``forms``' order) -> its definition, and every other form -> that first form. The extension's
     configuration in mkdocs.yml, which MkDocs reads again on every rebuild of serve: a definition is a
     sentence, and a Polish term has a dozen forms."""
-    first: dict[str, str] = {}
-    terms: dict[str, str] = {}
+    first: dict[str, str] = {}  # definition -> the first form that has it
     others: dict[str, str] = {}
     for form, definition in forms.items():
         if definition in first:
             others[form] = first[definition]
         else:
             first[definition] = form
-            terms[form] = definition
-    return terms, others
+    return {form: definition for definition, form in first.items()}, others
 
 
 def expand_forms(terms: dict[str, str], others: dict[str, str]) -> dict[str, str]:

@@ -97,7 +97,7 @@ class _Conversion:
 
 @dataclass
 class ConversionStats:
-    """How many pages were converted and how many took a kept conversion, since serve started."""
+    """How many pages were converted or indexed, and how many took what was kept instead, since serve started."""
 
     converted: int = 0
     reused: int = 0
@@ -161,7 +161,7 @@ def reuse_conversions(config: Any) -> None:
 
 def reuse_search_entries() -> None:
     """Keep each page's search entries for the rebuilds after this one (see the module); the serve hook
-    calls it with each rebuild's configuration."""
+    calls it on every rebuild, and only the first call has anything to do."""
     if _STATE.index is not None:
         return
     try:
@@ -177,6 +177,7 @@ def reuse_search_entries() -> None:
 
 def stop_reusing() -> None:
     """Give Page.render and the search plugin's indexing back and forget what was kept (serve has stopped)."""
+    global _STATE
     from mkdocs.structure.pages import Page
 
     # Only where ours is still in place (a test may have put its own there since).
@@ -187,7 +188,7 @@ def stop_reusing() -> None:
 
         if search.SearchIndex.add_entry_from_context is _index_entry:
             search.SearchIndex.add_entry_from_context = _STATE.index
-    _STATE.__init__()  # type: ignore[misc]
+    _STATE = _State()
 
 
 def _toc_print(toc: Iterable[Any]) -> Hashable:
