@@ -165,7 +165,8 @@ def test_a_missing_file_and_missing_settings_are_clear(project_with) -> None:
 def test_ragged_rows_are_reported_not_a_traceback(project_with) -> None:
     result = run(project_with("deal_id,stage,entered_at\n1,Stage A,2024-01-01\n2,Stage A,2024-01-01,extra,cells\n"))
     assert result.exit_code == 1
-    assert "deals.csv:1:1: error: this file cannot be read as CSV" in result.stderr and "Traceback" not in result.stderr
+    # At the ragged row itself: line 3 of the file.
+    assert "deals.csv:3:1: error: this file cannot be read as CSV" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_deals_settings_are_validated_with_file_line_column(project_with) -> None:

@@ -183,3 +183,42 @@ def test_a_header_written_twice_is_read_not_refused(project_with) -> None:  # no
     result = health_json(project_with(text))
     assert result.exit_code == 0, result.stderr
     assert [s["open"] for s in json.loads(result.stdout)["stages"]][0] == 1
+
+
+# Header lines as CRMs and spreadsheets write them, and ones DuckDB names otherwise (it trims a name, numbers a
+# repeated one, names an empty one column<i>): each with the delimiter it is read with.
+HEADER_LINES = [
+    ("deal_id,stage,entered_at,amount,currency,name\n", ","),
+    ("\ufeffdeal_id,stage,entered_at\r\n", ","),
+    ('Record ID,Deal Name,"Date entered ""Poszukiwanie (Sample pipeline)""",'
+     "Date entered 'Negocjacje (Sample pipeline)'\n", ","),
+    ('"ID","OPPORTUNITYID","CREATEDDATE","STAGENAME"\r\n', ","),
+    ("Id;Nazwa;Etap;Wartość;Data utworzenia\r\n", ";"),
+    ("ID\tTitle\tStage\tDeal created\n", "\t"),
+    ('"a,b",c\n', ","), ("it's,back\\slash,naïve\n", ","), ("only\n", ","),
+    ("a,b,a\n", ","), ("a,A\n", ","), ("a,,c\n", ","), ("a ,b\n", ","), (" a,b\n", ","), ('" a",b\n', ","),
+    ('"multi\nline",b\n', ","), ("a,b", ","), ("a\tb,c\n", ","),
+]  # fmt: skip
+
+
+def test_header_names_are_the_names_duckdb_gives(tmp_path: Path) -> None:
+    from playbookgen.health.csvfile import header_names
+
+    con = duckdb.connect()
+    taken = 0
+    for i, (line, delimiter) in enumerate(HEADER_LINES):
+        path = tmp_path / f"h{i}.csv"
+        values = delimiter.join(str(n) for n in range(len(next(csv.reader([line], delimiter=delimiter)))))
+        ending = "\r\n" if line.endswith("\r\n") else "\n"
+        path.write_bytes((line + ("" if line.endswith("\n") else ending) + values + ending).encode("utf-8"))
+        plain = header_names(path, delimiter)
+        try:
+            described = [row[0] for row in con.execute(
+                "DESCRIBE SELECT * FROM read_csv(?, header = true, all_varchar = true, normalize_names = false, "
+                "delim = ?, quote = '\"', escape = '\"', strict_mode = true, skip = 0)",
+                [str(path), delimiter]).fetchall()]
+        except duckdb.Error:  # a line DuckDB cannot read at all: the reading pass reports the file
+            continue
+        assert plain is None or plain == described, (line, plain, described)
+        taken += plain is not None
+    assert taken >= 9  # every well-formed line above is read without DESCRIBE

@@ -88,7 +88,7 @@ def _load(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: StageMa
     from . import history, snapshot, wide
 
     file = open_csv(request, work, head, [*stages.names, *stages.keys], not_utf8=not_utf8)
-    found = headers(con, file.source, request)
+    found = headers(con, file, request)
     reader = deals_crm(request.format).reader([header_key(h) for h in found])
     columns = _columns(request, reader, found)
     source = named(file.source, found)
