@@ -143,11 +143,12 @@ def project_dir(value: str) -> Path:
     return path.resolve()
 
 
-def load_valid_project(directory: str) -> Project:
-    """The validated project in DIR; its warnings go to stderr, its errors end the command (exit 1)."""
+def load_valid_project(directory: str, last_change: bool = True) -> Project:
+    """The validated project in DIR; its warnings go to stderr, its errors end the command (exit 1).
+    Without ``last_change``, git is not asked when the playbook last changed (for output that prints no date)."""
     from .project import load_project
 
-    project, warnings = load_project(project_dir(directory))
+    project, warnings = load_project(project_dir(directory), last_change=last_change)
     report_problems(warnings)
     return project
 
@@ -427,7 +428,7 @@ def health(directory: str, deals: str | None, deals_format: str | None, as_of: s
     from .health import analyse, resolve_request
     from .health.output import render
 
-    project = load_valid_project(directory)
+    project = load_valid_project(directory, last_change=False)  # the report's dates are the deals' own
     report, diagnostics = analyse(project, resolve_request(project, deals, deals_format, as_of))
     report_problems(diagnostics)
     print_notes(report.notes)

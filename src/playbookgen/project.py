@@ -46,9 +46,10 @@ SHALLOW_CLONE = warning(
 
 
 def load_project(root: Path, *, strict: bool = False, as_of: dt.date | None = None,
-                 history: bool = False) -> tuple[Project, list[Diagnostic]]:
-    """The Project and its warnings; raises ValidationFailed on errors (or on warnings when strict)."""
-    project, diagnostics = validate_project(root, as_of=as_of, history=history)
+                 history: bool = False, last_change: bool = True) -> tuple[Project, list[Diagnostic]]:
+    """The Project and its warnings; raises ValidationFailed on errors (or on warnings when strict).
+    ``last_change``: as validate_project's (off for a command that prints no date of the playbook)."""
+    project, diagnostics = validate_project(root, as_of=as_of, history=history, last_change=last_change)
     if project is None or (strict and diagnostics):
         raise ValidationFailed(diagnostics)
     return project, diagnostics
