@@ -244,6 +244,18 @@ def test_pipedrive_snapshot_computes_what_it_can_and_says_what_needs_history(pro
     assert "Note: a pipedrive export holds each deal's current stage but not its history" in text.stdout
 
 
+def test_pipedrive_statuses_in_any_case_read_the_same_and_a_bad_one_is_pointed_at(project_with) -> None:
+    plain, _, _ = health_json(project_with(pipedrive_csv()), "pipedrive", "--as-of", AS_OF)
+    written = pipedrive_csv().replace(",won,", ",Won,", 1).replace(",lost,", ", LOST ,").replace(",open,", ",Open,", 1)
+    data, stderr, code = health_json(project_with(written), "pipedrive", "--as-of", AS_OF)
+    assert code == 0, stderr
+    assert (data["stages"], data["totals"]) == (plain["stages"], plain["totals"])
+    bad = pipedrive_csv().replace(",open,", ",maybe,", 1)  # deal 3, on row 4; the status is column 4
+    data, stderr, code = health_json(project_with(bad), "pipedrive", "--as-of", AS_OF)
+    assert code == 1 and "deals.csv:4:4: error: 'Deal - Status': 'maybe' is not open, won or lost" in stderr
+    assert data["totals"]["deals"] == plain["totals"]["deals"] - 1  # its row is skipped, the rest counted
+
+
 def test_as_of_defaults_to_the_latest_time_in_the_file(project_with) -> None:
     data, _, code = health_json(project_with(our_csv()), "csv")
     assert code == 0

@@ -31,7 +31,7 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
     """The health report of ``project`` against the deals in ``request``; raises ValidationFailed when the
     file cannot be read at all, and returns every row-level problem as a diagnostic."""
     from .formats import stage_map
-    from .layouts import all_named_sample, load_deals
+    from .layouts import all_named_sample, load_deals, names_marked
     from .metrics import compute
     from .sql import connect
 
@@ -47,7 +47,8 @@ def analyse(project: Project, request: DealsRequest) -> tuple[HealthReport, list
                                 loaded.skipped_rows, loaded.encoding, loaded.date_order)
             figures = compute(con, project, stages, source, as_of, loaded.has_history, request.currency,
                               request.list_stalled)
-            sample = loaded.sample if loaded.sample is not None else all_named_sample(con, "deals")
+            sample = loaded.sample if loaded.sample is not None else all_named_sample(
+                con, "deals", marked=names_marked(request))
         finally:
             con.close()
     finally:

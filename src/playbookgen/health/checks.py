@@ -151,10 +151,13 @@ def listed(con: duckdb.DuckDBPyConnection, where: str, value: str,
            limit: int = LISTED_PER_KIND + 1) -> tuple[int, list[tuple[int, str]]]:
     """How many raw rows match ``where``, and the first ``limit`` of them as (row, value): one more than is
     listed, so the line that counts the rest can point at the first row left out."""
-    count = con.execute(f"SELECT count(*) FROM raw WHERE {where}").fetchone()
+    found = con.execute(f"SELECT count(*) FROM raw WHERE {where}").fetchone()
+    count = int(found[0]) if found else 0
+    if not count:  # a clean file: no second pass over its rows
+        return 0, []
     query = f"SELECT _row, coalesce({value}, '') FROM raw WHERE {where} ORDER BY _row LIMIT {limit}"
     rows = con.execute(query).fetchall()
-    return (count[0] if count else 0), [(int(r), str(v)) for r, v in rows]
+    return count, [(int(r), str(v)) for r, v in rows]
 
 
 @dataclass

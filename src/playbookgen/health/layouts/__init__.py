@@ -29,7 +29,7 @@ from ..sql import SAMPLE_WORD, ident, scalar, set_time_formats
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["Loaded", "Context", "DateOrder", "load_deals", "read_cells", "finish", "all_named_sample"]
+__all__ = ["Loaded", "Context", "DateOrder", "load_deals", "read_cells", "finish", "all_named_sample", "names_marked"]
 
 _SAMPLE_BYTES = 1 << 20  # the dates of the first megabyte usually tell their order; else all of them are read
 
@@ -105,13 +105,18 @@ def _load(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: StageMa
     return loaded
 
 
+def names_marked(request: DealsRequest) -> bool:
+    """Names are shown only in the list of stalled deals; without it each is read only as its SAMPLE mark
+    (checks.NAME_MARK), in read_cells, and all_named_sample reads the marks."""
+    return not request.list_stalled
+
+
 def read_cells(ctx: Context, cells: list[Cell]) -> None:
     """Table raw_cells and view raw (checks.load_raw), in one pass over the file that also settles the date
     order where the file's first megabyte did not: a day-first file is then read once more, as one."""
     times = [c for c in cells if c.kind == "time"]
     pending = ctx.dates.pending and bool(times)
-    # Names are shown only in the list of stalled deals; without it only their SAMPLE mark is read.
-    marked = frozenset() if ctx.request.list_stalled else frozenset({"name"})
+    marked = frozenset({"name"}) if names_marked(ctx.request) else frozenset()
     load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds, order_evidence=pending, marked=marked)
     if not pending:
         return
@@ -245,14 +250,16 @@ def finish(ctx: Context, loaded: Loaded, found: list[Found], kept: int | None = 
     return loaded
 
 
-def all_named_sample(con: duckdb.DuckDBPyConnection, rows: str) -> bool:
+def all_named_sample(con: duckdb.DuckDBPyConnection, rows: str, marked: bool = False) -> bool:
     """True when ``rows`` (a FROM clause with a ``name`` column) hold deals and every one is named with
     the word SAMPLE, in capitals.
 
     That is how the repository's synthetic export marks itself ("SAMPLE deal 00001 (synthetic)"),
     so a page or a report made from it says it is sample data even when the file was passed on the
     command line. A real deal called "Sample kit" does not count: the word is in capitals, and
-    every deal must have it.
+    every deal must have it. ``marked``: the names were read as their marks (checks.NAME_MARK), which
+    hold the answer: 'SAMPLE' exactly where the name has the word.
     """
-    row = con.execute(f"SELECT count(*), count(*) FILTER (WHERE {SAMPLE_WORD.format('name')}) FROM {rows}").fetchone()
+    has_word = "name = 'SAMPLE'" if marked else SAMPLE_WORD.format("name")
+    row = con.execute(f"SELECT count(*), count(*) FILTER (WHERE {has_word}) FROM {rows}").fetchone()
     return row is not None and row[0] > 0 and row[0] == row[1]

@@ -7,12 +7,13 @@ from __future__ import annotations
 from functools import partial
 
 from ..checks import Found, check_cells, listed, optional, stage_lookup, unknown_stages
-from ..sql import Steps, count_and_latest
+from ..sql import Steps, count_and_latest, text
 from . import Context, Loaded, finish, read_cells
 
 __all__ = ["load"]
 
 STATUSES = ("open", "won", "lost")
+_STATUS_LIST = "(" + ", ".join(f"'{text(status)}'" for status in STATUSES) + ")"  # SQL: IN ('open', ...)
 
 
 def load(ctx: Context) -> Loaded:
@@ -21,8 +22,9 @@ def load(ctx: Context) -> Loaded:
     read_cells(ctx, cells)
     found, bad = check_cells(ctx.con, cells, {"deal_id", "stage", "status", "created"}, ctx.bounds)
     status = columns["status"]
-    count, rows = listed(ctx.con, "NOT pb_blank(status) AND lower(pb_trim(status)) NOT IN ('open', 'won', 'lost')",
-                         "status")
+    # A status as the CRM writes it ('won') needs no lower-casing or trimming: only the others are tested so.
+    count, rows = listed(ctx.con, f"status NOT IN {_STATUS_LIST} AND NOT pb_blank(status) "
+                                  f"AND lower(pb_trim(status)) NOT IN {_STATUS_LIST}", "status")
     statuses = Found("deals-bad-status", total=count,
                      items=[(r, status.index, f"'{status.header}': '{v}' is not open, won or lost") for r, v in rows])
     stage_lookup(ctx.con, ctx.stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
@@ -38,7 +40,9 @@ def load(ctx: Context) -> Loaded:
                coalesce({opt('won_time')}, CASE WHEN r.status = 'won' THEN {opt('closed')} END) AS won,
                coalesce({opt('lost_time')}, CASE WHEN r.status = 'lost' THEN {opt('closed')} END) AS lost,
                ({bad}) OR l.pos IS NULL OR r.status IS NULL OR r.status NOT IN ('open', 'won', 'lost') AS _skip
-        FROM (SELECT * REPLACE (lower(pb_trim(status)) AS status) FROM raw) r LEFT JOIN lookup l ON l.raw = r.stage
+        FROM (SELECT * REPLACE (
+                  CASE WHEN status IN {_STATUS_LIST} THEN status ELSE lower(pb_trim(status)) END AS status) FROM raw) r
+        LEFT JOIN lookup l ON l.raw = r.stage
     """)
     backwards = Found("deals-time-backwards", warn=True)
     created = columns["created"]
