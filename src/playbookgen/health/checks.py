@@ -238,10 +238,13 @@ def _reads_as(con: duckdb.DuckDBPyConnection, values: list[str]) -> dict[str, in
     return {str(s): None if ms is None else int(ms) for s, ms in rows}
 
 
-def stage_lookup(con: duckdb.DuckDBPyConnection, stages: StageMap, values_sql: str) -> None:
-    """Table lookup(raw, pos): each distinct stage text of the file and where it lands (NULL: unknown)."""
-    distinct = [row[0] for row in con.execute(values_sql).fetchall()]
-    stage_table(con, distinct, [stages.position(value) for value in distinct])
+def stage_lookup(con: duckdb.DuckDBPyConnection, stages: StageMap, values_sql: str) -> dict[str, int | None]:
+    """Table lookup(raw, pos): each distinct stage text of the file and where it lands (NULL: unknown); the
+    same as a dict."""
+    distinct = [str(row[0]) for row in con.execute(values_sql).fetchall()]
+    positions = {value: stages.position(value) for value in distinct}
+    stage_table(con, distinct, list(positions.values()))
+    return positions
 
 
 def stage_table(con: duckdb.DuckDBPyConnection, texts: list[str], positions: list[int | None]) -> None:

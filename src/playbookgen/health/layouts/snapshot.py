@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..checks import Found, check_cells, listed, optional, stage_lookup, unknown_stages
-from ..sql import Steps, count_and_latest, text
+from ..sql import Steps, count_and_latest, stage_case, text
 from . import Context, Loaded, finish, read_cells
 
 __all__ = ["load"]
@@ -27,22 +27,21 @@ def load(ctx: Context) -> Loaded:
                                   f"AND lower(pb_trim(status)) NOT IN {_STATUS_LIST}", "status")
     statuses = Found("deals-bad-status", total=count,
                      items=[(r, status.index, f"'{status.header}': '{v}' is not open, won or lost") for r, v in rows])
-    stage_lookup(ctx.con, ctx.stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
+    positions = stage_lookup(ctx.con, ctx.stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
     unknown = unknown_stages(ctx.con, ctx.stages, columns["stage"], [])
     opt = partial(optional, columns)
     n = len(ctx.stages.open_ids)
     steps = Steps(ctx.con)
     # A view: the deals table below is these rows, kept, one deal each, so nothing else needs them stored.
     steps.view("typed", f"""
-        SELECT r._row, pb_trim(r.deal_id) AS deal_id, l.pos AS stage_pos, r.status,
+        SELECT r._row, pb_trim(r.deal_id) AS deal_id, {stage_case("r.stage", positions)} AS stage_pos, r.status,
                {opt('amount')} AS amount, upper({opt('currency')}) AS currency, {opt('name')} AS name,
                r.p_created AS created, {opt('stage_changed')} AS changed,
                coalesce({opt('won_time')}, CASE WHEN r.status = 'won' THEN {opt('closed')} END) AS won,
                coalesce({opt('lost_time')}, CASE WHEN r.status = 'lost' THEN {opt('closed')} END) AS lost,
-               ({bad}) OR l.pos IS NULL OR r.status IS NULL OR r.status NOT IN ('open', 'won', 'lost') AS _skip
+               ({bad}) OR stage_pos IS NULL OR r.status IS NULL OR r.status NOT IN {_STATUS_LIST} AS _skip
         FROM (SELECT * REPLACE (
                   CASE WHEN status IN {_STATUS_LIST} THEN status ELSE lower(pb_trim(status)) END AS status) FROM raw) r
-        LEFT JOIN lookup l ON l.raw = r.stage
     """)
     backwards = Found("deals-time-backwards", warn=True)
     created = columns["created"]
