@@ -73,17 +73,18 @@ def load_field_history(ctx: Context) -> Loaded:
     """)
     steps.view("entries", """  -- a view: the per-deal window reads it once
         WITH changes AS (SELECT * FROM typed WHERE NOT _skip AND field = 'stagename'),
-        created AS (SELECT deal_id, min(at_ms) AS at_ms FROM typed WHERE NOT _skip AND field = 'created'
-                    GROUP BY deal_id),
-        first AS (SELECT deal_id, arg_min(old_pos, {'t': at_ms, 'r': _row}) AS pos,
-                         min(at_ms) AS at_ms, arg_min(_row, {'t': at_ms, 'r': _row}) AS _row
-                  FROM changes GROUP BY deal_id)
+        -- per deal, in one grouping: when the record was created, and its first change (by time, then row)
+        first AS (SELECT deal_id, min(at_ms) FILTER (WHERE field = 'created') AS created_ms,
+                         arg_min(old_pos, {'t': at_ms, 'r': _row}) FILTER (WHERE field = 'stagename') AS pos,
+                         min(at_ms) FILTER (WHERE field = 'stagename') AS at_ms,
+                         arg_min(_row, {'t': at_ms, 'r': _row}) FILTER (WHERE field = 'stagename') AS _row
+                  FROM typed WHERE NOT _skip GROUP BY deal_id)
         SELECT deal_id AS grp, pos, at_ms, _row, 2 * _row AS seq, true AS timed,
                NULL::VARCHAR AS name, NULL::DECIMAL(38, 4) AS amount, NULL::VARCHAR AS currency FROM changes
         UNION ALL
-        SELECT f.deal_id, f.pos, coalesce(least(c.at_ms, f.at_ms), f.at_ms), f._row, 2 * f._row - 1,
-               c.at_ms IS NOT NULL, NULL, NULL, NULL
-        FROM first f LEFT JOIN created c USING (deal_id) WHERE f.pos IS NOT NULL
+        SELECT deal_id, pos, coalesce(least(created_ms, at_ms), at_ms), _row, 2 * _row - 1,
+               created_ms IS NOT NULL, NULL, NULL, NULL
+        FROM first WHERE _row IS NOT NULL AND pos IS NOT NULL
     """)
     _deals_and_stays(ctx, steps)
     loaded = Loaded(latest_ms=scalar(ctx.con, "SELECT max(at_ms) FROM typed WHERE NOT _skip"))
