@@ -162,6 +162,16 @@ def test_a_missing_file_and_missing_settings_are_clear(project_with) -> None:
     assert result.exit_code == 2 and "--as-of 'yesterday' is not a date" in result.stderr
 
 
+def test_a_file_whose_line_endings_change_is_pointed_at_the_first_line_that_differs(project_with) -> None:
+    # Exported from a CRM with Windows line endings, then a row added in an editor that writes LF alone.
+    rows = "deal_id,stage,entered_at\r\n" + "".join(f"{i},Stage A,2024-01-01\r\n" for i in range(1, 6))
+    result = run(project_with(rows + "6,Stage A,2024-01-02\n"))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "deals.csv:7:1: error: this line ends differently from the lines before it" in result.stderr
+    assert result.stderr.count("error:") == 1
+    assert run(project_with(rows)).exit_code == 0  # the same file, its endings all alike, reads
+
+
 def test_ragged_rows_are_reported_not_a_traceback(project_with) -> None:
     result = run(project_with("deal_id,stage,entered_at\n1,Stage A,2024-01-01\n2,Stage A,2024-01-01,extra,cells\n"))
     assert result.exit_code == 1

@@ -283,9 +283,36 @@ def unreadable(request: DealsRequest, exc: Exception) -> ValidationFailed:
             request.display, int(line.group(1)) if line else 1, 1, "deals-bad-encoding",
             f"this file is not UTF-8 text from here on: set deals.encoding in playbook.yml to the file's encoding "
             f"({', '.join(ENCODINGS)})")])
+    # DuckDB's words when the line ending changes part-way (it takes one per file): find where, and say why.
+    mixed = _mixed_line_endings(request.path) if "invalid state" in message else None
+    if mixed is not None:
+        return ValidationFailed([error(
+            request.display, mixed, 1, "deals-not-csv",
+            "this line ends differently from the lines before it (some end as Windows writes them, CR LF, others "
+            "with LF alone), so the file cannot be read as CSV: it was probably edited in two programs; open it "
+            "in a spreadsheet and save it as CSV again")])
     first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     return ValidationFailed([error(
         request.display, int(line.group(1)) if line else 1, 1, "deals-not-csv",
         "this file cannot be read as CSV: a row has more or fewer cells than the header, or a quote is not "
         f"closed; export it from the CRM again (the reader said: {first})",
     )])
+
+
+def _mixed_line_endings(path: Path) -> int | None:
+    """The first line (1-based) that ends otherwise than the first line does, CR LF against LF alone; None
+    when all end alike. Read only when DuckDB refused the file: it reads one line ending per file."""
+    try:
+        with open(path, "rb") as handle:
+            windows: bool | None = None
+            for number, line in enumerate(handle, start=1):
+                if not line.endswith(b"\n"):
+                    return None  # the last line, without an ending
+                crlf = line.endswith(b"\r\n")
+                if windows is None:
+                    windows = crlf
+                elif crlf != windows:
+                    return number
+    except OSError:
+        return None
+    return None
