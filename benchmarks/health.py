@@ -46,15 +46,15 @@ DEALS_FORMAT = {"hubspot": "hubspot", "csv": "csv", "salesforce": "salesforce", 
 PER_DEAL = ("hubspot", "salesforce", "salesforce-field", "snapshot")
 CODE_PAGE = ("salesforce",)
 
-BARE = """
+_CHILD = """
 import sys, duckdb
 con = duckdb.connect()
 encoding = sys.argv[2]
-print(con.execute("SELECT count(*) FROM read_csv(?, header = true, all_varchar = true, encoding = ?)",
-                  [sys.argv[1], encoding]).fetchone()[0])
+print(con.execute("{statement} read_csv(?, header = true, all_varchar = true, encoding = ?)",
+                  [sys.argv[1], encoding]).fetchall())
 """
-FULL = BARE.replace("SELECT count(*) FROM read_csv", "CREATE TABLE cells AS SELECT * FROM read_csv").replace(
-    ".fetchone()[0]", ".fetchall()")
+BARE = _CHILD.format(statement="SELECT count(*) FROM")
+FULL = _CHILD.format(statement="CREATE TABLE cells AS SELECT * FROM")
 
 
 def _run(command: list[str]) -> tuple[float, float]:

@@ -19,8 +19,8 @@ from .sql import text
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["CsvFile", "ENCODINGS", "MAX_BYTES", "NotUtf8", "check_file", "open_csv", "headers", "header_names", "named",
-           "unreadable"]
+__all__ = ["CsvFile", "ENCODINGS", "MAX_BYTES", "NotUtf8", "check_file", "open_csv", "first_line", "headers",
+           "header_names", "named", "unreadable"]
 
 MAX_BYTES = 1 << 30  # 1 GiB: about five million deals; a bigger file is not a CRM export
 _SNIFF_BYTES = 64 * 1024
@@ -38,6 +38,7 @@ class CsvFile:
     encoding: str  # as deals.encoding names it, and as the report says it
     delimiter: str
     source: str  # SQL: the read_csv(...) of it
+    header: bytes  # its first line, up to a megabyte: the delimiter and the column names are read off it
 
 
 def _refuse(request: DealsRequest, code: str, message: str) -> ValidationFailed:
@@ -158,8 +159,9 @@ def open_csv(request: DealsRequest, work: Path, head: bytes, hints: Sequence[str
         encoding = _code_page(_sample_of_high_bytes(request.path), hints)
     if encoding != "utf-8" or (not_utf8 and request.encoding == "utf-8"):
         path = _convert(request, work, encoding)  # UTF-8 that is not: refused, with where
-    delimiter = _delimiter(path)
-    return CsvFile(path, encoding, delimiter, _source(path, work, delimiter))
+    header = first_line(path)
+    delimiter = _delimiter(header)
+    return CsvFile(path, encoding, delimiter, _source(path, work, delimiter), header)
 
 
 def _sample_of_high_bytes(path: Path) -> bytes:
@@ -205,11 +207,16 @@ def _convert(request: DealsRequest, work: Path, encoding: str) -> Path:
     return target
 
 
-def _delimiter(path: Path) -> str:
+def first_line(path: Path) -> bytes:
+    """The file's first line (the header), up to a megabyte."""
+    with open(path, "rb") as handle:
+        return handle.readline(1 << 20)
+
+
+def _delimiter(line: bytes) -> str:
     """Comma, semicolon (Excel in much of Europe) or tab (Excel's Unicode text): whichever the header line
     holds most of."""
-    with open(path, "rb") as handle:
-        first = handle.readline(1 << 20).decode("utf-8", errors="replace")
+    first = line.decode("utf-8", errors="replace")
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ","))
 
@@ -240,7 +247,7 @@ def headers(con: duckdb.DuckDBPyConnection, file: CsvFile, request: DealsRequest
     100 MB export, most of what a small one costs)."""
     import duckdb
 
-    plain = header_names(file.path, file.delimiter)
+    plain = header_names(file.header, file.delimiter)
     if plain is not None:
         return plain
     try:
@@ -249,15 +256,13 @@ def headers(con: duckdb.DuckDBPyConnection, file: CsvFile, request: DealsRequest
         raise unreadable(request, exc) from None
 
 
-def header_names(path: Path, delimiter: str) -> list[str] | None:
-    """The names on the header line, where DuckDB would take each as it is written: None for a line it
+def header_names(line: bytes, delimiter: str) -> list[str] | None:
+    """The names on the header ``line``, where DuckDB would take each as it is written: None for a line it
     names otherwise or one we do not read the same (a name empty, repeated, with spaces at its ends, not
     UTF-8, or a quote holding a line break), which DESCRIBE then reads. tests/test_health_read.py holds
     the two to the same names."""
     import csv
 
-    with open(path, "rb") as handle:
-        line = handle.readline(1 << 20)
     try:
         text = line.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:

@@ -84,7 +84,7 @@ def load_field_history(ctx: Context) -> Loaded:
         UNION ALL
         SELECT deal_id, pos, coalesce(least(created_ms, at_ms), at_ms), _row, 2 * _row - 1,
                created_ms IS NOT NULL, NULL, NULL, NULL
-        FROM first WHERE _row IS NOT NULL AND pos IS NOT NULL
+        FROM first WHERE pos IS NOT NULL  -- NULL: no stage change, or a first change whose old stage is unknown
     """)
     _deals_and_stays(ctx, steps)
     loaded = Loaded(latest_ms=scalar(ctx.con, "SELECT max(at_ms) FROM typed WHERE NOT _skip"))
