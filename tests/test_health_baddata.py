@@ -172,6 +172,18 @@ def test_a_file_whose_line_endings_change_is_pointed_at_the_first_line_that_diff
     assert run(project_with(rows)).exit_code == 0  # the same file, its endings all alike, reads
 
 
+def test_a_line_break_inside_a_quoted_cell_is_not_taken_for_a_changed_line_ending(project_with) -> None:
+    # Excel writes a line break inside a cell as LF alone, in a file whose rows end CR LF: that LF is the
+    # cell's, and the line to name is the row added later with LF alone (line 8 as an editor counts lines).
+    rows = ("deal_id,stage,entered_at,name\r\n1,Stage A,2024-01-01,\"first line\nsecond, \"\"quoted\"\"\"\r\n"
+            + "".join(f"{i},Stage A,2024-01-01,plain\r\n" for i in range(2, 6)))
+    result = run(project_with(rows + "6,Stage A,2024-01-02,plain\n"))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "deals.csv:8:1: error: this line ends differently from the lines before it" in result.stderr
+    assert result.stderr.count("error:") == 1
+    assert run(project_with(rows)).exit_code == 0  # the cell's own line break alone does not stop the read
+
+
 def test_ragged_rows_are_reported_not_a_traceback(project_with) -> None:
     result = run(project_with("deal_id,stage,entered_at\n1,Stage A,2024-01-01\n2,Stage A,2024-01-01,extra,cells\n"))
     assert result.exit_code == 1

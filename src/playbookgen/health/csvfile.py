@@ -305,14 +305,20 @@ def unreadable(request: DealsRequest, exc: Exception) -> ValidationFailed:
 
 
 def _mixed_line_endings(path: Path) -> int | None:
-    """The first line (1-based) that ends otherwise than the first line does, CR LF against LF alone; None
-    when all end alike. Read only when DuckDB refused the file: it reads one line ending per file."""
+    """The first line (1-based, as an editor counts them) that ends otherwise than the first line does, CR LF
+    against LF alone; None when all end alike. Read only when DuckDB refused the file: it reads one line ending
+    per file. A line break inside a quoted cell is the cell's own (Excel writes it as LF alone in a CR LF file)
+    and is not compared: a line whose quotes leave a cell open ends inside that cell."""
     try:
         with open(path, "rb") as handle:
             windows: bool | None = None
+            in_cell = False
             for number, line in enumerate(handle, start=1):
                 if not line.endswith(b"\n"):
                     return None  # the last line, without an ending
+                in_cell ^= line.count(b'"') % 2 == 1  # a doubled quote inside a cell counts twice: no change
+                if in_cell:
+                    continue
                 crlf = line.endswith(b"\r\n")
                 if windows is None:
                     windows = crlf
