@@ -267,7 +267,7 @@ def header_names(line: bytes, delimiter: str) -> list[str] | None:
         text = line.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         return None
-    if not text.endswith("\n") or text.count('"') % 2:
+    if not text.endswith("\n") or _ends_in_cell(line):
         return None  # no line break within the first megabyte, or a quoted name going on to the next line
     try:
         names = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter, quotechar='"', doublequote=True,
@@ -304,6 +304,12 @@ def unreadable(request: DealsRequest, exc: Exception) -> ValidationFailed:
     )])
 
 
+def _ends_in_cell(line: bytes) -> bool:
+    """Whether ``line`` opens a quoted cell it does not close (or closes one a line before it opened): an
+    odd number of quotes. A doubled quote inside a cell counts twice, so it changes nothing."""
+    return line.count(b'"') % 2 == 1
+
+
 def _mixed_line_endings(path: Path) -> int | None:
     """The first line (1-based, as an editor counts them) that ends otherwise than the first line does, CR LF
     against LF alone; None when all end alike. Read only when DuckDB refused the file: it reads one line ending
@@ -316,7 +322,7 @@ def _mixed_line_endings(path: Path) -> int | None:
             for number, line in enumerate(handle, start=1):
                 if not line.endswith(b"\n"):
                     return None  # the last line, without an ending
-                in_cell ^= line.count(b'"') % 2 == 1  # a doubled quote inside a cell counts twice: no change
+                in_cell ^= _ends_in_cell(line)
                 if in_cell:
                     continue
                 crlf = line.endswith(b"\r\n")
