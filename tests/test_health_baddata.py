@@ -172,6 +172,19 @@ def test_a_file_whose_line_endings_change_is_pointed_at_the_first_line_that_diff
     assert run(project_with(rows)).exit_code == 0  # the same file, its endings all alike, reads
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_a_changed_line_ending_is_found_in_a_file_that_is_not_utf8(project_with, encoding: str) -> None:
+    # Excel's "Unicode text" (UTF-16, tab-separated) or a Windows export, a row then added in an editor that
+    # writes LF alone: the line is found in the text DuckDB read (the file converted to UTF-8), where the
+    # file's own bytes (two per letter in UTF-16) would hide it.
+    rows = "deal_id\tstage\tentered_at\r\n" + "".join(f"{i}\tStage A\t2024-01-01\r\n" for i in range(1, 6))
+    result = run(project_with((rows + "6\tStage A\t2024-01-02\n").encode(encoding)))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "deals.csv:7:1: error: this line ends differently from the lines before it" in result.stderr
+    assert result.stderr.count("error:") == 1
+    assert run(project_with(rows.encode(encoding))).exit_code == 0  # its endings all alike, it reads
+
+
 def test_a_line_break_inside_a_quoted_cell_is_not_taken_for_a_changed_line_ending(project_with) -> None:
     # Excel writes a line break inside a cell as LF alone, in a file whose rows end CR LF: that LF is the
     # cell's, and the line to name is the row added later with LF alone (line 8 as an editor counts lines).

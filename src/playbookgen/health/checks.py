@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, error, warning
-from .csvfile import unreadable
+from .csvfile import CsvFile, unreadable
 from .dates import DATE_FORMATS, EARLIEST, SLASH_DATE_SQL
 from .formats import StageMap
 from .source import DealsRequest
@@ -105,7 +105,7 @@ def raw_picks(cells: list[Cell], bounds: Bounds, order_evidence: bool = False,
 
 
 def load_raw(con: duckdb.DuckDBPyConnection, source: str, cells: list[Cell], request: DealsRequest,
-             bounds: Bounds, order_evidence: bool = False, marked: frozenset[str] = frozenset()) -> None:
+             file: CsvFile, bounds: Bounds, order_evidence: bool = False, marked: frozenset[str] = frozenset()) -> None:
     """Table raw_cells, one pass over the file; view raw adds each record's row as a spreadsheet shows it.
     ``order_evidence``: with each time cell's evidence of the date order; ``marked``: text cells kept only as
     their mark (raw_picks)."""
@@ -116,7 +116,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: str, cells: list[Cell], req
         con.execute(f"CREATE OR REPLACE TEMP TABLE raw_cells AS SELECT {outer} FROM "
                     f"(SELECT {middle} FROM (SELECT {inner} FROM {source}))")
     except duckdb.Error as exc:
-        raise unreadable(request, exc) from None
+        raise unreadable(request, file, exc) from None
     # A new table keeps the file's order (DuckDB preserves insertion order), so rowid 0 is the record on
     # row 2, under the header. rowid costs nothing, where row_number() OVER () would read the file on one
     # thread and hold it all in a window.

@@ -253,7 +253,7 @@ def headers(con: duckdb.DuckDBPyConnection, file: CsvFile, request: DealsRequest
     try:
         return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {file.source}").fetchall()]
     except duckdb.Error as exc:
-        raise unreadable(request, exc) from None
+        raise unreadable(request, file, exc) from None
 
 
 def header_names(line: bytes, delimiter: str) -> list[str] | None:
@@ -280,7 +280,8 @@ def header_names(line: bytes, delimiter: str) -> list[str] | None:
     return names
 
 
-def unreadable(request: DealsRequest, exc: Exception) -> ValidationFailed:
+def unreadable(request: DealsRequest, file: CsvFile, exc: Exception) -> ValidationFailed:
+    """DuckDB's refusal of ``file`` as one error in plain words, at the line it names or finds."""
     message = str(exc)
     line = re.search(r"\bLine:? (\d+)", message)
     if "Invalid unicode" in message:
@@ -288,8 +289,9 @@ def unreadable(request: DealsRequest, exc: Exception) -> ValidationFailed:
             request.display, int(line.group(1)) if line else 1, 1, "deals-bad-encoding",
             f"this file is not UTF-8 text from here on: set deals.encoding in playbook.yml to the file's encoding "
             f"({', '.join(ENCODINGS)})")])
-    # DuckDB's words when the line ending changes part-way (it takes one per file): find where, and say why.
-    mixed = _mixed_line_endings(request.path) if "invalid state" in message else None
+    # DuckDB's words when the line ending changes part-way (it takes one per file): find where, and say why,
+    # in the text DuckDB read (a UTF-16 or code-page file's UTF-8 conversion, whose lines are the file's).
+    mixed = _mixed_line_endings(file.path) if "invalid state" in message else None
     if mixed is not None:
         return ValidationFailed([error(
             request.display, mixed, 1, "deals-not-csv",

@@ -117,7 +117,7 @@ def read_cells(ctx: Context, cells: list[Cell]) -> None:
     times = [c for c in cells if c.kind == "time"]
     pending = ctx.dates.pending and bool(times)
     marked = frozenset({"name"}) if names_marked(ctx.request) else frozenset()
-    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds, order_evidence=pending, marked=marked)
+    load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.file, ctx.bounds, order_evidence=pending, marked=marked)
     if not pending:
         return
     found = _evidence_in_table(ctx.con, times, ctx.dates.sample)
@@ -126,7 +126,7 @@ def read_cells(ctx: Context, cells: list[Cell]) -> None:
     ctx.dates.order, ctx.dates.pending = _judged(ctx.request, found), False
     if ctx.dates.order == "dmy":
         set_time_formats(ctx.con, time_formats("dmy"))
-        load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.bounds, marked=marked)
+        load_raw(ctx.con, ctx.source, cells, ctx.request, ctx.file, ctx.bounds, marked=marked)
 
 
 def _find(found: list[str], wanted: tuple[str, ...]) -> int | None:

@@ -265,7 +265,7 @@ def _rows(ctx: Context, cells: list[Cell], pairs: list[tuple[Cell, str, Cell | N
     try:
         ctx.con.execute(f"CREATE OR REPLACE TEMP TABLE wide_rows AS {select}")
     except duckdb.Error as exc:
-        raise unreadable(request, exc) from None
+        raise unreadable(request, ctx.file, exc) from None
     ctx.con.execute("CREATE OR REPLACE TEMP TABLE wide_stay_columns (pos INTEGER, name VARCHAR)")
     if stay_columns:
         ctx.con.execute("INSERT INTO wide_stay_columns SELECT unnest($1::INTEGER[]), unnest($2::VARCHAR[])",
