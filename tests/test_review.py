@@ -381,6 +381,22 @@ def test_the_site_shows_owners_review_dates_overdue_notes_and_what_changed(git_p
     assert '<span class="owner">Owner: Sales Ops</span>' in (site / "checklists/second.html").read_text()
 
 
+def test_the_checklists_command_dates_each_sheet_as_its_stage_page(git_project: Path, tmp_path: Path) -> None:
+    # `playbookgen checklists` (the sheets alone, for printing) reads git as `build` does: each sheet says
+    # when its own stage last changed, as its page does, not the repository's newest commit (20 April, a
+    # file outside the playbook).
+    out = tmp_path / "sheets"
+    result = run_cli("checklists", git_project, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    built = run_cli("build", git_project, "--no-pdf", "--as-of", AS_OF)
+    assert built.exit_code == 0, built.stderr
+    for stage, day in (("first", "1 April 2026"), ("second", "15 April 2026")):
+        assert f"Last changed: {day}" in article(git_project / "site" / "stages" / f"{stage}.html")
+        sheet = (out / f"{stage}.html").read_text(encoding="utf-8")
+        assert f'<span class="changed">Last changed: {day}</span>' in sheet, sheet[sheet.find("<footer"):][:400]
+        assert "20 April 2026" not in sheet
+
+
 def test_authors_are_named_only_when_the_team_asks(git_project: Path) -> None:
     def changes_page(show: bool) -> str:
         playbook = base("playbook/playbook.yml") + f"  show_authors: {str(show).lower()}\n"

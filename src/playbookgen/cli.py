@@ -143,12 +143,13 @@ def project_dir(value: str) -> Path:
     return path.resolve()
 
 
-def load_valid_project(directory: str, last_change: bool = True) -> Project:
+def load_valid_project(directory: str, last_change: bool = True, history: bool = False) -> Project:
     """The validated project in DIR; its warnings go to stderr, its errors end the command (exit 1).
-    Without ``last_change``, git is not asked when the playbook last changed (for output that prints no date)."""
+    Without ``last_change``, git is not asked when the playbook last changed (for output that prints no date);
+    with ``history``, git's log gives each file's own last change (for output that dates each stage)."""
     from .project import load_project
 
-    project, warnings = load_project(project_dir(directory), last_change=last_change)
+    project, warnings = load_project(project_dir(directory), last_change=last_change, history=history)
     report_problems(warnings)
     return project
 
@@ -405,7 +406,7 @@ def checklists(directory: str, out: str | None, paper: str | None) -> None:
     root = project_dir(directory)
     target = Path(out).resolve() if out else root / "checklists"
     check_replaceable(target, OUTPUT_MARKER, option="-o")  # refuse before the slow part, not after it
-    project = load_valid_project(directory)
+    project = load_valid_project(directory, history=True)  # each sheet dated as its stage's page is
     files, notes = make_checklists(project, pdfs=True, paper=paper or project.playbook.paper, cache=template_cache())
     print_notes(notes)
     written = replace_folder(target, written_files(files), OUTPUT_MARKER, MARKER_NOTE)
