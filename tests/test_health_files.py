@@ -66,6 +66,20 @@ def test_a_salesforce_data_export_in_windows_1252_unsorted_reads_as_the_story(pr
     assert_days(data)
 
 
+def test_the_text_report_says_each_note_once(project_with) -> None:
+    # The text report carries its notes; printed on stderr too, a terminal showed each sentence twice.
+    # JSON and CSV are for scripts and spreadsheets: there the notes stay on stderr for the person.
+    root = project_with(data_export().encode("cp1252"))
+    said = "the Salesforce file is read as windows-1252 text"
+    text = run_cli("health", root, "--deals", root / "deals.csv", "--deals-format", "salesforce", "--as-of", AS_OF)
+    assert text.exit_code == 0, text.stderr
+    assert (text.stdout + text.stderr).count(said) == 1 and f"Note: {said}" in text.stdout
+    for fmt in ("json", "csv"):
+        other = run_cli("health", root, "--deals", root / "deals.csv", "--deals-format", "salesforce", "--as-of", AS_OF,
+                        "--format", fmt)
+        assert other.exit_code == 0 and f"note: {said}" in other.stderr
+
+
 def test_excel_unicode_text_utf16_tab_separated_reads_as_the_story(project_with) -> None:
     raw = our_csv().replace(",", "\t").encode("utf-16")  # with its byte order mark, as Excel saves it
     data, stderr, code = health(project_with(raw), "csv", "--as-of", AS_OF)

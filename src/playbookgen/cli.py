@@ -432,7 +432,8 @@ def health(directory: str, deals: str | None, deals_format: str | None, as_of: s
     project = load_valid_project(directory, last_change=False)  # the report's dates are the deals' own
     report, diagnostics = analyse(project, resolve_request(project, deals, deals_format, as_of))
     report_problems(diagnostics)
-    print_notes(report.notes)
+    if fmt != "text":  # the text report ends with its notes: on stderr too, a terminal would show each twice
+        print_notes(report.notes)
     click.echo(render(report, fmt), nl=False)
     sys.exit(exit_code_for(diagnostics, strict=False))
 
