@@ -256,6 +256,61 @@ def test_pipedrive_statuses_in_any_case_read_the_same_and_a_bad_one_is_pointed_a
     assert data["totals"]["deals"] == plain["totals"]["deals"] - 1  # its row is skipped, the rest counted
 
 
+def polish_statuses(text: str) -> str:
+    """pipedrive_csv() with its statuses in the CRM's own (Polish) words, one of them spaced and capitalised."""
+    return (text.replace(",won,", ",Wygrana,").replace(",lost,", ",przegrana,").replace(",open,", ", W TOKU ,", 1)
+            .replace(",open,", ",otwarta,"))
+
+
+def test_a_snapshots_statuses_in_the_crms_own_words_are_read_through_deals_statuses(project_with) -> None:
+    plain, _, _ = health_json(project_with(pipedrive_csv()), "pipedrive", "--as-of", AS_OF)
+    settings = PLAYBOOK["playbook/playbook.yml"] + """
+        deals:
+          file: deals.csv
+          format: pipedrive
+          as_of: 2024-02-10
+          statuses:
+            won: [Wygrana]
+            lost: [Przegrana]
+            open: [w toku, Otwarta]
+    """
+    root = project_with(polish_statuses(pipedrive_csv()), {"playbook/playbook.yml": settings})
+    result = run_cli("health", root, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert_counts(data, history=False)  # the story's counts, by hand: 2 open, 2 won, 1 lost
+    assert (data["totals"]["deals"], data["totals"]["open"], data["totals"]["won"], data["totals"]["lost"]) == (5, 2, 2, 1)
+    assert (data["stages"], data["totals"]) == (plain["stages"], plain["totals"])
+    # Without the words, each row is pointed at, and the message says where the words go.
+    data, stderr, code = health_json(project_with(polish_statuses(pipedrive_csv())), "pipedrive", "--as-of", AS_OF)
+    assert code == 1 and data["totals"]["deals"] == 0
+    assert ("deals.csv:2:4: error: 'Deal - Status': 'Wygrana' is not open, won or lost (if the CRM writes them in "
+            "other words, list those in deals.statuses in playbook.yml)") in stderr
+
+
+@pytest.mark.parametrize(("words", "at", "said"), [
+    ("won: [Wygrana]\n            lost: [WYGRANA]", "10:12",
+     "'WYGRANA' is listed under both won and lost; a word means one status"),
+    ("won: [Lost]", "9:11", "'Lost' is the status lost itself; it cannot also mean won"),
+])
+def test_a_status_word_that_means_two_statuses_is_one_error_where_it_is_written(project_with, words: str, at: str,
+                                                                                  said: str) -> None:
+    # playbook.yml as written: title, language, stages, a blank line, then deals: on line 5 and its
+    # statuses' lists on lines 9 and 10.
+    settings = PLAYBOOK["playbook/playbook.yml"] + f"""
+        deals:
+          file: deals.csv
+          format: pipedrive
+          statuses:
+            {words}
+    """
+    root = project_with(pipedrive_csv(), {"playbook/playbook.yml": settings})
+    result = run_cli("validate", root)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stdout.count("error:") == 1, result.stdout
+    assert f"playbook/playbook.yml:{at}: error: {said} [deals-status-twice]" in result.stdout, result.stdout
+
+
 def test_as_of_defaults_to_the_latest_time_in_the_file(project_with) -> None:
     data, _, code = health_json(project_with(our_csv()), "csv")
     assert code == 0

@@ -86,6 +86,14 @@ class OnboardingPlan(Record):
 CURRENCY_MEANING = "a three-letter currency code such as PLN or EUR"
 DealsEncoding = Literal["utf-8", "utf-16", "windows-1252", "windows-1250"]
 DealsDateFormat = Literal["MM/DD/YYYY", "DD/MM/YYYY"]
+DealsStatus = Literal["open", "won", "lost"]
+
+
+def status_word(word: str) -> str:
+    """A status word as deals.statuses and a snapshot's cells are compared: trimmed and lower-cased (the SQL
+    side: lower(pb_trim(status)))."""
+    return word.strip().lower()
+
 
 if TYPE_CHECKING:  # checked against the registry's names at run time
     DealsFormat = str
@@ -135,6 +143,11 @@ class Deals(Record):
     pipeline: Text | None = Field(
         default=None, description="The pipeline whose deals are read from a file that holds several (its name in "
                                   "the Pipeline column); default: the one whose deals match most stages."
+    )
+    statuses: dict[DealsStatus, TextList] = Field(
+        default_factory=dict, description="A snapshot's status column in the CRM's own words: open, won or lost -> "
+                                          "the words that mean it (Wygrana, Closed Won), in any case; open, won and "
+                                          "lost themselves are always read."
     )
 
 

@@ -323,6 +323,26 @@ def _check_closed(ordered: list[tuple[model.Stage, Document]], checked: _Checked
                        f"a stage closed as {stage.closed} has probability {want}, not {stage.probability}")
 
 
+def _check_deal_statuses(checked: _Checked) -> None:
+    """deals.statuses: each of the CRM's words means one status, and open, won and lost mean themselves."""
+    assert checked.playbook is not None
+    playbook, doc = checked.playbook
+    if playbook.deals is None:
+        return
+    seen: dict[str, str] = {}
+    for status, words in playbook.deals.statuses.items():
+        for i, word in enumerate(words):
+            key = model.status_word(word)
+            where = ("deals", "statuses", status, i)
+            if key in typing.get_args(model.DealsStatus) and key != status:
+                checked.at(doc, where, "deals-status-twice", f"'{word}' is the status {key} itself; it cannot also "
+                                                             f"mean {status}")
+            elif seen.get(key, status) != status:
+                checked.at(doc, where, "deals-status-twice", f"'{word}' is listed under both {seen[key]} and {status}; "
+                                                             "a word means one status")
+            seen.setdefault(key, status)
+
+
 def _check_frameworks(checked: _Checked) -> None:
     entry = checked.kinds.get("frameworks")
     frameworks = typing.cast(model.FrameworksFile, entry[0]).frameworks if entry else []
@@ -532,6 +552,7 @@ def validate_sources(sources: Sources, *, as_of: dt.date) -> tuple[model.Project
         _check_libraries(checked, sources)
         _check_probabilities(ordered, checked)
         _check_closed(ordered, checked)
+        _check_deal_statuses(checked)
         _check_frameworks(checked)
         _check_unique_ids(checked)
         _report_skipped(checked, sources)

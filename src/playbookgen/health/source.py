@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..crm import DEALS_NAMES, choices_text
 from ..errors import UserError
-from ..model import Project
+from ..model import Project, status_word
 from .dates import DATE_FORMATS
 
 __all__ = ["DealsRequest", "FORMATS", "resolve_request", "parse_as_of"]
@@ -28,6 +28,7 @@ class DealsRequest:
     encoding: str | None = None  # deals.encoding; None: found from the file
     date_order: str | None = None  # "mdy" or "dmy" from deals.date_format; None: found from the dates
     pipeline: str | None = None  # deals.pipeline; None: the one matching most stages
+    statuses: dict[str, str] = field(default_factory=dict)  # deals.statuses: a word (status_word) -> its status
 
 
 def parse_as_of(text: str) -> datetime:
@@ -77,4 +78,6 @@ def resolve_request(project: Project, deals: str | None, fmt: str | None, as_of:
         encoding=config.encoding if config else None,
         date_order=DATE_FORMATS[config.date_format] if config and config.date_format else None,
         pipeline=config.pipeline if config else None,
+        statuses={status_word(w): str(status) for status, words in config.statuses.items() for w in words}
+        if config else {},
     )

@@ -16,17 +16,28 @@ STATUSES = ("open", "won", "lost")
 _STATUS_LIST = "(" + ", ".join(f"'{text(status)}'" for status in STATUSES) + ")"  # SQL: IN ('open', ...)
 
 
+def _status_sql(words: dict[str, str]) -> str:
+    """SQL: the row's status as open, won or lost, where it is one (written so, in any case, or one of the
+    CRM's own words, deals.statuses); else the text lower-cased, which the checks refuse."""
+    spoken = lower = "lower(pb_trim(status))"
+    if words:
+        spoken = (f"CASE {lower} " + " ".join(f"WHEN '{text(w)}' THEN '{text(s)}'" for w, s in sorted(words.items()))
+                  + f" ELSE {lower} END")
+    # A status as the CRM writes it ('won') needs no lower-casing or trimming: only the others are tested so.
+    return f"CASE WHEN status IN {_STATUS_LIST} THEN status ELSE {spoken} END"
+
+
 def load(ctx: Context) -> Loaded:
     columns = ctx.columns
     cells = list(columns.values())
     read_cells(ctx, cells)
     found, bad = check_cells(ctx.con, cells, {"deal_id", "stage", "status", "created"}, ctx.bounds)
     status = columns["status"]
-    # A status as the CRM writes it ('won') needs no lower-casing or trimming: only the others are tested so.
-    count, rows = listed(ctx.con, f"status NOT IN {_STATUS_LIST} AND NOT pb_blank(status) "
-                                  f"AND lower(pb_trim(status)) NOT IN {_STATUS_LIST}", "status")
-    statuses = Found("deals-bad-status", total=count,
-                     items=[(r, status.index, f"'{status.header}': '{v}' is not open, won or lost") for r, v in rows])
+    read_as = _status_sql(ctx.request.statuses)
+    count, rows = listed(ctx.con, f"NOT pb_blank(status) AND ({read_as}) NOT IN {_STATUS_LIST}", "status")
+    statuses = Found("deals-bad-status", total=count, items=[
+        (r, status.index, f"'{status.header}': '{v}' is not open, won or lost (if the CRM writes them in other "
+                          "words, list those in deals.statuses in playbook.yml)") for r, v in rows])
     positions = stage_lookup(ctx.con, ctx.stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
     unknown = unknown_stages(ctx.con, ctx.stages, columns["stage"], [])
     opt = partial(optional, columns)
@@ -40,8 +51,7 @@ def load(ctx: Context) -> Loaded:
                coalesce({opt('won_time')}, CASE WHEN r.status = 'won' THEN {opt('closed')} END) AS won,
                coalesce({opt('lost_time')}, CASE WHEN r.status = 'lost' THEN {opt('closed')} END) AS lost,
                ({bad}) OR stage_pos IS NULL OR r.status IS NULL OR r.status NOT IN {_STATUS_LIST} AS _skip
-        FROM (SELECT * REPLACE (
-                  CASE WHEN status IN {_STATUS_LIST} THEN status ELSE lower(pb_trim(status)) END AS status) FROM raw) r
+        FROM (SELECT * REPLACE ({read_as} AS status) FROM raw) r
     """)
     backwards = Found("deals-time-backwards", warn=True)
     created = columns["created"]
