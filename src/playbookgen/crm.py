@@ -113,7 +113,7 @@ CRMS: tuple[Crm, ...] = (
         Reader("snapshot", (
             _c("deal_id", "deal_id", "ID", "Deal ID", "Record ID", required=True),
             _c("stage", "stage", "Stage", "Deal Stage", required=True),
-            _c("status", "status", "Status", required=True),
+            _c("status", "status", "Status"),  # without it, a deal's status is its stage's: won, lost or open
             _c("created", "created", "Created", "Deal created", "Created date", "Create Date", kind="time",
                required=True),
             _c("closed", "closed", "Closed", "Deal closed on", "Close date", "Closed date", kind="time"),

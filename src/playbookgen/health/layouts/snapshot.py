@@ -31,17 +31,26 @@ def load(ctx: Context) -> Loaded:
     columns = ctx.columns
     cells = list(columns.values())
     read_cells(ctx, cells)
-    found, bad = check_cells(ctx.con, cells, {"deal_id", "stage", "status", "created"}, ctx.bounds)
-    status = columns["status"]
-    read_as = _status_sql(ctx.request.statuses)
-    count, rows = listed(ctx.con, f"NOT pb_blank(status) AND ({read_as}) NOT IN {_STATUS_LIST}", "status")
-    statuses = Found("deals-bad-status", total=count, items=[
-        (r, status.index, f"'{status.header}': '{v}' is not open, won or lost (if the CRM writes them in other "
-                          "words, list those in deals.statuses in playbook.yml)") for r, v in rows])
+    has_status = "status" in columns
+    found, bad = check_cells(ctx.con, cells, {"deal_id", "stage", "created", *(["status"] if has_status else [])},
+                             ctx.bounds)
+    statuses = Found("deals-bad-status")
+    if has_status:
+        status = columns["status"]
+        read_as = _status_sql(ctx.request.statuses)
+        count, rows = listed(ctx.con, f"NOT pb_blank(status) AND ({read_as}) NOT IN {_STATUS_LIST}", "status")
+        statuses = Found("deals-bad-status", total=count, items=[
+            (r, status.index, f"'{status.header}': '{v}' is not open, won or lost (if the CRM writes them in other "
+                              "words, list those in deals.statuses in playbook.yml)") for r, v in rows])
     positions = stage_lookup(ctx.con, ctx.stages, "SELECT DISTINCT stage FROM raw WHERE stage IS NOT NULL")
     unknown = unknown_stages(ctx.con, ctx.stages, columns["stage"], [])
     opt = partial(optional, columns)
     n = len(ctx.stages.open_ids)
+    if has_status:
+        each = f"(SELECT * REPLACE ({read_as} AS status) FROM raw)"
+    else:  # a list export without one (a Salesforce report): a deal in the won or the lost stage is won or lost
+        each = (f"(SELECT *, CASE {stage_case('stage', positions)} WHEN {n + 1} THEN 'won' WHEN {n + 2} THEN 'lost' "
+                "ELSE 'open' END AS status FROM raw)")
     steps = Steps(ctx.con)
     # A view: the deals table below is these rows, kept, one deal each, so nothing else needs them stored.
     steps.view("typed", f"""
@@ -51,7 +60,7 @@ def load(ctx: Context) -> Loaded:
                coalesce({opt('won_time')}, CASE WHEN r.status = 'won' THEN {opt('closed')} END) AS won,
                coalesce({opt('lost_time')}, CASE WHEN r.status = 'lost' THEN {opt('closed')} END) AS lost,
                ({bad}) OR stage_pos IS NULL OR r.status IS NULL OR r.status NOT IN {_STATUS_LIST} AS _skip
-        FROM (SELECT * REPLACE ({read_as} AS status) FROM raw) r
+        FROM {each} r
     """)
     backwards = Found("deals-time-backwards", warn=True)
     created = columns["created"]
@@ -68,7 +77,8 @@ def load(ctx: Context) -> Loaded:
         SELECT deal_id, deal_id AS grp, name, amount, currency,
                CASE status WHEN 'won' THEN {n + 1} WHEN 'lost' THEN {n + 2} ELSE stage_pos END AS current_pos,
                CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost ELSE coalesce(changed, created) END AS current_at,
-               created AS first_ms, stage_pos AS max_open_pos,
+               created AS first_ms,
+               CASE WHEN stage_pos <= {n} THEN stage_pos END AS max_open_pos,  -- a closed stage: not where it got to
                NULL::INTEGER AS first_pos,  -- a snapshot does not tell where the deal began
                created AS created_ms,
                CASE status WHEN 'won' THEN won WHEN 'lost' THEN lost END AS closed_ms,
@@ -78,4 +88,7 @@ def load(ctx: Context) -> Loaded:
     ctx.con.execute("DROP VIEW typed")
     kept, latest = count_and_latest(ctx.con, "deals", "_latest")
     loaded = Loaded(latest_ms=latest, has_history=False)
+    if not has_status:
+        loaded.notes.append("the file has no status column, so a deal's status is read off its stage: won or lost in "
+                            "the playbook's won and lost stages (or Closed Won and Closed Lost), open in the others")
     return finish(ctx, loaded, [*found, statuses, unknown, backwards], kept=kept)
