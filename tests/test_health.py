@@ -288,17 +288,23 @@ def test_a_snapshots_statuses_in_the_crms_own_words_are_read_through_deals_statu
             "other words, list those in deals.statuses in playbook.yml)") in stderr
 
 
-def test_a_snapshot_without_a_status_column_reads_each_deals_status_off_its_stage(project_with) -> None:
+@pytest.mark.parametrize(("header", "f"), [
+    (["deal_id", "name", "stage", "amount", "currency", "created", "Last stage change", "closed"], "%Y-%m-%d %H:%M:%S"),
+    # A Salesforce opportunities report, as its export names the columns and writes the times (month first)
+    (["Opportunity ID", "Opportunity Name", "Stage", "Amount", "Opportunity Currency", "Created Date",
+      "Last Stage Change Date", "Close Date"], "%m/%d/%Y %I:%M %p"),
+])
+def test_a_snapshot_without_a_status_column_reads_each_deals_status_off_its_stage(project_with, header: list[str],
+                                                                                   f: str) -> None:
     # A list export (a Salesforce opportunities report) has no status: the stage says Closed Won or Closed
     # Lost. The story of pipedrive_csv(), so the same figures: 2 open, 2 won, 1 lost.
     plain, _, _ = health_json(project_with(pipedrive_csv()), "pipedrive", "--as-of", AS_OF)
-    f = "%Y-%m-%d %H:%M:%S"
     rows = [["1", "Deal d1", "Closed Won", "1000", "PLN", day(0, f), day(20, f), day(30, f)],
             ["2", "Deal d2", "Closed Lost", "500", "PLN", day(0, f), day(4, f), day(10, f)],
             ["3", "Deal d3", "Stage B", "", "PLN", day(5, f), day(6, f), ""],
             ["4", "Deal d4", "Stage A", "200", "PLN", day(30, f), "", ""],
             ["5", "Deal d5", "Closed Won", "3000", "PLN", day(0, f), "", day(20, f)]]
-    text = csv_text(["deal_id", "name", "stage", "amount", "currency", "created", "Last stage change", "closed"], rows)
+    text = csv_text(header, rows)
     data, stderr, code = health_json(project_with(text), "snapshot", "--as-of", AS_OF)
     assert code == 0, stderr
     assert "the file has no status column, so a deal's status is read off its stage" in stderr

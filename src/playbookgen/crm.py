@@ -72,6 +72,15 @@ _SNAPSHOT_COMMON = (
     _c("won_time", "Won time", kind="time"), _c("lost_time", "Lost time", kind="time"),
 )  # fmt: skip
 
+_REPORT_HEADERS = {"name": ("Opportunity Name",), "currency": ("Opportunity Currency",),
+                   "stage_changed": ("Last Stage Change Date",)}
+
+
+def _more(column: Column, headers: tuple[str, ...]) -> Column:
+    """``column`` that also answers to ``headers``, after its own."""
+    return Column(column.name, column.headers + headers, column.kind, column.required) if headers else column
+
+
 CRMS: tuple[Crm, ...] = (
     Crm("hubspot", "HubSpot", "hubspot", "The stage's name (label) in HubSpot.", writer="hubspot", readers=(
         Reader("wide", (
@@ -111,13 +120,14 @@ CRMS: tuple[Crm, ...] = (
     )),
     Crm("snapshot", "a snapshot", None, readers=(
         Reader("snapshot", (
-            _c("deal_id", "deal_id", "ID", "Deal ID", "Record ID", required=True),
+            _c("deal_id", "deal_id", "ID", "Deal ID", "Record ID", "Opportunity ID", required=True),
             _c("stage", "stage", "Stage", "Deal Stage", required=True),
             _c("status", "status", "Status"),  # without it, a deal's status is its stage's: won, lost or open
             _c("created", "created", "Created", "Deal created", "Created date", "Create Date", kind="time",
                required=True),
             _c("closed", "closed", "Closed", "Deal closed on", "Close date", "Closed date", kind="time"),
-            *_SNAPSHOT_COMMON,
+            # and the headers of a Salesforce opportunities report, after the usual ones
+            *(_more(c, _REPORT_HEADERS.get(c.name, ())) for c in _SNAPSHOT_COMMON),
         )),
     )),
 )  # fmt: skip
