@@ -66,6 +66,37 @@ def test_a_salesforce_data_export_in_windows_1252_unsorted_reads_as_the_story(pr
     assert_days(data)
 
 
+# The footer a Salesforce report export ends with, after its rows (each line one quoted cell), its lines
+# ending as data_export()'s do.
+SALESFORCE_FOOTER = ('\r\n"Grand Totals (14 records)"\r\n\r\n"Confidential Information - Do Not Distribute"\r\n'
+                     '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\r\n')
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_a_salesforce_reports_footer_is_left_out_and_said_so(project_with, encoding: str) -> None:
+    # Read as rows, the footer's lines of one cell are ragged and the whole file was refused. It is left
+    # out, the report says so, and the figures are the file's without it. The user's file is not changed.
+    plain, _, _ = health(project_with(data_export().encode(encoding)), "salesforce", "--as-of", AS_OF)
+    written = (data_export() + SALESFORCE_FOOTER).encode(encoding)
+    root = project_with(written)
+    data, stderr, code = health(root, "salesforce", "--as-of", AS_OF)
+    assert code == 0, stderr
+    assert "note: the last 5 lines of the file are a Salesforce report's footer (totals, copyright)" in stderr
+    assert (data["stages"], data["totals"]) == (plain["stages"], plain["totals"])
+    assert data["source"]["rows"] == plain["source"]["rows"] == 14
+    assert_counts(data)
+    assert (root / "deals.csv").read_bytes() == written
+
+
+def test_one_cell_lines_at_the_end_that_are_not_a_salesforce_footer_are_still_refused(project_with) -> None:
+    # Without the salesforce.com copyright line, lines of one cell after the rows are not taken for a footer:
+    # the file is refused at the first of them, as any ragged row is.
+    text = data_export() + '\r\n"Grand Totals (14 records)"\r\n'
+    data, stderr, code = health(project_with(text), "salesforce", "--as-of", AS_OF)
+    assert code == 1 and data == {}
+    assert "this file cannot be read as CSV" in stderr and stderr.count("error:") == 1
+
+
 def test_the_text_report_says_each_note_once(project_with) -> None:
     # The text report carries its notes; printed on stderr too, a terminal showed each sentence twice.
     # JSON and CSV are for scripts and spreadsheets: there the notes stay on stderr for the person.

@@ -101,6 +101,9 @@ def _load(con: duckdb.DuckDBPyConnection, request: DealsRequest, stages: StageMa
                "snapshot": snapshot.load}
     loaded = layouts[reader.layout](ctx)
     loaded.encoding = file.encoding
+    if file.footer_lines:
+        loaded.notes.append(f"the last {file.footer_lines} lines of the file are a Salesforce report's footer (totals, "
+                            "copyright), not deals: they are left out")
     loaded.date_order = next((k for k, v in DATE_FORMATS.items() if v == ctx.dates.order), None)
     return loaded
 
