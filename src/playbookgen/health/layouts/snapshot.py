@@ -5,14 +5,16 @@ stage history: the figures that need one are left out, and the report says which
 from __future__ import annotations
 
 from functools import partial
+from typing import get_args
 
+from ...model import DealsStatus
 from ..checks import Found, check_cells, listed, optional, stage_lookup, unknown_stages
 from ..sql import Steps, count_and_latest, stage_case, text
 from . import Context, Loaded, finish, read_cells
 
 __all__ = ["load"]
 
-STATUSES = ("open", "won", "lost")
+STATUSES: tuple[str, ...] = get_args(DealsStatus)  # open, won, lost
 _STATUS_LIST = "(" + ", ".join(f"'{text(status)}'" for status in STATUSES) + ")"  # SQL: IN ('open', ...)
 
 
