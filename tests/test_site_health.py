@@ -311,6 +311,29 @@ def test_a_pipedrive_export_says_which_figures_need_history(project) -> None:
     assert "Open now: 1, of which 1 stalled" in stage and "Reached" not in stage
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", ["Source: deals.csv (snapshot export): 3 deals in 3 rows",
+            "A snapshot export holds each deal's current stage but not its history"]),
+    ("pl", ["Źródło: deals.csv (eksport snapshot): transakcje: 3, wiersze: 3",
+            "Eksport snapshot zawiera obecny etap każdej transakcji"]),
+])
+def test_a_snapshot_export_is_named_as_the_page_reads_it(project, language: str, said: list[str]) -> None:
+    # The format's name sits inside a sentence in either language: no English article in it ('A a snapshot
+    # export', 'eksport a snapshot').
+    root = project({"playbook/playbook.yml": f"""
+        title: Test playbook
+        language: {language}
+        stages: [first, second]
+    """}, deals=PIPEDRIVE.replace("Deal - ", ""))
+    result = run_cli("build", root, "--no-pdf", "--deals", root / "deals.csv", "--deals-format", "snapshot",
+                     "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stderr
+    words = text_of(article((root / "site" / "health.html").read_text(encoding="utf-8")))
+    for sentence in said:
+        assert sentence in words, words
+    assert "a snapshot" not in words.replace("A snapshot", "")
+
+
 def test_the_sample_export_is_labelled_sample_on_every_page_it_shows() -> None:
     project, _ = load_project(REPO)
     report, problems = analyse_deals(project, DealsOptions(str(REPO / "examples/sample-deals-hubspot.csv"), "hubspot"))

@@ -118,7 +118,7 @@ CRMS: tuple[Crm, ...] = (
             _c("currency", "currency"), _c("name", "name"),
         )),
     )),
-    Crm("snapshot", "a snapshot", None, readers=(
+    Crm("snapshot", "snapshot", None, readers=(
         Reader("snapshot", (
             _c("deal_id", "deal_id", "ID", "Deal ID", "Record ID", "Opportunity ID", required=True),
             _c("stage", "stage", "Stage", "Deal Stage", required=True),
