@@ -185,6 +185,24 @@ def test_a_changed_line_ending_is_found_in_a_file_that_is_not_utf8(project_with,
     assert run(project_with(rows.encode(encoding))).exit_code == 0  # its endings all alike, it reads
 
 
+def test_rows_after_empty_lines_are_pointed_at_where_a_spreadsheet_shows_them(project_with) -> None:
+    # An export edited by hand: an empty line after row 2 and two after row 4 (each an empty row in a
+    # spreadsheet, skipped by the reader), and a name whose quoted cell holds an empty line of its own
+    # (one row, not an empty one). The bad dates are on rows 4 and 8 as a spreadsheet numbers them.
+    text = ("deal_id,stage,entered_at,name\n"
+            "1,Stage A,2024-01-01,plain\n"                   # row 2
+            "\n"                                               # row 3: empty
+            "2,Stage A,next week,plain\n"                    # row 4: bad date
+            "3,Stage A,2024-01-02,\"first\n\nlast\"\n"         # row 5: a cell of three lines
+            "\n\n"                                             # rows 6 and 7: empty
+            "4,Stage A,someday,plain\n")                     # row 8: bad date
+    result = run(project_with(text))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "deals.csv:4:3: error: 'entered_at': 'next week' is not a date" in result.stderr, result.stderr
+    assert "deals.csv:8:3: error: 'entered_at': 'someday' is not a date" in result.stderr, result.stderr
+    assert json.loads(result.stdout)["source"]["rows"] == 4
+
+
 def test_a_line_break_inside_a_quoted_cell_is_not_taken_for_a_changed_line_ending(project_with) -> None:
     # Excel writes a line break inside a cell as LF alone, in a file whose rows end CR LF: that LF is the
     # cell's, and the line to name is the row added later with LF alone (line 8 as an editor counts lines).

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import duckdb
 
 __all__ = ["CsvFile", "ENCODINGS", "MAX_BYTES", "NotUtf8", "check_file", "open_csv", "first_line", "headers",
-           "header_names", "named", "unreadable"]
+           "header_names", "named", "spreadsheet_rows", "unreadable"]
 
 MAX_BYTES = 1 << 30  # 1 GiB: about five million deals; a bigger file is not a CRM export
 _SNIFF_BYTES = 64 * 1024
@@ -359,6 +359,30 @@ def unreadable(request: DealsRequest, file: CsvFile, exc: Exception) -> Validati
         "this file cannot be read as CSV: a row has more or fewer cells than the header, or a quote is not "
         f"closed; export it from the CRM again (the reader said: {first})",
     )])
+
+
+def spreadsheet_rows(path: Path, rows: Sequence[int]) -> dict[int, int]:
+    """Each of ``rows`` (a record's row as DuckDB counts records: the header 1, the first record 2) -> its row
+    as a spreadsheet shows ``path``: DuckDB skips an empty line, which a spreadsheet shows as an empty row, so
+    each one before a record moves it down. A line break inside a quoted cell is the cell's. Read only when
+    there is a problem to point at, up to the last row asked for."""
+    wanted = sorted(set(rows))
+    found: dict[int, int] = {}
+    record = empty = 0
+    in_cell = False
+    with open(path, "rb") as handle:
+        for line in handle:
+            if not in_cell and line in (b"\n", b"\r\n"):
+                empty += 1
+                continue
+            if not in_cell:
+                record += 1  # the line starts a record
+                if record == wanted[len(found)]:
+                    found[record] = record + empty
+                    if len(found) == len(wanted):
+                        break
+            in_cell ^= _ends_in_cell(line)
+    return found
 
 
 def _ends_in_cell(line: bytes) -> bool:

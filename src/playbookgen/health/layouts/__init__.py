@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ...crm import Column, Reader, deals_crm, header_key
 from ...errors import Diagnostic, ValidationFailed, error
 from ..checks import Bounds, Cell, Found, load_raw
-from ..csvfile import CsvFile, NotUtf8, check_file, headers, named, open_csv
+from ..csvfile import CsvFile, NotUtf8, check_file, headers, named, open_csv, spreadsheet_rows
 from ..dates import DATE_FORMATS, EARLIEST, SLASH_DATE_SQL, Evidence, Order, evidence, latest_allowed, time_formats
 from ..formats import StageMap
 from ..source import DealsRequest
@@ -239,7 +239,10 @@ def finish(ctx: Context, loaded: Loaded, found: list[Found], kept: int | None = 
     """Diagnostics in, rows counted (``kept``: how many rows the figures use, which each layout has counted
     where it made them; or ``skipped``: the rows left out), and the file's cells freed (``table``, the one row
     per record of the file; unless the figures read it: ``keep_table``)."""
+    rows = [row for kind in found for row, _, _ in kind.items]
+    shown = spreadsheet_rows(ctx.file.path, rows) if rows else {}  # where empty lines move them down
     for kind in found:
+        kind.items = [(shown.get(row, row), column, message) for row, column, message in kind.items]
         loaded.diagnostics += kind.diagnostics(ctx.request.display)
     loaded.rows = scalar(ctx.con, f"SELECT count(*) FROM {table}") or 0
     if skipped is not None:
