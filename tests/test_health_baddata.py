@@ -203,6 +203,33 @@ def test_rows_after_empty_lines_are_pointed_at_where_a_spreadsheet_shows_them(pr
     assert json.loads(result.stdout)["source"]["rows"] == 4
 
 
+@pytest.mark.parametrize(("delimiter", "rounded"), [(",", "1.23457E+11"), (";", "1,23457E+11")])
+def test_deal_ids_that_excel_rounded_are_one_error_saying_the_figures_may_be_wrong(project_with, delimiter: str,
+                                                                                  rounded: str) -> None:
+    # Long numeric ids (123456789012, 123456789013, ...) after a trip through Excel: each reads 1.23457E+11
+    # (in a Polish Excel, with a decimal comma), so three deals became one. One error, at the first such
+    # row, with the count; other rows and ids are read as usual.
+    rows = [["900", "Stage A", "2024-01-01"], [rounded, "Stage A", "2024-01-02"], [rounded, "Stage B", "2024-01-05"],
+            [rounded, "Stage A", "2024-01-03"], ["901", "Stage A", "2024-01-04"]]
+    text = "\n".join(delimiter.join(f'"{v}"' if delimiter in v else v for v in row)
+                     for row in [["deal_id", "stage", "entered_at"], *rows]) + "\n"
+    result = run(project_with(text))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.count("error:") == 1, result.stderr
+    assert (f"deals.csv:3:1: error: 'deal_id': '{rounded}' is a long number as Excel writes it once it has rounded "
+            "it (3 rows like this): different deals may now share one id and be counted as one") in result.stderr
+    assert "[deals-excel-id]" in result.stderr
+    assert json.loads(result.stdout)["source"]["deals"] == 3  # 900, 901 and the one the rounded ids became
+
+
+def test_hubspot_record_ids_that_excel_rounded_are_pointed_at_too(project_with) -> None:
+    text = hubspot_csv(HISTORY).replace("\n92,", "\n1.23457E+11,", 1)  # deal d2's Record ID, on row 3
+    assert "1.23457E+11" in text
+    result = run(project_with(text), "hubspot", "--as-of", AS_OF)
+    assert result.exit_code == 1 and result.stderr.count("error:") == 1, result.stderr
+    assert "deals.csv:3:1: error: 'Record ID': '1.23457E+11' is a long number as Excel writes it" in result.stderr
+
+
 def test_a_line_break_inside_a_quoted_cell_is_not_taken_for_a_changed_line_ending(project_with) -> None:
     # Excel writes a line break inside a cell as LF alone, in a file whose rows end CR LF: that LF is the
     # cell's, and the line to name is the row added later with LF alone (line 8 as an editor counts lines).

@@ -239,6 +239,7 @@ def finish(ctx: Context, loaded: Loaded, found: list[Found], kept: int | None = 
     """Diagnostics in, rows counted (``kept``: how many rows the figures use, which each layout has counted
     where it made them; or ``skipped``: the rows left out), and the file's cells freed (``table``, the one row
     per record of the file; unless the figures read it: ``keep_table``)."""
+    found = [*found, _excel_ids(ctx, table)]
     rows = [row for kind in found for row, _, _ in kind.items]
     shown = spreadsheet_rows(ctx.file.path, rows) if rows else {}  # where empty lines move them down
     for kind in found:
@@ -254,6 +255,32 @@ def finish(ctx: Context, loaded: Loaded, found: list[Found], kept: int | None = 
     if not keep_table:
         ctx.con.execute(f"DROP TABLE {table}")
     return loaded
+
+
+# A long number as Excel writes it once it has rounded it (1.23457E+11; 1,23457E+11 in a Polish Excel): what a
+# numeric deal id becomes when the file is opened in Excel and saved again.
+_EXCEL_NUMBER = r"[0-9]([.,][0-9]+)?E\+[0-9]+"
+
+
+def _excel_ids(ctx: Context, table: str) -> Found:
+    """One error for deal ids that Excel rounded: deals that now share an id are counted as one. ``table``: the
+    one row per record of the file, raw's own (read straight: through the view a HubSpot file's check took
+    0.1 s, straight 0.02 s)."""
+    found = Found("deals-excel-id")
+    rounded = f"contains(deal_id, 'E+') AND regexp_full_match(pb_trim(deal_id), '{_EXCEL_NUMBER}')"
+    row = ctx.con.execute(f"SELECT count(*), min(_row), arg_min(pb_trim(deal_id), _row) FROM "
+                          f"(SELECT rowid + 2 AS _row, deal_id FROM {table}) WHERE {rounded}").fetchone()
+    if row is None or not row[0]:
+        return found
+    count, first, value = int(row[0]), int(row[1]), str(row[2])
+    cell = ctx.columns["deal_id"]
+    found.total = 1
+    found.items.append((first, cell.index, (
+        f"'{cell.header}': '{value}' is a long number as Excel writes it once it has rounded it ({count:,} "
+        f"row{'s' * (count != 1)} like this): different deals may now share one id and be counted as one, so the "
+        "figures may be wrong. Export the file from the CRM again and use it as it is, or set that column to Text "
+        "in Excel before you save")))
+    return found
 
 
 def all_named_sample(con: duckdb.DuckDBPyConnection, rows: str, marked: bool = False) -> bool:
