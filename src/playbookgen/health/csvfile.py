@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,17 +207,11 @@ def _one_cell(line: bytes, sep: bytes) -> bool:
 
 def _cut(path: Path, work: Path, end: int) -> Path:
     """The file up to byte ``end``: our own conversion cut short where it lies, else a copy in the work
-    folder (the user's file is never changed)."""
-    if path.parent == work:
-        os.truncate(path, end)
-        return path
-    target = work / "deals-rows.csv"
-    with open(path, "rb") as source, open(target, "wb") as out:
-        left = end
-        while left > 0 and (chunk := source.read(min(_CHUNK, left))):
-            out.write(chunk)
-            left -= len(chunk)
-    return target
+    folder cut short (the user's file is never changed)."""
+    if path.parent != work:
+        path = Path(shutil.copyfile(path, work / "deals-rows.csv"))
+    os.truncate(path, end)
+    return path
 
 
 def _sample_of_high_bytes(path: Path) -> bytes:
